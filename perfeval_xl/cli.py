@@ -1,0 +1,250 @@
+"""perfeval-xl command line: thin wrappers that open the input, call the core, print.
+
+Exit codes: 0 success (validate: no 错误), 1 validate found 错误, 2 the input or the
+rules file could not be used (message in Chinese on stderr; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Callable, Sequence
+
+from . import __version__
+from .core.catalog import SCOPES, all_rules
+from .core.model import Indicator
+from .core.scoring import score_indicator
+from .core.serialize import submission_to_json
+from .core.settings import Settings, SettingsError
+from .core.summary import score_dict, submission_summary
+from .core.validate import validate
+from .core.values import parse_value
+from .io.read import ReadError, read_submission
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class UserError(Exception):
+    """Stops a command with a Chinese message and exit code 2."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return Settings.load(getattr(args, "rules", None))
+    except SettingsError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _read(path: str):
+    try:
+        return read_submission(path)
+    except ReadError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# ---------------------------------------------------------------- rules
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    rules = all_rules()
+    if args.code:
+        chosen = [r for r in rules if r.code == args.code.upper()]
+        if not chosen:
+            raise UserError(f"没有规则 {args.code}；运行 perfeval-xl rules 查看全部规则。")
+        rules = chosen
+    if args.format == "json":
+        _print_json([r.to_dict() for r in rules])
+    elif args.format == "markdown":
+        print(rules_markdown(rules))
+    elif args.code:
+        print(rules[0].doc_zh())
+    else:
+        for r in rules:
+            print(f"{r.code}  {r.severity.value}  {SCOPES[r.scope]}  {r.title}")
+    return EXIT_OK
+
+
+def rules_markdown(rules=None) -> str:
+    """The README's rule table (generated, never edited by hand)."""
+    rules = rules if rules is not None else all_rules()
+    lines = ["| 代码 | 默认 | 适用 | 规则 | 检查内容 |", "|---|---|---|---|---|"]
+    for r in rules:
+        lines.append(f"| {r.code} | {r.severity.value} | {SCOPES[r.scope]} | {r.title} | {r.what} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- score
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.file is None:
+        if args.target is None or args.actual is None or args.points is None:
+            raise UserError("请给出文件，或同时给出 --target、--actual 和 --points。")
+        ind = Indicator(name=args.name or "", target=args.target, actual=args.actual, points=args.points)
+        score = score_indicator(ind, settings)
+        if args.format == "json":
+            _print_json({"target": parse_value(args.target).describe(), "actual": parse_value(args.actual).describe(),
+                         **score_dict(score)})
+        else:
+            print(f"年度指标值：{parse_value(args.target).describe()}")
+            print(f"实际完成值：{parse_value(args.actual).describe()}")
+            print(f"建议得分：{'无法计算' if score.value is None else score.value}（{score.rule}）")
+            print(score.explanation)
+        return EXIT_OK
+    sub, _ = _read(args.file)
+    summary = submission_summary(sub, settings)
+    if args.format == "json":
+        _print_json(summary)
+    else:
+        print(score_text(summary))
+    return EXIT_OK
+
+
+def _n(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def score_text(summary: dict[str, Any]) -> str:
+    lines = [f"{summary['unit']}（{_n(summary['year'])} 年度）"]
+    tables = summary["projects"] + ([summary["department"]] if summary["department"] else [])
+    for t in tables:
+        ex = t["execution"]
+        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {_n(ex['stated_score'])}）",
+                  "  指标｜分值｜填报得分｜建议得分"]
+        for i in t["indicators"]:
+            s = i["suggested"]
+            suggested = _n(s["value"]) if s["value"] is not None else (
+                f"{_n(s['band'][0])}–{_n(s['band'][1])}" if s["band"] else "无法计算")
+            lines.append(f"  {i['name']}｜{_n(i['points'])}｜{_n(i['stated_score'])}｜{suggested}")
+            lines.append(f"      {s['explanation']}")
+        lines.append(f"  总分：填报 {_n(t['stated_total'])}；执行得分与指标得分合计 {_n(t['stated_components_total'])}；"
+                     f"建议 {_n(t['suggested_total'])}（{t['suggested_grade'] or '—'}）")
+        if t["cap"]:
+            lines.append(f"  {t['cap']}")
+    if summary["rubric"]:
+        r = summary["rubric"]
+        lines += ["", "评分表（附件2）", "  项目｜分值｜自评得分｜计算得分"]
+        for item in r["items"]:
+            c = item["computed"]
+            lines.append(f"  {item['name']}｜{_n(item['points'])}｜{_n(item['stated_score'])}｜"
+                         f"{_n(c['value']) if c['value'] is not None else '无法计算'}")
+            lines.append(f"      {c['explanation']}")
+        lines.append(f"  合计：自评 {_n(r['stated_total'])}；计算 {_n(r['computed_total'])}（{r['grade'] or '—'}）"
+                     + (f"；{r['forced_grade_reason']}" if r["forced_grade_reason"] else ""))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- validate
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    sub, digest = _read(args.file)
+    report = validate(sub, settings, path=args.file, sha256=digest)
+    cap = args.max_per_rule if args.max_per_rule is not None else int(settings["findings.max_per_rule"])
+    if args.format == "json":
+        _print_json(report.to_dict(max_per_rule=cap))
+    else:
+        data = report.to_dict(max_per_rule=cap)
+        print(f"文件：{args.file}")
+        print(f"结果：{data['summary']}")
+        for f in data["findings"]:
+            where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
+            cell = f"（{f['sheet']}!{f['cell']}）" if f["sheet"] else ""
+            print(f"\n[{f['severity_zh']}] {f['rule']} {f['title']} — {where}{cell}")
+            print(f"  {f['message']}")
+            if f["explanation"]:
+                print(f"  情况说明：{f['explanation']}")
+        for code, count in data["omitted"].items():
+            print(f"\n（规则 {code} 另有 {count} 处未列出）")
+    return EXIT_FINDINGS if not report.valid else EXIT_OK
+
+
+# ---------------------------------------------------------------- export
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    sub, _ = _read(args.file)
+    print(submission_to_json(sub))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parser
+
+
+def _add_rules_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", metavar="规则文件.toml", help="区（县）的规则文件，覆盖默认评分与审核设置")
+
+
+def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json")) -> None:
+    p.add_argument("--format", choices=choices, default="text", help="输出格式（默认 text）")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perfeval-xl",
+        description="街道办事处预算绩效自评：计分、校验与区汇总（budget-performance self-evaluation in Excel）",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"perfeval-xl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub.required = True
+
+    def command(name: str, func: Callable, help_text: str, example: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text,
+                           epilog=f"示例：\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("rules", cmd_rules, "列出审核规则目录（list the rule catalog）", "perfeval-xl rules T101")
+    p.add_argument("code", nargs="?", help="规则代码，如 T101：显示该规则的完整说明")
+    _add_format(p, ("text", "json", "markdown"))
+
+    p = command("score", cmd_score, "计算执行得分、指标建议得分、总分与等级（compute scores with explanations）",
+                "perfeval-xl score 洋湖街道.json\n  perfeval-xl score --target '≥8亿元' --actual '8.4亿元' --points 3")
+    p.add_argument("file", nargs="?", help="报送文件（.json）")
+    p.add_argument("--target", help="年度指标值（不带文件时单独计算一个指标）")
+    p.add_argument("--actual", help="实际完成值")
+    p.add_argument("--points", type=float, help="分值")
+    p.add_argument("--name", help="三级指标名称（用于判断金额类指标）")
+    _add_rules_option(p)
+    _add_format(p)
+
+    p = command("validate", cmd_validate, "按规则目录校验一份报送（validate a submission）",
+                "perfeval-xl validate 洋湖街道.json --format json")
+    p.add_argument("file", help="报送文件（.json）")
+    p.add_argument("--max-per-rule", type=int, metavar="N", help="每条规则最多列出的问题数（其余只计数）")
+    _add_rules_option(p)
+    _add_format(p)
+
+    p = command("export", cmd_export, "把报送导出为 JSON（export the model as JSON）", "perfeval-xl export 洋湖街道.json > 导出.json")
+    p.add_argument("file", help="报送文件")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except BrokenPipeError:  # e.g. `perfeval-xl export x.json | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

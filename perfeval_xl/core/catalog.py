@@ -1,0 +1,101 @@
+"""The rule registry (after Ruff's codes.rs and pandera's registered checks).
+
+A rule is a plain generator function registered with its metadata: a stable code, a
+default severity, what it applies to, a Chinese message template and four doc sections.
+`perfeval-xl rules`, the README table, the 校验 sheet and the docs all read this registry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from .findings import Severity
+from .model import Located
+
+# What a rule runs on; the runner hands each check every subject of its scope.
+SCOPES = {
+    "table": "项目支出及部门整体支出绩效自评表",
+    "project": "项目支出绩效自评表",
+    "department": "部门整体支出绩效自评表",
+    "basic_data": "基础数据表（附件1）",
+    "rubric": "评分表（附件2）",
+    "submission": "整份报送",
+}
+
+CODE_PATTERN = re.compile(r"^[A-Z]\d{3}$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a check found a problem, and the figures for the message."""
+
+    obj: Located | None  # the model object whose field it is (for the label and the cell)
+    field: str
+    row: str
+    values: dict[str, Any]
+
+
+def hit(obj: Located | None, field: str = "", row: str = "", **values: Any) -> Hit:
+    return Hit(obj, field, row, values)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    severity: Severity
+    scope: str
+    message: str  # str.format template over the hit's values
+    hint: str  # 修改建议
+    what: str  # 检查内容
+    why: str  # 为什么重要
+    example: str  # 示例
+    basis: str  # 依据
+    check: Callable[..., Iterable[Hit]]
+
+    def doc_zh(self) -> str:
+        return "\n".join([
+            f"{self.code} {self.title}（默认：{self.severity.value}；适用：{SCOPES[self.scope]}）",
+            f"检查内容：{self.what}",
+            f"为什么重要：{self.why}",
+            f"示例：{self.example}",
+            f"依据：{self.basis}",
+            f"修改建议：{self.hint}",
+        ])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "title": self.title, "severity": self.severity.code,
+            "severity_zh": self.severity.value, "scope": self.scope, "scope_zh": SCOPES[self.scope],
+            "message": self.message, "hint": self.hint, "what": self.what, "why": self.why,
+            "example": self.example, "basis": self.basis,
+        }
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, title: str, *, severity: str, scope: str, message: str, hint: str,
+         what: str, why: str, example: str, basis: str) -> Callable:
+    """Register a check. Codes are unique and never reused for another meaning."""
+
+    def register(fn: Callable[..., Iterator[Hit]]) -> Callable[..., Iterator[Hit]]:
+        if not CODE_PATTERN.match(code):
+            raise ValueError(f"bad rule code {code!r}")
+        if code in RULES:
+            raise ValueError(f"rule code {code} registered twice")
+        if scope not in SCOPES:
+            raise ValueError(f"rule {code}: unknown scope {scope!r}")
+        RULES[code] = Rule(code, title, Severity.parse(severity), scope, message, hint,
+                           what, why, example, basis, fn)
+        return fn
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    from . import checks  # noqa: F401  (importing registers every rule)
+
+    return [RULES[c] for c in sorted(RULES)]

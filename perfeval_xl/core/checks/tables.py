@@ -1,0 +1,361 @@
+"""Checks of 项目支出 and 部门整体支出 self-evaluation tables (DOMAIN §D, first paragraph)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..catalog import Hit, hit, rule
+from ..model import Indicator, PerformanceTable, ProjectTable, indicator_title, strip_placeholder
+from ..score import fmt_number, fmt_percent, fmt_points
+from ..scoring import IndicatorResult, execution_rate, grade_of
+from ..taxonomy import TAXONOMIES, TAXONOMY_NAMES, belongs, detect_version, normalize_level
+from .compare import amounts_differ, points_differ, rate_matches, total
+
+BASIS_C2 = "财预〔2020〕10号《项目支出绩效评价管理办法》；DOMAIN.md §C2"
+
+
+def row_of(ind: Indicator) -> str:
+    return f"指标「{indicator_title(ind.name)}」"
+
+
+def indicators(ctx, table: PerformanceTable) -> list[IndicatorResult]:
+    return ctx.table_result(table).indicators
+
+
+@rule("T101", "执行率与执行数/预算数不符", severity="错误", scope="table",
+      message="{table}：执行率填报为 {stated}，按全年执行数 {executed} ÷ 全年预算数 {budget} 计算应为 {expected}。",
+      hint="按“全年执行数 ÷ 全年预算数”重新计算执行率（保留两位小数）。",
+      what="年度资金总额行的执行率等于全年执行数除以全年预算数，按填报的小数位四舍五入后一致。",
+      why="执行率决定预算执行得分，也是区汇总排名的依据；手算的执行率常有尾差或抄错。",
+      example="预留奖金：105.95 ÷ 115.50 = 91.73%，表中填 91.74% → 报错。",
+      basis="DOMAIN.md §C1、§D")
+def check_execution_rate(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    row = table.budget_row
+    rate = execution_rate(row.executed, row.annual_budget)
+    if table.execution_rate is None or rate is None:
+        return
+    if not rate_matches(table.execution_rate, rate, ctx.settings):
+        yield hit(table, "execution_rate", "年度资金总额", stated=fmt_percent(table.execution_rate),
+                  executed=fmt_number(row.executed), budget=fmt_number(row.annual_budget),
+                  expected=fmt_percent(rate))
+
+
+@rule("T102", "全年执行数超过全年预算数", severity="提示", scope="table",
+      message="{table}：全年执行数 {executed} 万元超过全年预算数 {budget} 万元（执行率 {rate}）。",
+      hint="核对执行数；确属超预算支出的，在情况说明中写明原因和资金来源。",
+      what="全年执行数不大于全年预算数。",
+      why="超预算支出需要有追加预算或其他资金来源的说明。",
+      example="全年预算数 50、全年执行数 52 → 提示。",
+      basis="DOMAIN.md §D")
+def check_overspend(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    row = table.budget_row
+    if row.executed is not None and row.annual_budget is not None and amounts_differ(row.executed, row.annual_budget, ctx.settings) and row.executed > row.annual_budget:
+        yield hit(row, "executed", "年度资金总额", executed=fmt_number(row.executed),
+                  budget=fmt_number(row.annual_budget), rate=fmt_percent(execution_rate(row.executed, row.annual_budget)))
+
+
+@rule("T103", "预算执行率分值不符合规定", severity="错误", scope="table",
+      message="{table}：预算执行率的分值填报为 {stated}，按规定应为 {expected} 分。",
+      hint="把年度资金总额行的“分值”改为规定分值；指标分值相应调整为合计 100 分。",
+      what="年度资金总额行的分值等于规则文件中的预算执行率分值（默认 10 分）。",
+      why="执行率分值与指标分值共同构成 100 分；填成 100 的表会把总分算错。",
+      example="洋湖街道各项目表在执行率行填“分值 100”→ 报错。",
+      basis="财预〔2020〕10号附件；DOMAIN.md §C1（可在规则文件 execution.points 中改为 20 分）")
+def check_execution_points(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    expected = float(ctx.settings["execution.points"])
+    if table.execution_points is not None and table.execution_points != expected:
+        yield hit(table, "execution_points", "年度资金总额", stated=fmt_number(table.execution_points),
+                  expected=fmt_number(expected))
+
+
+@rule("T104", "预算执行得分计算错误", severity="错误", scope="table",
+      message="{table}：预算执行得分填报为 {stated}，按规则应为 {expected}。计算：{explanation}",
+      hint="按“分值 × min(执行率, 100%)”重新计算预算执行得分。",
+      what="年度资金总额行的得分等于规定分值 × min(执行率, 100%)（或规则文件中的档次）。",
+      why="执行得分是总分的一部分，算错会直接影响等级。",
+      example="执行率 93.70%、分值 10：得分应为 9.37。",
+      basis="DOMAIN.md §C1")
+def check_execution_score(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    expected = ctx.table_result(table).execution
+    if table.execution_score is None or expected.value is None:
+        return
+    if points_differ(table.execution_score, expected.value, ctx.settings):
+        yield hit(table, "execution_score", "年度资金总额", stated=fmt_points(table.execution_score),
+                  expected=fmt_points(expected.value), explanation=expected.explanation)
+
+
+@rule("T105", "指标分值合计不符", severity="错误", scope="table",
+      message="{table}：绩效指标分值合计为 {stated} 分，应为 {expected} 分（100 分减去预算执行率 {execution} 分）。",
+      hint="调整各指标分值，使合计等于规定值。",
+      what="所有绩效指标（不含空白占位行）的分值之和等于 100 减去执行率分值（默认 90）。",
+      why="分值合计不对，总分就不是百分制，等级失去可比性。",
+      example="五个指标各 20 分，合计 100 分 → 报错（应为 90 分）。",
+      basis="DOMAIN.md §A2、§D")
+def check_indicator_points_total(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    results = indicators(ctx, table)
+    stated = total([r.indicator.points for r in results])
+    expected = float(ctx.settings["indicators.total_points"])
+    if stated is not None and abs(stated - expected) > 1e-6:
+        yield hit(None, "分值", "绩效指标", stated=fmt_number(stated), expected=fmt_number(expected),
+                  execution=fmt_number(ctx.settings["execution.points"]))
+
+
+@rule("T106", "得分超出分值范围", severity="错误", scope="table",
+      message="{table}{row}：得分 {score} 不在 0 至分值 {points} 之间。",
+      hint="得分不能为负，也不能超过该行分值。",
+      what="每个指标行和执行率行满足 0 ≤ 得分 ≤ 分值。",
+      why="超过分值的得分会让总分超过 100。",
+      example="分值 10、得分 12 → 报错。",
+      basis="DOMAIN.md §D")
+def check_score_range(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    if table.execution_score is not None and table.execution_points is not None:
+        if not 0 <= table.execution_score <= table.execution_points:
+            yield hit(table, "execution_score", "年度资金总额", score=fmt_number(table.execution_score),
+                      points=fmt_number(table.execution_points))
+    for r in indicators(ctx, table):
+        ind = r.indicator
+        if ind.score is not None and ind.points is not None and not 0 <= ind.score <= ind.points:
+            yield hit(ind, "score", row_of(ind), score=fmt_number(ind.score), points=fmt_number(ind.points))
+
+
+@rule("T107", "总分与各项得分之和不符", severity="错误", scope="table",
+      message="{table}：总分填报为 {stated}，预算执行得分 {execution} 加各指标得分 {indicators} 合计为 {expected}。",
+      hint="总分 = 预算执行得分 + 各绩效指标得分之和。",
+      what="总分行的得分等于执行率得分与全部指标得分之和。",
+      why="总分是自评结果和等级的依据，漏加执行得分是常见错误。",
+      example="执行得分 100、指标得分 98、总分填 98 → 报错。",
+      basis="DOMAIN.md §C4")
+def check_total(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    if table.total_score is None:
+        return
+    result = ctx.table_result(table)
+    expected = result.stated_total
+    if expected is not None and points_differ(table.total_score, expected, ctx.settings):
+        ind_sum = total([r.indicator.score for r in result.indicators]) or 0.0
+        yield hit(table, "total_score", "总分", stated=fmt_points(table.total_score),
+                  execution=fmt_points(table.execution_score or 0.0), indicators=fmt_points(ind_sum),
+                  expected=fmt_points(expected))
+
+
+@rule("T108", "总分分值不为 100", severity="错误", scope="table",
+      message="{table}：总分行的分值填报为 {stated}，应为 {expected} 分。",
+      hint="总分分值固定为 100 分。",
+      what="总分行的分值等于 100（规则文件 indicators.table_total_points）。",
+      why="百分制是评级（优良中差）的前提。",
+      example="总分分值填 90 → 报错。",
+      basis="DOMAIN.md §C4")
+def check_total_points(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    expected = float(ctx.settings["indicators.table_total_points"])
+    if table.total_points is not None and table.total_points != expected:
+        yield hit(table, "total_points", "总分", stated=fmt_number(table.total_points), expected=fmt_number(expected))
+
+
+@rule("T109", "扣分但未说明偏差原因", severity="错误", scope="table",
+      message="{table}{row}：得分 {score} 低于分值 {points}，但未填写偏差原因分析及改进措施。",
+      hint="在“偏差原因分析及改进措施”栏写明未达到满分的原因和改进措施。",
+      what="得分低于分值的指标必须填写偏差原因分析及改进措施。",
+      why="扣分而不说明原因，评审无法判断扣分是否合理，也无从整改。",
+      example="“远程教育站点及时维护”分值 20、得分 19，偏差原因为空 → 报错。",
+      basis="财预〔2020〕10号；DOMAIN.md §D")
+def check_deviation_reason(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    for r in indicators(ctx, table):
+        ind = r.indicator
+        if ind.score is not None and ind.points is not None and ind.score < ind.points and not ind.deviation_reason.strip():
+            yield hit(ind, "deviation_reason", row_of(ind), score=fmt_number(ind.score), points=fmt_number(ind.points))
+
+
+@rule("T110", "得分高于按规则计算的得分", severity="错误", scope="table",
+      message="{table}{row}：得分填报为 {stated}，高于按规则计算的 {expected}。{explanation}",
+      hint="按计分规则重新评分；如有特殊情况，请修改年度指标值或实际完成值使其可比。",
+      what="定量指标的得分不高于按计分规则（正向、反向、零目标、复合）计算的建议得分（容差见规则文件）。",
+      why="定量指标未完成却给满分，是评审最常指出的自评问题。",
+      example="目标 ≥100 次、实际 80 次、分值 10：建议 8 分，填 10 分 → 报错。",
+      basis=BASIS_C2)
+def check_over_scored(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    for r in indicators(ctx, table):
+        s, ind = r.score, r.indicator
+        if s.kind == "定量" and s.value is not None and ind.score is not None and ind.score > s.value and points_differ(ind.score, s.value, ctx.settings):
+            yield hit(ind, "score", row_of(ind), stated=fmt_points(ind.score), expected=fmt_points(s.value),
+                      explanation=s.explanation)
+
+
+@rule("T111", "得分低于按规则计算的得分", severity="提示", scope="table",
+      message="{table}{row}：得分填报为 {stated}，低于按规则计算的 {expected}。{explanation}",
+      hint="核对得分；如为从严评分，请在情况说明中写明理由。",
+      what="定量指标的得分不低于按计分规则计算的建议得分（容差见规则文件）。",
+      why="低于规则的得分可能是算错，也可能是有意从严；需要说明才能区分。",
+      example="目标 100%、实际 99%、分值 5：建议 4.95 分，填 4 分 → 提示。",
+      basis=BASIS_C2)
+def check_under_scored(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    for r in indicators(ctx, table):
+        s, ind = r.score, r.indicator
+        if s.kind == "定量" and s.value is not None and ind.score is not None and ind.score < s.value and points_differ(ind.score, s.value, ctx.settings):
+            yield hit(ind, "score", row_of(ind), stated=fmt_points(ind.score), expected=fmt_points(s.value),
+                      explanation=s.explanation)
+
+
+@rule("T112", "定性指标得分不在评级区间内", severity="错误", scope="table",
+      message="{table}{row}：评定为“{grade}”，得分应在 {low}–{high} 分之间，填报为 {stated}。",
+      hint="按定性评级对应的区间评分，或修改定性评级。",
+      what="单位选择了定性评级的指标，得分落在该等级的区间内（达成 80%–100%，部分达成 60%–80%，未达成 0–60%）。",
+      why="定性指标由单位评级，区间是唯一的机械约束。",
+      example="评定为“部分达成”、分值 10、得分 9 → 报错（应在 6–8 分之间）。",
+      basis="DOMAIN.md §C3")
+def check_qualitative_band(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    for r in indicators(ctx, table):
+        s, ind = r.score, r.indicator
+        if s.band and not s.grade_inferred and ind.score is not None and not _in_band(ind.score, s.band, s.points):
+            yield hit(ind, "score", row_of(ind), grade=s.grade, low=fmt_number(s.band[0]),
+                      high=fmt_number(s.band[1]), stated=fmt_number(ind.score))
+
+
+def _in_band(score: float, band: tuple[float, float], points: float | None) -> bool:
+    low, high = band
+    top_inclusive = points is not None and high >= points
+    return low - 1e-9 <= score and (score <= high + 1e-9 if top_inclusive else score < high - 1e-9)
+
+
+@rule("T113", "定性指标已达成但得分偏低", severity="提示", scope="table",
+      message="{table}{row}：实际完成值与年度指标值一致（视为达成），达成区间为 {low}–{high} 分，填报得分 {stated}。",
+      hint="确认是否达成；未完全达成的，请选择“部分达成”并说明原因。",
+      what="实际完成值复述或确认了年度指标值（如“及时”对“及时支付”）的定性指标，得分在达成区间内。",
+      why="完成值写“达成”而得分落在部分达成区间，文字与分数自相矛盾。",
+      example="目标“按时”、实际“按时”、分值 20、得分 15 → 提示。",
+      basis="DOMAIN.md §C3")
+def check_inferred_met(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    for r in indicators(ctx, table):
+        s, ind = r.score, r.indicator
+        if s.band and s.grade_inferred and s.grade == "达成" and ind.score is not None and ind.score < s.band[0] - 1e-9:
+            yield hit(ind, "score", row_of(ind), low=fmt_number(s.band[0]), high=fmt_number(s.band[1]),
+                      stated=fmt_number(ind.score))
+
+
+@rule("T114", "缺少必要的一级指标", severity="提示", scope="table",
+      message="{table}：没有{level1}指标。",
+      hint="至少设置一个该一级指标下的三级指标；确实无法设置的，请在情况说明中说明。",
+      what="每张表至少各有一个产出、效益、满意度指标（规则文件 indicators.required_level1）。",
+      why="绩效目标应同时反映产出、效益和服务对象满意度。",
+      example="党建办综合工作经费只有产出和满意度指标 → 提示缺少效益指标。",
+      basis="财预〔2020〕10号附件 指标体系；DOMAIN.md §D")
+def check_required_level1(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    present = {normalize_level(r.indicator.level1) for r in indicators(ctx, table)}
+    for level1 in ctx.settings["indicators.required_level1"]:
+        if level1 not in present:
+            yield hit(None, "一级指标", "绩效指标", level1=level1)
+
+
+@rule("T115", "年度指标值与实际完成值无法比较", severity="提示", scope="table",
+      message="{table}{row}：{explanation}",
+      hint="实际完成值应与年度指标值同类：百分比对百分比、数量对数量并用同一单位。",
+      what="定量的年度指标值配有同类的实际完成值（同为百分比，或同一计量单位的数量）。",
+      why="“80%”的目标配“满意”的完成值无法定量评分，得分缺乏依据。",
+      example="居民满意度：目标 80%、实际“满意” → 提示，请填写调查得到的满意率。",
+      basis="DOMAIN.md §E（mismatch）")
+def check_comparable(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    for r in indicators(ctx, table):
+        if r.score.rule == "C2.mismatch":
+            yield hit(r.indicator, "actual", row_of(r.indicator), explanation=r.score.explanation)
+
+
+@rule("T116", "超额完成未说明原因", severity="提示", scope="table",
+      message="{table}{row}：实际完成为目标的 {ratio}（超过 {threshold}），未说明原因。",
+      hint="在偏差原因栏分析超额原因：是否年初目标定得过低，下年度如何调整。",
+      what="实际完成值超过年度指标值一定比例（默认 120%）的定量指标，填写了偏差原因分析。",
+      why="大幅超额往往说明目标设定偏低，评审要求分析。",
+      example="补助社区支出：目标 20 万、实际 30 万（150%），偏差原因为空 → 提示。",
+      basis="财预〔2020〕10号（目标设定合理性）；DOMAIN.md §C2（规则文件 indicators.over_achievement_ratio）")
+def check_over_achievement(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    threshold = float(ctx.settings["indicators.over_achievement_ratio"])
+    for r in indicators(ctx, table):
+        s, ind = r.score, r.indicator
+        if s.kind != "定量" or s.rule == "C2.reverse" or ind.deviation_reason.strip():
+            continue
+        ratios = [x for x in s.inputs.get("part_ratios", [s.ratio]) if x is not None]
+        if ratios and max(ratios) > threshold + 1e-9:
+            yield hit(ind, "deviation_reason", row_of(ind), ratio=fmt_percent(max(ratios)),
+                      threshold=fmt_percent(threshold, 0))
+
+
+@rule("T117", "二级指标不属于所填一级指标", severity="错误", scope="table",
+      message="{table}{row}：二级指标“{level2}”不属于一级指标“{level1}”（按{taxonomy}）。",
+      hint="按指标体系选择二级指标，或改正一级指标。",
+      what="二级指标属于其一级指标（财预〔2020〕10号、财预〔2021〕101号两套体系，按表中是否有“成本指标”一级自动识别，或在规则文件 indicators.taxonomy 中指定）。",
+      why="指标归类错误会使产出、效益、满意度的权重统计失真。",
+      example="一级“效益指标”下填二级“时效指标” → 报错。",
+      basis="财预〔2020〕10号；财预〔2021〕101号；DOMAIN.md §B")
+def check_taxonomy(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    results = indicators(ctx, table)
+    pairs = [(r.indicator.level1, r.indicator.level2) for r in results]
+    version = ctx.settings["indicators.taxonomy"]
+    if version not in TAXONOMIES:
+        version = detect_version(pairs)
+    for r in results:
+        ind = r.indicator
+        if ind.level1.strip() and ind.level2.strip() and not belongs(ind.level1, ind.level2, version):
+            yield hit(ind, "level2", row_of(ind), level1=ind.level1.strip(), level2=ind.level2.strip(),
+                      taxonomy=TAXONOMY_NAMES[version])
+
+
+_REQUIRED_ROW_FIELDS = ("level1", "level2", "name", "target", "actual", "points", "score")
+
+
+@rule("T118", "指标行填写不完整", severity="错误", scope="table",
+      message="{table}{row}：已填写部分内容，但缺少{missing}。",
+      hint="补齐该行，或删除整行内容使其成为空白占位行。",
+      what="除空白占位行外，每个指标行都填写了一级、二级、三级指标、年度指标值、实际完成值、分值和得分。",
+      why="半填的行无法评分，也说明表格可能漏填。",
+      example="三级指标已填、分值为空 → 报错。",
+      basis="DOMAIN.md §D（空白占位行不检查）")
+def check_half_filled(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    for r in indicators(ctx, table):
+        ind = r.indicator
+        missing = [n for n in _REQUIRED_ROW_FIELDS if _blank(getattr(ind, n), n)]
+        if missing:
+            labels = "、".join(Indicator.label_of(n) for n in missing)
+            yield hit(ind, missing[0], row_of(ind), missing=labels)
+
+
+def _blank(value, name: str) -> bool:
+    if name == "name":
+        return not strip_placeholder(value)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@rule("T119", "等级与总分不符", severity="错误", scope="table",
+      message="{table}：等级填报为“{stated}”，总分 {total} 对应等级为“{expected}”。",
+      hint="按总分确定等级：优 ≥ 90，良 80–90，中 60–80，差 < 60。",
+      what="填报的等级与总分对应（规则文件 grades）。",
+      why="等级是对外公开和下年预算安排的依据。",
+      example="总分 88、等级“优” → 报错。",
+      basis="DOMAIN.md §C4")
+def check_grade(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    if not table.stated_grade.strip() or table.total_score is None:
+        return
+    expected = grade_of(table.total_score, ctx.settings)
+    if table.stated_grade.strip() != expected:
+        yield hit(table, "stated_grade", "总分", stated=table.stated_grade.strip(),
+                  total=fmt_number(table.total_score), expected=expected)
+
+
+_FUNDING_COLUMNS = ("initial_budget", "annual_budget", "executed")
+
+
+@rule("T120", "资金来源合计不符", severity="错误", scope="project",
+      message="{table}：{field}的年度资金总额为 {stated}，当年财政拨款 {current} + 上年结转 {carryover} + 其他资金 {other} = {expected}。",
+      hint="年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金（逐列核对）。",
+      what="项目资金的年初预算数、全年预算数、全年执行数三列，年度资金总额都等于三项资金来源之和。",
+      why="资金来源分项与合计不一致，说明有漏填或抄错。",
+      example="年度资金总额 186、当年财政拨款 180、其他为空 → 报错。",
+      basis="DOMAIN.md §A1、§D")
+def check_funding_sum(ctx, table: ProjectTable) -> Iterator[Hit]:
+    parts = (table.funding_current_year, table.funding_carryover, table.funding_other)
+    for column in _FUNDING_COLUMNS:
+        stated = getattr(table.funding_total, column)
+        values = [getattr(p, column) for p in parts]
+        expected = total(values)
+        if stated is None or expected is None:
+            continue
+        if amounts_differ(stated, expected, ctx.settings):
+            yield hit(table.funding_total, column, "年度资金总额", stated=fmt_number(stated),
+                      current=fmt_number(values[0] or 0.0), carryover=fmt_number(values[1] or 0.0),
+                      other=fmt_number(values[2] or 0.0), expected=fmt_number(expected))

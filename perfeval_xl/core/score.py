@@ -1,0 +1,62 @@
+"""The result of any scoring rule, with its explanation, and the number formats used in text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Score:
+    """Points a rule awards, and why, in words a clerk can check by hand.
+
+    ``value`` is None when the rule cannot decide (missing facts, a value it cannot
+    read); ``missing`` then names what is needed.
+    """
+
+    value: float | None
+    points: float | None
+    rule: str  # stable id of the scoring rule, e.g. "C2.positive" or "A4.staff_control"
+    explanation: str  # Chinese, names the figures
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    ratio: float | None = None  # actual / target for quantitative indicators
+    band: tuple[float, float] | None = None  # allowed range of points (qualitative)
+    grade: str = ""  # qualitative grade used (达成/部分达成/未达成)
+    grade_inferred: bool = False  # the grade was inferred from the text, not picked by the clerk
+    missing: tuple[str, ...] = ()
+    kind: str = ""  # "定量" | "定性" | "" (for execution / rubric items)
+
+    @property
+    def computable(self) -> bool:
+        return self.value is not None
+
+
+def round_half_up(value: float, decimals: int = 2) -> float:
+    """Round as people do on paper (2.345 → 2.35), not banker's rounding."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def fmt_number(value: float | None, decimals: int = 4) -> str:
+    """64.707 → "64.707"; 10.0 → "10"; None → "（空）"."""
+    if value is None:
+        return "（空）"
+    text = f"{round_half_up(value, decimals):.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_amount(value: float | None) -> str:
+    """Money in 万元 as a clerk writes it."""
+    return fmt_number(value, 4) + ("" if value is None else " 万元")
+
+
+def fmt_percent(rate: float | None, decimals: int = 2) -> str:
+    """0.93699 → "93.70%"."""
+    if rate is None:
+        return "（空）"
+    return f"{round_half_up(rate * 100, decimals):.{decimals}f}%"
+
+
+def fmt_points(value: float | None) -> str:
+    return fmt_number(value, 2) + ("" if value is None else " 分")

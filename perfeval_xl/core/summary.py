@@ -1,0 +1,65 @@
+"""All scores of a submission as plain data: what `perfeval-xl score` prints and the roll-up reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import PerformanceTable, Submission, indicator_title
+from .rubric import evaluate_rubric
+from .score import Score
+from .scoring import grade_of, score_table
+from .settings import Settings
+
+
+def score_dict(score: Score) -> dict[str, Any]:
+    return {
+        "value": score.value, "points": score.points, "rule": score.rule, "kind": score.kind,
+        "ratio": score.ratio, "band": list(score.band) if score.band else None, "grade": score.grade,
+        "grade_inferred": score.grade_inferred, "missing": list(score.missing),
+        "explanation": score.explanation,
+    }
+
+
+def table_summary(table: PerformanceTable, settings: Settings) -> dict[str, Any]:
+    result = score_table(table, settings)
+    return {
+        "table": table.title,
+        "execution": {**score_dict(result.execution), "stated_rate": table.execution_rate,
+                      "stated_points": table.execution_points, "stated_score": table.execution_score},
+        "indicators": [
+            {"index": r.index, "level1": r.indicator.level1, "level2": r.indicator.level2,
+             "name": indicator_title(r.indicator.name), "target": r.indicator.target, "actual": r.indicator.actual,
+             "points": r.indicator.points, "stated_score": r.indicator.score, "suggested": score_dict(r.score)}
+            for r in result.indicators
+        ],
+        "stated_total": table.total_score,
+        "stated_components_total": result.stated_total,
+        "stated_grade": table.stated_grade or grade_of(table.total_score, settings),
+        "suggested_total": result.suggested_total,
+        "suggested_complete": result.suggested_complete,
+        "suggested_grade": result.grade,
+        "cap": result.cap,
+    }
+
+
+def submission_summary(sub: Submission, settings: Settings) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "unit": sub.unit.unit_name, "budget_code": sub.unit.budget_code, "year": sub.unit.year,
+        "projects": [table_summary(p, settings) for p in sub.projects],
+        "department": table_summary(sub.department, settings) if sub.department else None,
+        "rubric": None,
+    }
+    if sub.rubric is not None:
+        result = evaluate_rubric(sub.basic_data, sub.rubric.facts, settings)
+        stated = {e.key: e.score for e in sub.rubric.entries}
+        out["rubric"] = {
+            "items": [{"key": item.key, "name": item.name, "points": item.points,
+                       "stated_score": stated.get(item.key), "computed": score_dict(score)}
+                      for item, score in result.items],
+            "stated_total": sub.rubric.total_score,
+            "computed_total": result.total,
+            "computed_partial_total": result.computed_total,
+            "grade": result.grade,
+            "forced_grade_reason": result.forced_grade_reason,
+        }
+    return out

@@ -1,0 +1,103 @@
+"""Run every registered rule over a submission and collect the findings (lazily, all of them)."""
+
+from __future__ import annotations
+
+import string
+import time
+from typing import Any, Iterable
+
+from .catalog import Hit, Rule, all_rules
+from .findings import Finding, Location, Report, Severity
+from .model import PerformanceTable, Submission
+from .rubric import RubricResult, evaluate_rubric
+from .scoring import TableResult, score_table
+from .settings import Settings
+
+INTERNAL_RULE = "E901"
+
+
+class CheckContext:
+    """What checks share: the settings and results computed once per table."""
+
+    def __init__(self, submission: Submission, settings: Settings) -> None:
+        self.submission = submission
+        self.settings = settings
+        self._tables: dict[int, TableResult] = {}
+        self._rubric: RubricResult | None = None
+
+    def table_result(self, table: PerformanceTable) -> TableResult:
+        key = id(table)
+        if key not in self._tables:
+            self._tables[key] = score_table(table, self.settings)
+        return self._tables[key]
+
+    def rubric_result(self) -> RubricResult:
+        if self._rubric is None:
+            sub = self.submission
+            facts = sub.rubric.facts if sub.rubric else {}
+            self._rubric = evaluate_rubric(sub.basic_data, facts, self.settings)
+        return self._rubric
+
+
+def subjects(sub: Submission, scope: str) -> list[tuple[str, Any]]:
+    """(table title, subject) pairs a rule of this scope runs on."""
+    if scope == "project":
+        return [(p.title, p) for p in sub.projects]
+    if scope == "department":
+        return [(sub.department.title, sub.department)] if sub.department else []
+    if scope == "table":
+        return subjects(sub, "project") + subjects(sub, "department")
+    if scope == "basic_data":
+        return [("基础数据表", sub.basic_data)] if sub.basic_data else []
+    if scope == "rubric":
+        return [("评分表", sub.rubric)] if sub.rubric else []
+    return [("报送", sub)]
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _finding(rule: Rule, severity: Severity, table: str, h: Hit) -> Finding:
+    obj = h.obj
+    source = obj.source(h.field) if obj is not None and h.field else None
+    label = type(obj).label_of(h.field) if obj is not None and h.field else h.field
+    location = Location(table, h.row, label, source.sheet if source else "", source.cell if source else "")
+    values = {"table": table, "row": h.row, "field": label, **h.values}
+    message = string.Formatter().vformat(rule.message, (), _Blank(values))
+    return Finding(rule.code, severity, rule.title, message, location, rule.hint, dict(h.values))
+
+
+def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None = None) -> list[Finding]:
+    ctx = CheckContext(sub, settings)
+    explanations = {e.where: e.text for e in sub.explanations}
+    findings: list[Finding] = []
+    for rule in rules if rules is not None else all_rules():
+        chosen = settings.severity_override(rule.code)
+        if chosen == "关闭":
+            continue
+        severity = Severity.parse(chosen) if chosen else rule.severity
+        for table, subject in subjects(sub, rule.scope):
+            try:
+                hits = list(rule.check(ctx, subject))
+            except Exception as exc:  # a broken rule reports itself and never stops the batch
+                findings.append(Finding(
+                    INTERNAL_RULE, Severity.ERROR, "规则执行出错",
+                    f"规则 {rule.code}（{rule.title}）在检查{table}时出错：{type(exc).__name__}: {exc}",
+                    Location(table), "请将此信息反馈给维护人员。", {"rule": rule.code}))
+                continue
+            for h in hits:
+                f = _finding(rule, severity, table, h)
+                text = explanations.get(f.key, "")
+                findings.append(Finding(f.rule, f.severity, f.title, f.message, f.location, f.hint,
+                                        f.values, text) if text else f)
+    return findings
+
+
+def validate(sub: Submission, settings: Settings | None = None, *, path: str = "",
+             sha256: str = "") -> Report:
+    settings = settings or Settings.default()
+    started = time.perf_counter()
+    findings = run_rules(sub, settings)
+    return Report(findings, path=path, sha256=sha256, seconds=time.perf_counter() - started)

@@ -1,0 +1,56 @@
+"""The rule registry itself: unique codes, complete docs, severities from settings."""
+
+import pytest
+
+from perfeval_xl.core.catalog import CODE_PATTERN, RULES, SCOPES, all_rules, rule
+from perfeval_xl.core.findings import Severity
+from perfeval_xl.core.model import ProjectTable, Submission
+from perfeval_xl.core.validate import run_rules, validate
+from perfeval_xl.core.settings import Settings
+
+
+def test_every_rule_is_registered_once_with_complete_docs():
+    rules = all_rules()
+    codes = [r.code for r in rules]
+    assert len(codes) == len(set(codes)) >= 30
+    for r in rules:
+        assert CODE_PATTERN.match(r.code)
+        assert r.scope in SCOPES
+        for section in (r.title, r.message, r.hint, r.what, r.why, r.example, r.basis):
+            assert section.strip(), f"{r.code} has an empty doc section"
+
+
+def test_registering_a_code_twice_is_refused():
+    with pytest.raises(ValueError, match="registered twice"):
+        rule("T101", "x", severity="错误", scope="table", message="", hint="", what="", why="",
+             example="", basis="")(lambda ctx, t: iter(()))
+
+
+def test_rule_doc_lists_all_sections():
+    doc = RULES["T101"].doc_zh()
+    for heading in ("检查内容：", "为什么重要：", "示例：", "依据：", "修改建议："):
+        assert heading in doc
+
+
+def _one_bad_project() -> Submission:
+    return Submission(projects=[ProjectTable(name="甲", execution_points=100.0)])
+
+
+def test_severity_is_switched_in_settings_not_code():
+    sub = _one_bad_project()
+    assert validate(sub).flatten(["rule", "severity"]) == [["T103", "error"]]
+    relaxed = Settings.default().override({"severity": {"T103": "提示"}})
+    assert validate(sub, relaxed).flatten(["rule", "severity"]) == [["T103", "warning"]]
+    off = Settings.default().override({"severity": {"T103": "关闭"}})
+    assert validate(sub, off).findings == []
+
+
+def test_a_broken_rule_reports_itself_and_the_others_still_run():
+    def explode(ctx, table):
+        raise ZeroDivisionError("boom")
+        yield  # pragma: no cover
+
+    broken = RULES["T101"].__class__(**{**RULES["T101"].__dict__, "code": "T999", "check": explode})
+    findings = run_rules(_one_bad_project(), Settings.default(), [broken, RULES["T103"]])
+    assert [(f.rule, f.severity) for f in findings] == [("E901", Severity.ERROR), ("T103", Severity.ERROR)]
+    assert "T999" in findings[0].message and "boom" in findings[0].message
