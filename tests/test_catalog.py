@@ -37,11 +37,11 @@ def _one_bad_project() -> Submission:
 
 
 def test_severity_is_switched_in_settings_not_code():
-    sub = _one_bad_project()
-    assert validate(sub).flatten(["rule", "severity"]) == [["T103", "error"]]
-    relaxed = Settings.default().override({"severity": {"T103": "提示"}})
+    sub = _one_bad_project()  # an empty table also lacks 产出/效益/满意度 indicators (T114)
+    assert validate(sub).flatten(["rule", "severity"]) == [["T103", "error"]] + [["T114", "warning"]] * 3
+    relaxed = Settings.default().override({"severity": {"T103": "提示", "T114": "关闭"}})
     assert validate(sub, relaxed).flatten(["rule", "severity"]) == [["T103", "warning"]]
-    off = Settings.default().override({"severity": {"T103": "关闭"}})
+    off = Settings.default().override({"severity": {"T103": "关闭", "T114": "关闭"}})
     assert validate(sub, off).findings == []
 
 

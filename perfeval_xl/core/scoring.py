@@ -7,6 +7,7 @@ from the rules file (Settings).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -263,6 +264,12 @@ def _qualitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, 
                  grade_inferred=inferred, kind="定性")
 
 
+@functools.lru_cache(maxsize=8192)
+def _parse(text: str, money: bool) -> ParsedValue:
+    """Submissions repeat the same values ("每月底", "100%", "完成") across rows and units."""
+    return parse_value(text, money_hint=money)
+
+
 def score_indicator(ind: Indicator, settings: Settings) -> Score:
     """Suggested score of one indicator row (DOMAIN §C2, §C3)."""
     if ind.points is None:
@@ -270,8 +277,8 @@ def score_indicator(ind: Indicator, settings: Settings) -> Score:
     points = float(ind.points)
     decimals = int(settings["indicators.score_decimals"])
     money = money_hint_from_name(indicator_title(ind.name))
-    t = parse_value(ind.target, money_hint=money)
-    a = parse_value(ind.actual, money_hint=money)
+    t = _parse(ind.target, money)
+    a = _parse(ind.actual, money)
     if t.kind == "empty" or a.kind == "empty":
         missing = tuple(n for n, v in (("target", t), ("actual", a)) if v.kind == "empty")
         return Score(None, points, "C2.missing", "年度指标值或实际完成值未填写，无法评分。",
