@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
@@ -34,6 +35,8 @@ class Score:
 
 def round_half_up(value: float, decimals: int = 2) -> float:
     """Round as people do on paper (2.345 → 2.35), not banker's rounding."""
+    if not math.isfinite(value) or abs(value) >= 1e15:  # beyond what a 2-dp quantize can hold
+        return value
     quantum = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 

@@ -16,6 +16,11 @@ from .score import Score, fmt_number, fmt_percent, fmt_points, round_half_up
 from .settings import Settings
 from .values import ParsedValue, Quantity, money_hint_from_name, parse_value
 
+def award(points: float, fraction: float, decimals: int) -> float:
+    """分值 × fraction, the fraction clipped to [0, 1], rounded half-up but never above 分值."""
+    return min(round_half_up(points * min(max(fraction, 0.0), 1.0), decimals), points)
+
+
 # ---------------------------------------------------------------- C1 execution
 
 
@@ -37,10 +42,10 @@ def score_execution(table: PerformanceTable, settings: Settings) -> Score:
     shown = f"执行率 = 全年执行数 {fmt_number(row.executed)} ÷ 全年预算数 {fmt_number(row.annual_budget)} = {fmt_percent(rate)}"
     if settings["execution.method"] == "bands":
         fraction = next((b["fraction"] for b in settings["execution.bands"] if rate >= b["min_rate"]), 0.0)
-        value = round_half_up(points * fraction, 2)
+        value = award(points, fraction, 2)
         text = f"{shown}；按档次计分，得分 = {fmt_number(points)} × {fmt_number(fraction)} = {fmt_points(value)}。"
     else:
-        value = round_half_up(points * min(rate, 1.0), 2)
+        value = award(points, rate, 2)
         text = f"{shown}；得分 = 分值 {fmt_number(points)} × min(执行率, 100%) = {fmt_points(value)}。"
     return Score(value, points, "C1.execution", text, inputs, ratio=rate)
 
@@ -145,7 +150,7 @@ def _quantitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float,
     if isinstance(got, str):
         return Score(None, points, "C2.mismatch", got, inputs, kind="定量")
     frac, ratio, formula = _fraction(t.op, float(t.number), got)
-    value = round_half_up(points * min(max(frac, 0.0), 1.0), decimals)
+    value = award(points, frac, decimals)
     ratio_text = f"，完成率 {fmt_percent(ratio)}" if ratio is not None else ""
     text = (f"目标 {_shown(t.number, t.unit, t.op)}（原文“{t.raw.strip()}”），"
             f"实际 {_shown(got.number, got.unit, got.op)}{got.note}{ratio_text}；{formula}，"
@@ -177,7 +182,7 @@ def _compound(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, dec
         lines.append(f"第 {i} 项 目标 {_shown(tp.number, tp.unit, tp.op)}、实际 {_shown(got.number, got.unit, got.op)}"
                      + (f"（{fmt_percent(ratio)}）" if ratio is not None else ""))
     low = min(fractions)
-    value = round_half_up(points * low, decimals)
+    value = award(points, low, decimals)
     known = [r for r in ratios if r is not None]
     text = (f"复合指标，逐项比较：{'；'.join(lines)}；按完成程度最低的一项计分，"
             f"建议得分 = {fmt_number(points)} × {fmt_percent(low)} = {fmt_points(value)}。")
@@ -222,7 +227,7 @@ def _relative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, dec
                      f"目标为{word[t.direction]}{'' if t.change is None else fmt_number(abs(t.change)) + '%'}，"
                      f"实际{_describe(a)}，方向一致且幅度达到，得满分 {fmt_points(points)}。", inputs, kind="定量")
     frac = abs(a.change) / abs(t.change)
-    value = round_half_up(points * frac, decimals)
+    value = award(points, frac, decimals)
     return Score(value, points, "C2.relative",
                  f"目标{word[t.direction]} {fmt_number(abs(t.change))}%，实际 {fmt_number(abs(a.change))}%，"
                  f"得分 = 分值 × {fmt_percent(frac)} = {fmt_points(value)}。", inputs, ratio=frac, kind="定量")
@@ -253,7 +258,7 @@ def _qualitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, 
                      f"定性指标：无法从实际完成值{_describe(a)}判断是否达成年度指标值{_describe(t)}，请选择定性评级（达成/部分达成/未达成）。",
                      inputs, kind="定性")
     lo, hi = bands[grade]
-    band = (round_half_up(points * lo, 2), round_half_up(points * hi, 2))
+    band = (award(points, lo, 2), award(points, hi, 2))
     how = (f"实际完成值{_describe(a)}与年度指标值{_describe(t)}对照，判为“{grade}”" if inferred
            else f"单位评定为“{grade}”")
     upper = "" if hi >= 1 else "（不含上限）"
