@@ -129,3 +129,10 @@ def test_table_total_uses_suggestions_and_the_optional_execution_cap():
 def test_placeholder_rows_are_not_scored():
     table = _table(10, 10, [Indicator(level1="产出指标", level2="质量指标", name="指标 1："), ind("1次", "1次", 90.0)])
     assert [r.index for r in score_table(table, Settings.default()).indicators] == [1]
+
+
+def test_suggested_total_never_exceeds_100_when_points_are_misallocated():
+    rows = [ind("1次", "1次", 50.0), ind("1次", "1次", 50.0)]  # Σ 100 instead of 90 (seed 000's slip)
+    result = score_table(_table(10, 10, rows), Settings.default())
+    assert (result.suggested_total, result.grade) == (100.0, "优")
+    assert result.cap == "执行得分与指标得分合计 110 分，超过 100 分（分值设置有误），按 100 分计。"

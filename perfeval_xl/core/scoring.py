@@ -354,9 +354,13 @@ def score_table(table: PerformanceTable, settings: Settings) -> TableResult:
             (r.score.value if r.score.value is not None else (r.indicator.score or 0.0)) for r in results)
         total = round_half_up(total, 2)
     cap = ""
+    ceiling = float(settings["indicators.table_total_points"])
+    if total is not None and total > ceiling:
+        cap = f"执行得分与指标得分合计 {fmt_number(total)} 分，超过 {fmt_number(ceiling)} 分（分值设置有误），按 {fmt_number(ceiling)} 分计。"
+        total = ceiling
     if total is not None and settings["execution.caps.enabled"] and execution.ratio is not None:
         limits = [c["max_total"] for c in settings["execution.caps.caps"] if execution.ratio < c["below"]]
         if limits and total > min(limits):
-            cap = f"执行率 {fmt_percent(execution.ratio)}，按一体化规则总分不超过 {fmt_number(min(limits))} 分（原为 {fmt_number(total)} 分）。"
+            cap += f"执行率 {fmt_percent(execution.ratio)}，按一体化规则总分不超过 {fmt_number(min(limits))} 分（原为 {fmt_number(total)} 分）。"
             total = float(min(limits))
     return TableResult(table, execution, results, total, complete, grade_of(total, settings), cap)

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..catalog import Hit, hit, rule
 from ..model import RubricSheet
-from ..rubric import ITEMS_BY_KEY, RUBRIC_ITEMS
+from ..rubric import ALL_FACTS, ITEMS_BY_KEY, RUBRIC_ITEMS
 from ..score import fmt_number, fmt_points
 from .compare import points_differ, total
 
@@ -104,8 +104,6 @@ def check_rubric_recomputed(ctx, sheet: RubricSheet) -> Iterator[Hit]:
       example="人员控制率缺少“聘用人员是否超过批复数” → 提示。",
       basis="附件2 评分要点")
 def check_rubric_facts(ctx, sheet: RubricSheet) -> Iterator[Hit]:
-    from ..rubric import ALL_FACTS
-
     for item, score in ctx.rubric_result().items:
         if score.value is None and score.missing:
             labels = "；".join(ALL_FACTS[m].label if m in ALL_FACTS else m for m in score.missing)
