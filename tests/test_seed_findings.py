@@ -104,6 +104,6 @@ def test_a_clerk_explanation_travels_with_its_finding():
 
     sub = load_seed("seed003_wangjiahe_2023.json")
     target = next(f for f in validate(sub).findings if f.rule == "T116")
-    sub.explanations.append(Explanation(target.rule, target.key, "年初目标按上年实际设定，明年上调至 260 次。"))
+    sub.explanations.append(Explanation(target.rule, target.location.key, "年初目标按上年实际设定，明年上调至 260 次。"))
     again = next(f for f in validate(sub).findings if f.key == target.key)
     assert again.explanation == "年初目标按上年实际设定，明年上调至 260 次。"

@@ -5,16 +5,16 @@ from perfeval_xl.core.settings import Settings, SettingsError
 
 def test_defaults_are_the_national_rules(settings):
     assert settings["execution.points"] == 10
-    assert settings["indicators.total_points"] == 90
+    assert settings["indicators.table_total_points"] - settings["execution.points"] == 90
     assert settings["grades"] == {"优": 90, "良": 80, "中": 60, "差": 0}
     assert settings["execution.caps.enabled"] is False
 
 
 def test_a_district_file_overrides_only_what_it_names(tmp_path):
     path = tmp_path / "区规则.toml"
-    path.write_text("[execution]\npoints = 20\n\n[indicators]\ntotal_points = 80\n", encoding="utf-8")
+    path.write_text("[execution]\npoints = 20\n\n[indicators]\nover_achievement_ratio = 1.3\n", encoding="utf-8")
     s = Settings.load(path)
-    assert (s["execution.points"], s["indicators.total_points"]) == (20, 80)
+    assert (s["execution.points"], s["indicators.over_achievement_ratio"]) == (20, 1.3)
     assert s["indicators.score_tolerance"] == 0.01
 
 

@@ -291,7 +291,7 @@ class Explanation:
     """A clerk's 情况说明 for a 提示, matched by rule and location on the next run."""
 
     rule: str
-    where: str  # Finding.key
+    where: str  # Finding.location.key: table|row|field, stable when rows move
     text: str
 
 

@@ -71,7 +71,7 @@ def _finding(rule: Rule, severity: Severity, table: str, h: Hit) -> Finding:
 
 def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None = None) -> list[Finding]:
     ctx = CheckContext(sub, settings)
-    explanations = {e.where: e.text for e in sub.explanations}
+    explanations = {(e.rule, e.where): e.text for e in sub.explanations}
     findings: list[Finding] = []
     for rule in rules if rules is not None else all_rules():
         chosen = settings.severity_override(rule.code)
@@ -89,7 +89,7 @@ def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None 
                 continue
             for h in hits:
                 f = _finding(rule, severity, table, h)
-                text = explanations.get(f.key, "")
+                text = explanations.get((f.rule, f.location.key), "")
                 findings.append(Finding(f.rule, f.severity, f.title, f.message, f.location, f.hint,
                                         f.values, text) if text else f)
     return findings

@@ -84,25 +84,26 @@ def check_public_funds(ctx, basic: BasicData) -> Iterator[Hit]:
             yield hit(row, column, "公用经费", stated=fmt_number(stated), expected=fmt_number(expected))
 
 
-def _rate_hits(ctx, row: BuildingRow, rate_field: str, actual_field: str, planned_field: str, what: str):
+def _rate_hits(ctx, row: BuildingRow, rate_field: str, actual_field: str, planned_field: str):
     stated = getattr(row, rate_field)
     actual, planned = getattr(row, actual_field), getattr(row, planned_field)
+    labels = {"actual_label": _bare(BuildingRow.label_of(actual_field)), "planned_label": _bare(BuildingRow.label_of(planned_field))}
     if stated is None or actual is None or planned is None:
         return
     if planned == 0:
         if actual == 0:
             return  # nothing approved and nothing built: the rate is moot, any entry is harmless
         yield hit(row, rate_field, f"楼堂馆所「{row.name}」" if row.name else "楼堂馆所", stated=fmt_percent(stated),
-                  actual=fmt_number(actual), planned=fmt_number(planned), expected="无法计算（批复数为 0）", what=what)
+                  actual=fmt_number(actual), planned=fmt_number(planned), expected="无法计算（批复数为 0）", **labels)
         return
     rate = actual / planned
     if not rate_matches(stated, rate, ctx.settings):
         yield hit(row, rate_field, f"楼堂馆所「{row.name}」" if row.name else "楼堂馆所", stated=fmt_percent(stated),
-                  actual=fmt_number(actual), planned=fmt_number(planned), expected=fmt_percent(rate), what=what)
+                  actual=fmt_number(actual), planned=fmt_number(planned), expected=fmt_percent(rate), **labels)
 
 
 @rule("B304", "楼堂馆所控制率计算错误", severity="错误", scope="basic_data",
-      message="{table}{row}：{field}填报为 {stated}，{what} 实际 {actual} ÷ 批复（预算）{planned} = {expected}。",
+      message="{table}{row}：{field}填报为 {stated}，{actual_label} {actual} ÷ {planned_label} {planned} = {expected}。",
       hint="规模控制率 = 实际规模 ÷ 批复规模；投资概算控制率 = 实际投资 ÷ 预算投资。",
       what="楼堂馆所的规模控制率与投资概算控制率等于实际数除以批复（预算）数；批复数与实际数都为 0 时不检查。",
       why="楼堂馆所是预算约束的重点，控制率错误会掩盖超规模、超概算。",
@@ -110,8 +111,13 @@ def _rate_hits(ctx, row: BuildingRow, rate_field: str, actual_field: str, planne
       basis="附件1 楼堂馆所控制情况；DOMAIN.md §D")
 def check_building_rates(ctx, basic: BasicData) -> Iterator[Hit]:
     for row in basic.buildings:
-        yield from _rate_hits(ctx, row, "area_control_rate", "actual_area", "approved_area", "规模")
-        yield from _rate_hits(ctx, row, "investment_control_rate", "actual_investment", "budget_investment", "投资")
+        yield from _rate_hits(ctx, row, "area_control_rate", "actual_area", "approved_area")
+        yield from _rate_hits(ctx, row, "investment_control_rate", "actual_investment", "budget_investment")
+
+
+def _bare(label: str) -> str:
+    """"实际规模（㎡）" → "实际规模"."""
+    return label.split("（")[0]
 
 
 @rule("B305", "三公经费超过上年决算", severity="提示", scope="basic_data",

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..catalog import Hit, hit, rule
 from ..model import RubricSheet
-from ..rubric import ALL_FACTS, ITEMS_BY_KEY, RUBRIC_ITEMS
+from ..rubric import ITEMS_BY_KEY, RUBRIC_ITEMS, describe_input
 from ..score import fmt_number, fmt_points
 from .compare import points_differ, total
 
@@ -19,7 +19,7 @@ def _row(key: str) -> str:
 
 
 @rule("R401", "评分项目分值与标准不符", severity="错误", scope="rubric",
-      message="{table}{row}：分值填报为 {stated}，评分标准规定为 {expected} 分。",
+      message="{table}{row}：分值填报为 {stated}，{expected}。",
       hint="按附件2 的标准分值填写，各项合计 100 分。",
       what="评分表每一项的分值等于附件2 规定的分值，且没有标准以外的项目。",
       why="分值改动会让不同单位的总分不可比。",
@@ -29,9 +29,10 @@ def check_rubric_points(ctx, sheet: RubricSheet) -> Iterator[Hit]:
     for entry in sheet.entries:
         item = ITEMS_BY_KEY.get(entry.key)
         if item is None:
-            yield hit(entry, "key", _row(entry.key), stated=fmt_number(entry.points), expected="（非标准项目）")
+            yield hit(entry, "key", _row(entry.key), stated=fmt_number(entry.points), expected="该项目不在附件2 评分标准中")
         elif entry.points is not None and entry.points != item.points:
-            yield hit(entry, "points", _row(entry.key), stated=fmt_number(entry.points), expected=fmt_number(item.points))
+            yield hit(entry, "points", _row(entry.key), stated=fmt_number(entry.points),
+                      expected=f"评分标准规定为 {fmt_number(item.points)} 分")
 
 
 @rule("R402", "评分表缺少评分项目", severity="错误", scope="rubric",
@@ -49,7 +50,7 @@ def check_rubric_complete(ctx, sheet: RubricSheet) -> Iterator[Hit]:
 
 
 @rule("R403", "评分表合计与各项之和不符", severity="错误", scope="rubric",
-      message="{table}：合计{field}填报为 {stated}，各项之和为 {expected}。",
+      message="{table}：{field}填报为 {stated}，各项之和为 {expected}。",
       hint="合计 = 各评分项目之和。",
       what="评分表合计行的分值等于 100、得分等于各项自评得分之和。",
       why="合计是部门整体支出自评的结果分数。",
@@ -106,6 +107,6 @@ def check_rubric_recomputed(ctx, sheet: RubricSheet) -> Iterator[Hit]:
 def check_rubric_facts(ctx, sheet: RubricSheet) -> Iterator[Hit]:
     for item, score in ctx.rubric_result().items:
         if score.value is None and score.missing:
-            labels = "；".join(ALL_FACTS[m].label if m in ALL_FACTS else m for m in score.missing)
+            labels = "；".join(describe_input(m) for m in score.missing)
             entry = sheet.entry(item.key)
             yield hit(entry, "score" if entry else "", f"「{item.name}」", missing=labels)

@@ -87,17 +87,18 @@ def check_execution_score(ctx, table: PerformanceTable) -> Iterator[Hit]:
 @rule("T105", "指标分值合计不符", severity="错误", scope="table",
       message="{table}：绩效指标分值合计为 {stated} 分，应为 {expected} 分（100 分减去预算执行率 {execution} 分）。",
       hint="调整各指标分值，使合计等于规定值。",
-      what="所有绩效指标（不含空白占位行）的分值之和等于 100 减去执行率分值（默认 90）。",
+      what="所有绩效指标（不含空白占位行）的分值之和等于 100 减去执行率分值（默认 10，即 90）。",
       why="分值合计不对，总分就不是百分制，等级失去可比性。",
       example="五个指标各 20 分，合计 100 分 → 报错（应为 90 分）。",
       basis="DOMAIN.md §A2、§D")
 def check_indicator_points_total(ctx, table: PerformanceTable) -> Iterator[Hit]:
     results = indicators(ctx, table)
     stated = total([r.indicator.points for r in results])
-    expected = float(ctx.settings["indicators.total_points"])
+    execution = float(ctx.settings["execution.points"])
+    expected = float(ctx.settings["indicators.table_total_points"]) - execution
     if stated is not None and abs(stated - expected) > 1e-6:
         yield hit(None, "分值", "绩效指标", stated=fmt_number(stated), expected=fmt_number(expected),
-                  execution=fmt_number(ctx.settings["execution.points"]))
+                  execution=fmt_number(execution))
 
 
 @rule("T106", "得分超出分值范围", severity="错误", scope="table",
@@ -238,7 +239,11 @@ def check_inferred_met(ctx, table: PerformanceTable) -> Iterator[Hit]:
       example="党建办综合工作经费只有产出和满意度指标 → 提示缺少效益指标。",
       basis="财预〔2020〕10号附件 指标体系；DOMAIN.md §D")
 def check_required_level1(ctx, table: PerformanceTable) -> Iterator[Hit]:
-    present = {normalize_level(r.indicator.level1) for r in indicators(ctx, table)}
+    present = set()
+    for r in indicators(ctx, table):
+        present.add(normalize_level(r.indicator.level1))
+        if normalize_level(r.indicator.level2) == "服务对象满意度":  # the legacy form files it under 效益
+            present.add("满意度")
     for level1 in ctx.settings["indicators.required_level1"]:
         if level1 not in present:
             yield hit(None, "一级指标", "绩效指标", level1=level1)
