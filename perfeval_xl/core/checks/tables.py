@@ -173,9 +173,16 @@ def check_deviation_reason(ctx, table: PerformanceTable) -> Iterator[Hit]:
       example="目标 ≥100 次、实际 80 次、分值 10：建议 8 分，填 10 分 → 报错。",
       basis=BASIS_C2)
 def check_over_scored(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    return _score_deviations(ctx, table, sign=1)
+
+
+def _score_deviations(ctx, table: PerformanceTable, sign: int) -> Iterator[Hit]:
+    """Quantitative rows whose stated score is above (sign 1) or below (sign −1) the rule's."""
     for r in indicators(ctx, table):
         s, ind = r.score, r.indicator
-        if s.kind == "定量" and s.value is not None and ind.score is not None and ind.score > s.value and points_differ(ind.score, s.value, ctx.settings):
+        if s.kind != "定量" or s.value is None or ind.score is None:
+            continue
+        if (ind.score - s.value) * sign > 0 and points_differ(ind.score, s.value, ctx.settings):
             yield hit(ind, "score", row_of(ind), stated=fmt_points(ind.score), expected=fmt_points(s.value),
                       explanation=s.explanation)
 
@@ -188,11 +195,7 @@ def check_over_scored(ctx, table: PerformanceTable) -> Iterator[Hit]:
       example="目标 100%、实际 99%、分值 5：建议 4.95 分，填 4 分 → 提示。",
       basis=BASIS_C2)
 def check_under_scored(ctx, table: PerformanceTable) -> Iterator[Hit]:
-    for r in indicators(ctx, table):
-        s, ind = r.score, r.indicator
-        if s.kind == "定量" and s.value is not None and ind.score is not None and ind.score < s.value and points_differ(ind.score, s.value, ctx.settings):
-            yield hit(ind, "score", row_of(ind), stated=fmt_points(ind.score), expected=fmt_points(s.value),
-                      explanation=s.explanation)
+    return _score_deviations(ctx, table, sign=-1)
 
 
 @rule("T112", "定性指标得分不在评级区间内", severity="错误", scope="table",
