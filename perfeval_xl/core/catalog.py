@@ -35,6 +35,9 @@ class Hit:
     field: str
     row: str
     values: dict[str, Any]
+    sheet: str = ""  # where the finding has no model object to take its cell from
+    cell: str = ""
+    table: str = ""  # overrides the subject's table title
 
 
 def hit(obj: Located | None, field: str = "", row: str = "", **values: Any) -> Hit:

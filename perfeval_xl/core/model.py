@@ -296,6 +296,16 @@ class Explanation:
 
 
 @dataclass
+class UnreadableCell:
+    """A cell whose content could not be read as its field needs (text in a number cell)."""
+
+    sheet: str
+    cell: str
+    field: str  # Chinese label
+    text: str
+
+
+@dataclass
 class Submission(Located):
     """One unit's workbook for one year."""
 
@@ -306,3 +316,4 @@ class Submission(Located):
     rubric: RubricSheet | None = None
     template_version: str = ""
     explanations: list[Explanation] = field(default_factory=list)
+    unreadable: list[UnreadableCell] = field(default_factory=list)

@@ -63,7 +63,8 @@ def _finding(rule: Rule, severity: Severity, table: str, h: Hit) -> Finding:
     obj = h.obj
     source = obj.source(h.field) if obj is not None and h.field else None
     label = type(obj).label_of(h.field) if obj is not None and h.field else h.field
-    location = Location(table, h.row, label, source.sheet if source else "", source.cell if source else "")
+    table = h.table or table
+    location = Location(table, h.row, label, source.sheet if source else h.sheet, source.cell if source else h.cell)
     values = {"table": table, "row": h.row, "field": label, **h.values}
     message = string.Formatter().vformat(rule.message, (), _Blank(values))
     return Finding(rule.code, severity, rule.title, message, location, rule.hint, dict(h.values))

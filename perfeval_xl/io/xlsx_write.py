@@ -1,0 +1,278 @@
+"""Render sheet layouts into an openpyxl workbook: styles, merges, formulas, validation, names.
+
+Computed cells get their formula. When a model value disagrees with what the formula would
+compute (a slip typed over a formula on paper or in Excel), the value is written instead, so
+that writing never changes the user's data; the checks then report it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from openpyxl.packaging.custom import StringProperty
+
+from ..core.model import Submission
+from ..core.settings import Settings
+from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
+from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, resolve
+from ..layout.paths import get_path
+from ..layout.workbook import TEMPLATE_VERSION, SheetKind
+
+BODY_FONT = "宋体"
+TITLE_FONT = "黑体"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
+COMPUTED_FILL = PatternFill("solid", fgColor="DDEBF7")  # pale blue: computed, locked
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+NUMBER_PROMPTS = {
+    "amount": "请输入数字（单位：万元），不要输入文字或单位。",
+    "rate": "请输入百分数，如 93.70%。",
+    "points": "请输入分数（数字）。",
+    "count": "请输入整数。",
+    "year": "请输入四位年份，如 2022。",
+}
+
+
+def defined_name(layout: Layout, field_path: str) -> str:
+    """ASCII names: pe_<sheet key>_<field path>; safe in Excel, WPS and LibreOffice."""
+    return f"pe_{layout.key}_{field_path.replace('.', '_')}"
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+    return a == b
+
+
+class SheetWriter:
+    def __init__(self, wb: Workbook, layout: Layout, layouts: dict[str, Layout], obj: Any) -> None:
+        self.wb, self.layout, self.layouts, self.obj = wb, layout, layouts, obj
+        self.ws: Worksheet = wb.create_sheet(layout.sheet)
+        self.validations: dict[tuple, DataValidation] = {}
+
+    def render(self) -> Worksheet:
+        ws, layout = self.ws, self.layout
+        for i, width in enumerate(layout.widths, start=1):
+            ws.column_dimensions[_letter(i)].width = width
+        for row, height in layout.heights.items():
+            ws.row_dimensions[row].height = height
+        for cell in layout.cells:
+            self._put(cell, self.obj)
+        for table in layout.tables:
+            items = (get_path(self.obj, table.field) or []) if self.obj is not None else []
+            for i in range(table.capacity):
+                row_cells = table.cells_of_row(i)
+                by_field = {c.field: c for c in row_cells}
+                item = items[i] if i < len(items) else None
+                for c in row_cells:
+                    self._put(c, item, by_field)
+            self._name(f"pe_{layout.key}_{table.field}", f"${_letter(1)}${table.first_row}:"
+                       f"${_letter(layout.last_col)}${table.last_row}")
+        for dv in self.validations.values():
+            ws.add_data_validation(dv)
+        self._page_setup()
+        return ws
+
+    def _put(self, cell: Cell, obj: Any, row_cells: dict[str, Cell] | None = None) -> None:
+        ws = self.ws
+        target = ws[cell.ref]
+        if cell.role in (TITLE, LABEL, HEADER, NOTE):
+            _set_value(target, cell.text or None)
+        elif cell.role == INPUT:
+            value = get_path(obj, cell.field) if obj is not None else None
+            _set_value(target, value)
+            target.protection = Protection(locked=False)
+            self._validate(cell, row_cells)
+            if row_cells is None:
+                self._name(defined_name(self.layout, cell.field), f"${_letter(cell.col)}${cell.row}")
+        elif cell.role == COMPUTED:
+            formula = resolve(cell.formula, self.layout, self.layouts, row_cells)
+            stated = get_path(obj, cell.field) if obj is not None and cell.field else None
+            expected = cell.compute(obj) if obj is not None and cell.compute else None
+            keep = stated is not None and not cell.stamp and not _same(stated, expected)
+            if keep:
+                _set_value(target, stated)
+            else:
+                target.value = formula
+        self._style(cell, target)
+        if cell.rows > 1 or cell.cols > 1:
+            if cell.role not in (TITLE, NOTE):  # a merged range shows the borders of all its cells
+                for row in ws[cell.area]:
+                    for c in row:
+                        c.border = BOX
+            ws.merge_cells(cell.area)
+
+    def _style(self, cell: Cell, target) -> None:
+        if cell.role == TITLE:
+            target.font = Font(name=TITLE_FONT, size=16, bold=True)
+            target.alignment = Alignment(horizontal="center", vertical="center")
+            return
+        target.font = Font(name=BODY_FONT, size=10, bold=cell.role == HEADER)
+        target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=cell.wrap or cell.role != INPUT)
+        if cell.role == NOTE:
+            return
+        target.border = BOX
+        if cell.role == HEADER:
+            target.fill = HEADER_FILL
+        elif cell.role == INPUT:
+            target.fill = INPUT_FILL
+            target.number_format = KINDS.get(cell.kind) or "@"
+        elif cell.role == COMPUTED:
+            target.fill = COMPUTED_FILL
+            target.number_format = KINDS.get(cell.kind) or "General"
+
+    def _validate(self, cell: Cell, row_cells: dict[str, Cell] | None) -> None:
+        if cell.choice is not None:
+            if cell.choice.items:
+                formula1 = '"' + ",".join(cell.choice.items) + '"'
+            else:
+                formula1 = resolve(cell.choice.source, self.layout, self.layouts, row_cells)
+            key = ("list", formula1 if row_cells is None else (cell.col, cell.choice.source or formula1))
+            prompt = cell.choice.prompt or cell.prompt
+            dv = self.validations.get(key)
+            if dv is None:
+                dv = DataValidation(type="list", formula1=formula1, allow_blank=True, showDropDown=False,
+                                    showErrorMessage=True, errorTitle="请从下拉列表中选择",
+                                    error="请从下拉列表中选择，不要手工输入其他内容。",
+                                    promptTitle="填写提示" if prompt else None, prompt=prompt or None,
+                                    showInputMessage=bool(prompt))
+                self.validations[key] = dv
+            dv.add(cell.ref)
+            if row_cells is not None and not cell.choice.items:
+                # INDIRECT("L2_"&A13) is relative: one rule per row keeps each row pointing at its own 一级
+                self.validations[(key, cell.row)] = self.validations.pop(key)
+        elif cell.kind in NUMBER_PROMPTS:
+            key = ("number", cell.kind)
+            dv = self.validations.get(key)
+            if dv is None:
+                whole = cell.kind in ("count", "year")
+                dv = DataValidation(type="whole" if whole else "decimal", operator="between",
+                                    formula1="-1000000000000", formula2="1000000000000", allow_blank=True,
+                                    showErrorMessage=True, errorTitle="这里只能填数字",
+                                    error=NUMBER_PROMPTS[cell.kind], promptTitle="填写提示",
+                                    prompt=cell.prompt or NUMBER_PROMPTS[cell.kind], showInputMessage=True)
+                self.validations[key] = dv
+            dv.add(cell.ref)
+
+    def _name(self, name: str, ref: str) -> None:
+        dn = DefinedName(name, attr_text=f"'{self.layout.sheet}'!{ref}")
+        if self.layout.names_scope_sheet:
+            self.ws.defined_names[name] = dn
+        else:
+            self.wb.defined_names[name] = dn
+
+    def _page_setup(self) -> None:
+        ws, layout = self.ws, self.layout
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.print_options.horizontalCentered = True
+        ws.print_area = f"A1:{_letter(layout.last_col)}{ws.max_row}"
+        if layout.print_title_rows:
+            ws.print_title_rows = layout.print_title_rows
+        if layout.freeze:
+            ws.freeze_panes = layout.freeze
+        ws.protection.sheet = True  # no password: protects formulas from slips, not from people
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def _set_value(target, value: Any) -> None:
+    """Submitted text is data: text that looks like a formula is written as a string cell."""
+    target.value = None if value == "" else value
+    if isinstance(value, str) and value.startswith("="):
+        target.data_type = "s"  # openpyxl would otherwise store it as a formula
+
+def save_atomic(wb: Workbook, path: str | Path) -> None:
+    """Write to a temporary file beside the target, then rename: no partial file under the name."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=path.suffix, dir=path.parent or ".")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------- whole workbooks
+
+
+def plan_layouts(sub: Submission | None, kinds: list[SheetKind], settings: Settings) -> list[tuple[Layout, Any]]:
+    """(layout, object) per sheet, tables sized to fit what the submission holds."""
+    plan: list[tuple[Layout, Any]] = []
+    for kind in kinds:
+        if kind.repeated:
+            items = list(kind.get(sub)) if sub is not None else []
+            for i, item in enumerate(items or [None]):
+                sheet = kind.sheet if i == 0 and not items else _numbered(kind.sheet, i)
+                plan.append((kind.layout(sheet, _fit(kind, item), settings), item))
+        else:
+            obj = kind.get(sub) if sub is not None else None
+            plan.append((kind.layout(None, _fit(kind, obj), settings), obj))
+    return plan
+
+
+def _numbered(first_sheet: str, index: int) -> str:
+    stem = first_sheet.rstrip("0123456789")
+    return f"{stem}{index + 1}"
+
+
+def _fit(kind: SheetKind, obj: Any) -> dict[str, int]:
+    if obj is None:
+        return {}
+    return {name: max(rows, len(get_path(obj, name) or [])) for name, rows in kind.capacities.items()}
+
+
+def build_workbook(sub: Submission | None, kinds: list[SheetKind], settings: Settings | None = None) -> Workbook:
+    """The template (sub None) or a filled workbook, every sheet from its layout."""
+    settings = settings or Settings.default()
+    plan = plan_layouts(sub, kinds, settings)
+    layouts = {layout.key: layout for layout, _ in plan}  # for {@key:field} references (singleton sheets)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for layout, obj in plan:
+        SheetWriter(wb, layout, layouts, obj).render()
+    _write_lists(wb)
+    wb.defined_names["pe_template_version"] = DefinedName("pe_template_version", attr_text=f'"{TEMPLATE_VERSION}"')
+    wb.custom_doc_props.append(StringProperty(name="perfeval-xl template version", value=TEMPLATE_VERSION))
+    wb.properties.creator = "perfeval-xl"
+    wb.properties.title = "预算绩效自评"
+    wb.active = 0
+    return wb
+
+
+def _write_lists(wb: Workbook) -> None:
+    """Hidden sheet with the 二级 list of each 一级, named L2_<一级> for the dependent dropdowns."""
+    ws = wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    for col, (level1, items) in enumerate(LEVEL2_BY_LEVEL1.items(), start=1):
+        ws.cell(1, col, level1)
+        for row, item in enumerate(items, start=2):
+            ws.cell(row, col, item)
+        letter = _letter(col)
+        name = level2_list_name(level1)
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(items) + 1}")
+    ws.protection.sheet = True

@@ -1,0 +1,142 @@
+"""项目支出绩效自评表 (DOMAIN §A1): one sheet per project, laid out like the printed form."""
+
+from __future__ import annotations
+
+from ..core.checks.compare import total
+from ..core.model import Indicator, ProjectTable
+from ..core.score import round_half_up
+from ..core.scoring import execution_rate, grade_of
+from ..core.settings import Settings
+from .choices import GRADE_CHOICE, LEVEL1_CHOICE, LEVEL2_CHOICE, QUALITATIVE_CHOICE
+from .grid import Builder, Cell, Layout, INPUT, COMPUTED
+
+PROJECT_TITLE = "项目支出绩效自评表"
+FUNDING_ROWS = (("funding_current_year", "其中：当年财政拨款"), ("funding_carryover", "上年结转资金"),
+                ("funding_other", "其他资金"))
+FUNDING_COLUMNS = (("initial_budget", "年初预算数"), ("annual_budget", "全年预算数"), ("executed", "全年执行数"))
+DEFAULT_INDICATOR_ROWS = 20
+
+
+def _sum_of_sources(column: str):
+    return lambda t: total([getattr(getattr(t, row), column) for row, _ in FUNDING_ROWS])
+
+
+def _execution_score(t: ProjectTable):
+    rate = execution_rate(t.funding_total.executed, t.funding_total.annual_budget)
+    if rate is None or t.execution_points is None:
+        return None
+    return round_half_up(t.execution_points * min(max(rate, 0.0), 1.0), 2)
+
+
+def _sum_scores(first: str, column: str):
+    def compute(t: ProjectTable):
+        value = total([getattr(t, first)] + [getattr(i, column) for i in t.indicators])
+        return None if value is None else round_half_up(value, 2)
+    return compute
+
+
+def grade_formula(score_ref: str, settings: Settings) -> str:
+    """Nested IF over the grade bands of the rules file (no lookup tables: WPS- and formulas-safe)."""
+    bands = sorted(settings["grades"].items(), key=lambda kv: -kv[1])
+    expr = f'"{bands[-1][0]}"'
+    for grade, lower in reversed(bands[:-1]):
+        expr = f'IF({score_ref}>={lower},"{grade}",{expr})'
+    return f'=IF({score_ref}="","",{expr})'
+
+
+def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROWS,
+                   settings: Settings | None = None) -> Layout:
+    settings = settings or Settings.default()
+    b = Builder("project", sheet, widths=[9, 10, 24, 16, 16, 7, 7, 22, 10], landscape=True)
+    b.layout.names_scope_sheet = True
+    b.title(PROJECT_TITLE)
+    b.note("金额单位：万元", height=16, col=7, cols=3)
+
+    b.next_row(24)
+    b.label(1, "项目名称", cols=2)
+    b.input(3, "name", cols=7)
+    b.next_row(24)
+    b.label(1, "主管部门", cols=2)
+    b.input(3, "competent_dept", cols=3)
+    b.label(6, "实施单位", cols=2)
+    b.input(8, "implementing_unit", cols=2)
+
+    # 项目资金: column A holds the block label over five rows, B:C the row labels.
+    b.next_row(30)
+    b.label(1, "项目资金（万元）", rows=5, header=True)
+    b.label(2, "", cols=2, header=True)
+    for i, (_, text) in enumerate(FUNDING_COLUMNS):
+        b.label(4 + i, text, header=True)
+    for i, text in enumerate(("分值", "执行率", "得分")):
+        b.label(7 + i, text, header=True)
+    # 年度资金总额 is the sum of its sources; the clerk types the sources.
+    b.next_row(22)
+    b.label(2, "年度资金总额", cols=2, align="left")
+    for i, (column, _) in enumerate(FUNDING_COLUMNS):
+        src = ",".join(f"{{{row}.{column}}}" for row, _ in FUNDING_ROWS)
+        b.computed(4 + i, f"funding_total.{column}", f'=IF(COUNT({src})=0,"",SUM({src}))', _sum_of_sources(column))
+    b.input(7, "execution_points", "points", prompt="预算执行率分值，按规定一般为 10 分")
+    b.computed(8, "execution_rate",
+               '=IF(N({funding_total.annual_budget})>0,{funding_total.executed}/{funding_total.annual_budget},"")',
+               lambda t: execution_rate(t.funding_total.executed, t.funding_total.annual_budget), "rate")
+    b.computed(9, "execution_score",
+               '=IF(AND(N({funding_total.annual_budget})>0,ISNUMBER({execution_points})),'
+               'ROUND({execution_points}*MIN(MAX({funding_total.executed}/{funding_total.annual_budget},0),1),2),"")',
+               _execution_score, "points")
+    for row_field, text in FUNDING_ROWS:
+        b.next_row(22)
+        b.label(2, text, cols=2, align="left")
+        for i, (column, _) in enumerate(FUNDING_COLUMNS):
+            b.input(4 + i, f"{row_field}.{column}", "amount")
+        for col in (7, 8, 9):
+            b.label(col, "—")
+
+    b.next_row(22)
+    b.label(1, "年度总体目标", cols=2, rows=2, header=True)
+    b.label(3, "预期目标", cols=3, header=True)
+    b.label(6, "实际完成情况", cols=4, header=True)
+    b.next_row(90)
+    b.input(3, "goal_expected", cols=3, align="left")
+    b.input(6, "goal_actual", cols=4, align="left")
+
+    b.next_row(30)
+    for col, text in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                                "偏差原因分析及改进措施", "定性评级"), start=1):
+        b.label(col, text, header=True)
+    b.layout.print_title_rows = f"{b.row}:{b.row}"
+    b.layout.freeze = f"A{b.row + 1}"
+    columns = [
+        Cell(0, 1, INPUT, field="level1", choice=LEVEL1_CHOICE, wrap=True),
+        Cell(0, 2, INPUT, field="level2", choice=LEVEL2_CHOICE, wrap=True),
+        Cell(0, 3, INPUT, field="name", wrap=True, align="left"),
+        Cell(0, 4, INPUT, field="target", wrap=True),
+        Cell(0, 5, INPUT, field="actual", wrap=True),
+        Cell(0, 6, INPUT, field="points", kind="points"),
+        Cell(0, 7, INPUT, field="score", kind="points"),
+        Cell(0, 8, INPUT, field="deviation_reason", wrap=True, align="left"),
+        Cell(0, 9, INPUT, field="qualitative_grade", choice=QUALITATIVE_CHOICE),
+    ]
+    b.table("indicators", Indicator, capacity, columns, end_label="总分", height=36)
+
+    b.next_row(24)
+    b.label(1, "总分", cols=5)
+    b.computed(6, "total_points", '=IF(COUNT({execution_points},{table.indicators.points})=0,"",'
+               'ROUND(SUM({execution_points},{table.indicators.points}),2))', _sum_scores("execution_points", "points"),
+               "points")
+    b.computed(7, "total_score", '=IF(COUNT({execution_score},{table.indicators.score})=0,"",'
+               'ROUND(SUM({execution_score},{table.indicators.score}),2))', _sum_scores("execution_score", "score"),
+               "points")
+    b.label(8, "等级")
+    b.computed(9, "stated_grade", grade_formula("{total_score}", settings),
+               lambda t: grade_of(t.total_score, settings), "text")
+
+    for fields in ((("evaluation_method", "评价方式"), ("evaluation_body", "评价机构")),
+                   (("unit_head", "单位负责人"), ("project_head", "项目负责人")),
+                   (("preparer", "报告填报人"), ("report_date", "报告日期"))):
+        b.next_row(22)
+        (left, left_text), (right, right_text) = fields
+        b.label(1, left_text, cols=2)
+        b.input(3, left, cols=3)
+        b.label(6, right_text, cols=2)
+        b.input(8, right, cols=2)
+    return b.build()

@@ -1,0 +1,32 @@
+"""The sheets of each workbook, in order. Add a sheet by adding its SheetKind here."""
+
+from __future__ import annotations
+
+from ..core.model import ProjectTable, Submission
+from .cover import COVER_TITLE, cover_layout
+from .project import DEFAULT_INDICATOR_ROWS, PROJECT_TITLE, project_layout
+from .workbook import SheetKind
+
+
+def _set_attr(name: str):
+    def attach(sub: Submission, obj) -> None:
+        setattr(sub, name, obj)
+    return attach
+
+
+def _cover_attach(sub: Submission, read: Submission) -> None:
+    sub.unit, sub.template_version = read.unit, read.template_version
+
+
+COVER = SheetKind("cover", "封面", cover_layout, get=lambda sub: sub, attach=_cover_attach, new=Submission,
+                  title=COVER_TITLE)
+
+PROJECT = SheetKind(
+    "project", "项目1",
+    lambda sheet, caps, settings: project_layout(sheet, caps["indicators"], settings),
+    get=lambda sub: sub.projects, attach=lambda sub, p: sub.projects.append(p), new=ProjectTable,
+    title=PROJECT_TITLE, repeated=True, capacities={"indicators": DEFAULT_INDICATOR_ROWS})
+
+# The unit workbook (one per 街道 per year) and the standalone project table.
+UNIT_SHEETS: list[SheetKind] = [COVER, PROJECT]
+PROJECT_SHEETS: list[SheetKind] = [PROJECT]

@@ -1,0 +1,37 @@
+"""Which sheets a workbook has, which model object each shows, and how to build their layouts.
+
+A ``SheetKind`` binds a layout factory to the model: ``get`` picks the object to write from a
+Submission, ``attach`` puts a freshly read object back. The writer, the reader and the docs all
+walk the same list of kinds, so a sheet is declared once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..core.model import Submission
+from ..core.settings import Settings
+from .grid import Layout
+
+TEMPLATE_VERSION = "2026.1"
+# Versions a reader still understands; anything else is reported by the roll-up.
+KNOWN_VERSIONS = (TEMPLATE_VERSION,)
+
+
+@dataclass
+class SheetKind:
+    key: str
+    sheet: str  # sheet name (for repeated kinds: the name of the first one)
+    factory: Callable[[str, dict[str, int], Settings], Layout]
+    get: Callable[[Submission], Any]  # object (or, for repeated kinds, list of objects) to write
+    attach: Callable[[Submission, Any], None]
+    new: Callable[[], Any]
+    title: str  # text of A1, by which a reader recognises the sheet
+    repeated: bool = False  # one sheet per item (projects)
+    capacities: dict[str, int] = field(default_factory=dict)  # table field → default rows
+
+    def layout(self, sheet: str | None = None, capacities: dict[str, int] | None = None,
+               settings: Settings | None = None) -> Layout:
+        return self.factory(sheet or self.sheet, {**self.capacities, **(capacities or {})},
+                            settings or Settings.default())
