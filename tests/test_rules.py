@@ -22,6 +22,7 @@ import pytest
 from perfeval_xl.core.catalog import all_rules
 from perfeval_xl.core.findings import Finding
 from perfeval_xl.core.model import (
+    UnreadableCell,
     BasicData,
     BuildingRow,
     DepartmentTable,
@@ -417,6 +418,12 @@ CASES: dict[str, Case] = {
         lambda: rubric(facts={"hired_within_quota": "是"}),
         Expect(RUBRIC, "「人员控制率」", "自评得分",
                f"{RUBRIC}「人员控制率」：缺少评分依据（聘用人员实际使用数是否不超过编办人社部门批复数），无法核对自评得分。"),
+    ),
+    # ------------------------------------------------------------ the submission as read
+    "S101": case(
+        lambda: Submission(projects=project().projects, unreadable=[UnreadableCell("项目1", "F7", "全年执行数", "60.63万元")]),
+        lambda: Submission(projects=project().projects),
+        Expect("项目1", "", "全年执行数", "项目1 F7（全年执行数）应为数字，填的是“60.63万元”。", "项目1", "F7"),
     ),
 }
 
