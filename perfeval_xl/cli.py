@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
@@ -97,7 +98,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             print(f"建议得分：{'无法计算' if score.value is None else score.value}（{score.rule}）")
             print(score.explanation)
         return EXIT_OK
-    sub, _ = _read(args.file)
+    sub = _read(args.file).submission
     summary = submission_summary(sub, settings)
     if args.format == "json":
         _print_json(summary)
@@ -149,15 +150,17 @@ def score_text(summary: dict[str, Any]) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    sub, digest = _read(args.file)
-    report = validate(sub, settings, path=args.file, sha256=digest)
+    loaded = _read(args.file)
+    report = validate(loaded.submission, settings, path=args.file, sha256=loaded.sha256)
     cap = args.max_per_rule if args.max_per_rule is not None else int(settings["findings.max_per_rule"])
     if args.format == "json":
-        _print_json(report.to_dict(max_per_rule=cap))
+        _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed})
     else:
         data = report.to_dict(max_per_rule=cap)
         print(f"文件：{args.file}")
         print(f"结果：{data['summary']}")
+        if loaded.recomputed:
+            print(f"说明：{len(loaded.recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
         for f in data["findings"]:
             where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
             cell = f"（{f['sheet']}!{f['cell']}）" if f["sheet"] else ""
@@ -174,8 +177,51 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    sub, _ = _read(args.file)
-    print(submission_to_json(sub))
+    print(submission_to_json(_read(args.file).submission))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- templates and new workbooks
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from .io.templates import TEMPLATE_DIR, build_templates
+
+    outdir = Path(args.outdir) if args.outdir else TEMPLATE_DIR
+    for path in build_templates(outdir):
+        print(f"已生成 {path}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .io.templates import PrefillError, new_unit_submission, read_prefill
+    from .io.xlsx_write import build_workbook, save_atomic
+    from .layout.sheets import UNIT_SHEETS
+
+    settings = _settings(args)
+    out = Path(args.output)
+    inputs = [Path(p) for p in (args.prefill, args.from_json) if p]
+    if any(out.resolve() == p.resolve() for p in inputs):
+        raise UserError(f"输出文件 {out} 与输入文件相同；为保护原始数据，请另选输出文件名。")
+    if out.exists() and not args.force:
+        raise UserError(f"{out} 已存在；如确需覆盖，请加 --force。")
+    if out.suffix.lower() != ".xlsx":
+        raise UserError("输出文件应以 .xlsx 结尾。")
+    if args.from_json:
+        sub = _read(args.from_json).submission
+    else:
+        if not args.unit:
+            raise UserError("请用 --unit 给出单位名称，或用 --from-json 给出导出的数据。")
+        try:
+            projects = read_prefill(Path(args.prefill)) if args.prefill else []
+        except PrefillError as exc:
+            raise UserError(str(exc)) from None
+        sub = new_unit_submission(args.unit, args.year, projects, settings)
+    try:
+        save_atomic(build_workbook(sub, UNIT_SHEETS, settings), out)
+    except OSError as exc:
+        raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
+    print(f"已生成 {out}（{len(sub.projects)} 个项目表）")
     return EXIT_OK
 
 
@@ -227,8 +273,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rules_option(p)
     _add_format(p)
 
-    p = command("export", cmd_export, "把报送导出为 JSON（export the model as JSON）", "perfeval-xl export 洋湖街道.json > 导出.json")
-    p.add_argument("file", help="报送文件")
+    p = command("export", cmd_export, "把工作簿（或 JSON）导出为 JSON（export the model as JSON）",
+                "perfeval-xl export 洋湖街道2022.xlsx > 洋湖街道2022.json")
+    p.add_argument("file", help="报送文件（.xlsx/.xlsm/.json）")
+
+    p = command("templates", cmd_templates, "重新生成 workbook_templates/ 中的模板工作簿（rebuild the templates）",
+                "perfeval-xl templates")
+    p.add_argument("--outdir", help="输出目录（默认：仓库的 workbook_templates/）")
+
+    p = command("new", cmd_new, "为一个街道新建本年度的自评工作簿，可预填项目（create a unit workbook）",
+                "perfeval-xl new --unit 洋湖街道 --year 2022 --prefill 项目预算.csv -o 洋湖街道2022.xlsx\n"
+                "  perfeval-xl new --from-json 洋湖街道2022.json -o 洋湖街道2022.xlsx")
+    p.add_argument("--unit", help="单位名称")
+    p.add_argument("--year", type=int, help="年度")
+    p.add_argument("--prefill", metavar="预算.csv|json", help="区财政局已知的项目清单：项目名称、主管部门、实施单位、年初预算数、全年预算数")
+    p.add_argument("--from-json", metavar="导出.json", help="用 perfeval-xl export 导出的 JSON 生成工作簿")
+    p.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    _add_rules_option(p)
     return parser
 
 

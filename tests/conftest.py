@@ -16,3 +16,17 @@ def load_seed(name: str):
 @pytest.fixture
 def settings() -> Settings:
     return Settings.default()
+
+
+def values_only(obj):
+    """The model as a dict without ``_sources``: compare what was read, not where."""
+    from perfeval_xl.core.serialize import to_dict
+
+    def strip(node):
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k != "_sources"}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return strip(to_dict(obj))

@@ -1,6 +1,6 @@
 """The model as JSON-ready dicts and back, driven by the dataclass fields alone.
 
-``sources`` travel as ``"_sources": {"field": ["Sheet", "A1"]}``. Reading is strict:
+``sources`` travel as ``"_sources": {"field": "Sheet!A1"}``. Reading is strict:
 an unknown key or a value of the wrong type is a ModelError naming its JSON path in
 Chinese, because this is also how `validate` reads a JSON export a person edited.
 """
@@ -31,7 +31,7 @@ def to_dict(obj: Any) -> Any:
             value = getattr(obj, f.name)
             if f.name == "sources":
                 if value:
-                    out["_sources"] = {k: [s.sheet, s.cell] for k, s in value.items()}
+                    out["_sources"] = {k: str(s) for k, s in value.items()}
                 continue
             out[f.name] = to_dict(value)
         return out
@@ -85,9 +85,10 @@ def _sources(value: Any, path: str) -> dict[str, Source]:
         raise ModelError(f"{path}：应为对象")
     out = {}
     for k, v in value.items():
-        if not (isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)):
-            raise ModelError(f"{path}.{k}：应为 [工作表, 单元格]")
-        out[k] = Source(v[0], v[1])
+        sheet, sep, cell = v.rpartition("!") if isinstance(v, str) else ("", "", "")
+        if not (sep and sheet and cell):
+            raise ModelError(f"{path}.{k}：应为 “工作表!单元格”，如 “项目1!F6”")
+        out[k] = Source(sheet, cell)
     return out
 
 
