@@ -7,6 +7,7 @@ that writing never changes the user's data; the checks then report it.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -60,6 +61,8 @@ class SheetWriter:
         self.wb, self.layout, self.layouts, self.obj = wb, layout, layouts, obj
         self.ws: Worksheet = wb.create_sheet(layout.sheet)
         self.validations: dict[tuple, DataValidation] = {}
+        self._spans: dict[str, tuple[int, int]] = {}  # top-left ref → (rows, cols) of a merged cell
+        self._merged_tails: set[str] = set()
 
     def render(self) -> Worksheet:
         ws, layout = self.ws, self.layout
@@ -81,8 +84,27 @@ class SheetWriter:
                        f"${_letter(layout.last_col)}${table.last_row}")
         for dv in self.validations.values():
             ws.add_data_validation(dv)
+        self._fit_row_heights()
         self._page_setup()
         return ws
+
+    def _fit_row_heights(self) -> None:
+        """Rows grow to show their wrapped text on paper (LibreOffice and WPS do not autofit on open)."""
+        ws, layout = self.ws, self.layout
+        widths = {i: w for i, w in enumerate(layout.widths, start=1)}
+        needed: dict[int, float] = {}
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+            for c in row:
+                if not isinstance(c.value, str) or c.value.startswith("=") or c.coordinate in self._merged_tails:
+                    continue
+                span = self._spans.get(c.coordinate, (1, 1))
+                width = sum(widths.get(c.column + i, 8) for i in range(span[1]))
+                lines = sum(math.ceil(_display_width(part) / max(width - 1, 1)) or 1 for part in c.value.split("\n"))
+                needed[c.row] = max(needed.get(c.row, 0), (lines * 12.5 + 6) / span[0])
+        for r, height in needed.items():
+            current = ws.row_dimensions[r].height or 15
+            if height > current:
+                ws.row_dimensions[r].height = min(height, 409)
 
     def _put(self, cell: Cell, obj: Any, row_cells: dict[str, Cell] | None = None) -> None:
         ws = self.ws
@@ -100,7 +122,7 @@ class SheetWriter:
             formula = resolve(cell.formula, self.layout, self.layouts, row_cells)
             stated = get_path(obj, cell.field) if obj is not None and cell.field else None
             expected = cell.compute(obj) if obj is not None and cell.compute else None
-            keep = stated is not None and not cell.stamp and not _same(stated, expected)
+            keep = stated not in (None, "") and not cell.stamp and not _same(stated, expected)
             if keep:
                 _set_value(target, stated)
             else:
@@ -112,6 +134,7 @@ class SheetWriter:
                     for c in row:
                         c.border = BOX
             ws.merge_cells(cell.area)
+            self._spans[cell.ref] = (cell.rows, cell.cols)
 
     def _style(self, cell: Cell, target) -> None:
         if cell.role == TITLE:
@@ -192,6 +215,11 @@ class SheetWriter:
         ws.protection.formatRows = False
 
 
+def _display_width(text: str) -> float:
+    """Width in Excel column units at 10 pt: CJK characters take about two."""
+    return sum(1.65 if ord(ch) > 0x2E7F else 0.9 for ch in text)
+
+
 def _letter(col: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -240,10 +268,16 @@ def _numbered(first_sheet: str, index: int) -> str:
     return f"{stem}{index + 1}"
 
 
+# Blank rows left under a filled table, for the clerk to add to it.
+SPARE_ROWS = 5
+
+
 def _fit(kind: SheetKind, obj: Any) -> dict[str, int]:
+    """Table rows: the template's default when empty; what the data holds plus spare rows when filled."""
     if obj is None:
         return {}
-    return {name: max(rows, len(get_path(obj, name) or [])) for name, rows in kind.capacities.items()}
+    sizes = {name: len(get_path(obj, name) or []) for name in kind.capacities}
+    return {name: (n + SPARE_ROWS if n else kind.capacities[name]) for name, n in sizes.items()}
 
 
 def build_workbook(sub: Submission | None, kinds: list[SheetKind], settings: Settings | None = None) -> Workbook:
