@@ -54,11 +54,16 @@ class Grid:
 
 
 def read_workbook(path: str | Path, kinds: list[SheetKind] | None = None) -> ReadResult:
-    kinds = kinds or UNIT_SHEETS
+    """Read an .xlsx/.xlsm file (values only; macros are never run)."""
     book = CalamineWorkbook.from_path(str(path))
-    grids: dict[str, Grid] = {}
-    for name in book.sheet_names:
-        grids[name] = Grid(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+    return read_sheets(sheets, kinds)
+
+
+def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | None = None) -> ReadResult:
+    """Read sheet values (rows from A1, as calamine or an xlwings book gives them) into the model."""
+    kinds = kinds or UNIT_SHEETS
+    grids = {name: Grid(rows) for name, rows in sheets.items()}
     sub = Submission()
     result = ReadResult(sub)
     for kind in kinds:

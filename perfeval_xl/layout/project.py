@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.checks.compare import total
-from ..core.model import Indicator, ProjectTable
+from ..core.model import Indicator, PerformanceTable
 from ..core.score import round_half_up
 from ..core.scoring import execution_rate, grade_of
 from ..core.settings import Settings
@@ -21,15 +21,15 @@ def _sum_of_sources(column: str):
     return lambda t: total([getattr(getattr(t, row), column) for row, _ in FUNDING_ROWS])
 
 
-def _execution_score(t: ProjectTable):
-    rate = execution_rate(t.funding_total.executed, t.funding_total.annual_budget)
+def _execution_score(t: PerformanceTable):
+    rate = execution_rate(t.budget_row.executed, t.budget_row.annual_budget)
     if rate is None or t.execution_points is None:
         return None
     return round_half_up(t.execution_points * min(max(rate, 0.0), 1.0), 2)
 
 
 def _sum_scores(first: str, column: str):
-    def compute(t: ProjectTable):
+    def compute(t: PerformanceTable):
         value = total([getattr(t, first)] + [getattr(i, column) for i in t.indicators])
         return None if value is None else round_half_up(value, 2)
     return compute
@@ -42,6 +42,59 @@ def grade_formula(score_ref: str, settings: Settings) -> str:
     for grade, lower in reversed(bands[:-1]):
         expr = f'IF({score_ref}>={lower},"{grade}",{expr})'
     return f'=IF({score_ref}="","",{expr})'
+
+
+INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                     "偏差原因分析及改进措施", "定性评级")
+
+
+def indicator_columns() -> list[Cell]:
+    """The 绩效指标 row (columns A:I), shared by the 项目支出 and 部门整体支出 tables."""
+    return [
+        Cell(0, 1, INPUT, field="level1", choice=LEVEL1_CHOICE, wrap=True),
+        Cell(0, 2, INPUT, field="level2", choice=LEVEL2_CHOICE, wrap=True),
+        Cell(0, 3, INPUT, field="name", wrap=True, align="left"),
+        Cell(0, 4, INPUT, field="target", wrap=True),
+        Cell(0, 5, INPUT, field="actual", wrap=True),
+        Cell(0, 6, INPUT, field="points", kind="points"),
+        Cell(0, 7, INPUT, field="score", kind="points"),
+        Cell(0, 8, INPUT, field="deviation_reason", wrap=True, align="left"),
+        Cell(0, 9, INPUT, field="qualitative_grade", choice=QUALITATIVE_CHOICE),
+    ]
+
+
+def execution_cells(b: Builder, budget: str) -> None:
+    """分值 | 执行率 | 得分 (columns G:I) of the row holding the ``budget`` FundingRow (DOMAIN §C1)."""
+    b.input(7, "execution_points", "points", prompt="预算执行率分值，按规定一般为 10 分")
+    b.computed(8, "execution_rate",
+               f'=IF(N({{{budget}.annual_budget}})>0,{{{budget}.executed}}/{{{budget}.annual_budget}},"")',
+               lambda t: execution_rate(t.budget_row.executed, t.budget_row.annual_budget), "rate")
+    b.computed(9, "execution_score",
+               f'=IF(AND(N({{{budget}.annual_budget}})>0,ISNUMBER({{execution_points}})),'
+               f'ROUND({{execution_points}}*MIN(MAX({{{budget}.executed}}/{{{budget}.annual_budget}},0),1),2),"")',
+               _execution_score, "points")
+
+
+def indicators_and_total(b: Builder, capacity: int, settings: Settings) -> None:
+    """The 绩效指标 header, ``capacity`` indicator rows, then 总分 | 等级 (columns A:I)."""
+    b.next_row(30)
+    for col, text in enumerate(INDICATOR_HEADERS, start=1):
+        b.label(col, text, header=True)
+    b.layout.print_title_rows = f"{b.row}:{b.row}"
+    b.layout.freeze = f"A{b.row + 1}"
+    b.table("indicators", Indicator, capacity, indicator_columns(), end_label="总分", height=36)
+
+    b.next_row(24)
+    b.label(1, "总分", cols=5)
+    b.computed(6, "total_points", '=IF(COUNT({execution_points},{table.indicators.points})=0,"",'
+               'ROUND(SUM({execution_points},{table.indicators.points}),2))', _sum_scores("execution_points", "points"),
+               "points")
+    b.computed(7, "total_score", '=IF(COUNT({execution_score},{table.indicators.score})=0,"",'
+               'ROUND(SUM({execution_score},{table.indicators.score}),2))', _sum_scores("execution_score", "score"),
+               "points")
+    b.label(8, "等级")
+    b.computed(9, "stated_grade", grade_formula("{total_score}", settings),
+               lambda t: grade_of(t.total_score, settings), "text")
 
 
 def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROWS,
@@ -75,14 +128,7 @@ def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROW
     for i, (column, _) in enumerate(FUNDING_COLUMNS):
         src = ",".join(f"{{{row}.{column}}}" for row, _ in FUNDING_ROWS)
         b.computed(4 + i, f"funding_total.{column}", f'=IF(COUNT({src})=0,"",SUM({src}))', _sum_of_sources(column))
-    b.input(7, "execution_points", "points", prompt="预算执行率分值，按规定一般为 10 分")
-    b.computed(8, "execution_rate",
-               '=IF(N({funding_total.annual_budget})>0,{funding_total.executed}/{funding_total.annual_budget},"")',
-               lambda t: execution_rate(t.funding_total.executed, t.funding_total.annual_budget), "rate")
-    b.computed(9, "execution_score",
-               '=IF(AND(N({funding_total.annual_budget})>0,ISNUMBER({execution_points})),'
-               'ROUND({execution_points}*MIN(MAX({funding_total.executed}/{funding_total.annual_budget},0),1),2),"")',
-               _execution_score, "points")
+    execution_cells(b, "funding_total")
     for row_field, text in FUNDING_ROWS:
         b.next_row(22)
         b.label(2, text, cols=2, align="left")
@@ -99,36 +145,7 @@ def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROW
     b.input(3, "goal_expected", cols=3, align="left")
     b.input(6, "goal_actual", cols=4, align="left")
 
-    b.next_row(30)
-    for col, text in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                                "偏差原因分析及改进措施", "定性评级"), start=1):
-        b.label(col, text, header=True)
-    b.layout.print_title_rows = f"{b.row}:{b.row}"
-    b.layout.freeze = f"A{b.row + 1}"
-    columns = [
-        Cell(0, 1, INPUT, field="level1", choice=LEVEL1_CHOICE, wrap=True),
-        Cell(0, 2, INPUT, field="level2", choice=LEVEL2_CHOICE, wrap=True),
-        Cell(0, 3, INPUT, field="name", wrap=True, align="left"),
-        Cell(0, 4, INPUT, field="target", wrap=True),
-        Cell(0, 5, INPUT, field="actual", wrap=True),
-        Cell(0, 6, INPUT, field="points", kind="points"),
-        Cell(0, 7, INPUT, field="score", kind="points"),
-        Cell(0, 8, INPUT, field="deviation_reason", wrap=True, align="left"),
-        Cell(0, 9, INPUT, field="qualitative_grade", choice=QUALITATIVE_CHOICE),
-    ]
-    b.table("indicators", Indicator, capacity, columns, end_label="总分", height=36)
-
-    b.next_row(24)
-    b.label(1, "总分", cols=5)
-    b.computed(6, "total_points", '=IF(COUNT({execution_points},{table.indicators.points})=0,"",'
-               'ROUND(SUM({execution_points},{table.indicators.points}),2))', _sum_scores("execution_points", "points"),
-               "points")
-    b.computed(7, "total_score", '=IF(COUNT({execution_score},{table.indicators.score})=0,"",'
-               'ROUND(SUM({execution_score},{table.indicators.score}),2))', _sum_scores("execution_score", "score"),
-               "points")
-    b.label(8, "等级")
-    b.computed(9, "stated_grade", grade_formula("{total_score}", settings),
-               lambda t: grade_of(t.total_score, settings), "text")
+    indicators_and_total(b, capacity, settings)
 
     for fields in ((("evaluation_method", "评价方式"), ("evaluation_body", "评价机构")),
                    (("unit_head", "单位负责人"), ("project_head", "项目负责人")),
