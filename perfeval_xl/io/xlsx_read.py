@@ -87,7 +87,8 @@ def _fit_layout(kind: SheetKind, sheet: str, grid: Grid) -> Layout:
     """Rebuild the layout with each table's real number of rows (clerks insert rows)."""
     capacities: dict[str, int] = {}
     layout = kind.layout(sheet, capacities)
-    for table in list(layout.tables):
+    for index in range(len(layout.tables)):
+        table = layout.tables[index]  # from the latest rebuild: a table above may have moved it
         end = grid.find_in_column(1, table.end_label, table.first_row, table.first_row + 100_000)
         if end is not None and end - table.first_row != table.capacity:
             capacities[table.field] = max(end - table.first_row, 0)
@@ -106,20 +107,30 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
         items = []
         for i in range(table.capacity):
             item = table.item_type()
-            for cell in table.cells_of_row(i):
-                _store(layout, cell, grid, item, item, cell.field, sub)
+            row_cells = table.cells_of_row(i)
+            for cell in row_cells:
+                if cell.role == INPUT:
+                    _store(layout, cell, grid, item, item, cell.field, sub)
+            for cell in row_cells:  # computed columns (楼堂馆所 控制率), after the row's inputs
+                if cell.role == COMPUTED:
+                    _store_computed(layout, cell, grid.value(cell.row, cell.col), grid, item, sub, result)
             if any(v not in (None, "") for v in _values(item, table)):
                 items.append(item)
         set_path(obj, table.field, items)
     for cell, raw in computed:  # after the inputs: a missing cached value is recomputed from them
-        if _blank(raw) and cell.compute is not None:
-            value = cell.compute(obj)
-            if value not in (None, ""):
-                result.recomputed.append(f"{layout.sheet}!{cell.ref}")
-            set_path(obj, cell.field, value)
-            _record(obj, cell.field, layout.sheet, cell.ref)
-        else:
-            _store(layout, cell, grid, obj, obj, cell.field, sub, raw=raw)
+        _store_computed(layout, cell, raw, grid, obj, sub, result)
+
+
+def _store_computed(layout: Layout, cell: Cell, raw: Any, grid: Grid, obj: Any, sub: Submission,
+                    result: ReadResult) -> None:
+    if _blank(raw) and cell.compute is not None:
+        value = cell.compute(obj)
+        if value not in (None, ""):
+            result.recomputed.append(f"{layout.sheet}!{cell.ref}")
+        set_path(obj, cell.field, value)
+        _record(obj, cell.field, layout.sheet, cell.ref)
+    else:
+        _store(layout, cell, grid, obj, obj, cell.field, sub, raw=raw)
 
 
 def _values(item: Any, table) -> list[Any]:
