@@ -38,7 +38,8 @@ def round_half_up(value: float, decimals: int = 2) -> float:
     if not math.isfinite(value) or abs(value) >= 1e15:  # beyond what a 2-dp quantize can hold
         return value
     quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    # 15 significant digits first, as spreadsheets do: 89.99499999999999 (= 89.995 in float sums) → 90.00
+    return float(Decimal(f"{value:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def fmt_number(value: float | None, decimals: int = 4) -> str:

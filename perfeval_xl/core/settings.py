@@ -8,6 +8,7 @@ typo cannot silently fall back to the default.
 from __future__ import annotations
 
 import copy
+import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ class SettingsError(ValueError):
     """An override that does not fit the rules file; the message is in Chinese."""
 
 
+@functools.cache
 def _load_defaults() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("default_rules.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)

@@ -67,12 +67,14 @@ def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | Non
     sub = Submission()
     result = ReadResult(sub)
     for kind in kinds:
+        if kind.view is not None:
+            continue  # 项目清单: formulas over the other sheets, nothing of its own to read
         for name in _sheets_of(kind, grids):
             obj = kind.new()
             layout = _fit_layout(kind, name, grids[name])
             _read_sheet(layout, grids[name], obj, sub, result)
-            if kind.repeated and _is_empty(layout, obj):
-                continue  # the blank master sheet clerks copy
+            if not kind.always and _is_empty(layout, obj):
+                continue  # a sheet nobody filled (or the blank master sheet clerks copy)
             kind.attach(sub, obj)
     return result
 
@@ -181,7 +183,7 @@ def _record(obj: Any, path: str, sheet: str, ref: str) -> None:
 
 def _label(obj: Any, path: str) -> str:
     owner, rest = _owner(obj, path)
-    return type(owner).label_of(rest) if isinstance(owner, Located) and "." not in rest else rest
+    return type(owner).label_of(rest) if isinstance(owner, Located) else rest
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")

@@ -40,7 +40,7 @@ NUMBER_PROMPTS = {
     "amount": "请输入数字（单位：万元），不要输入文字或单位。",
     "rate": "请输入百分数，如 93.70%。",
     "points": "请输入分数（数字）。",
-    "count": "请输入整数。",
+    "count": "请输入不小于 0 的整数。",
     "year": "请输入四位年份，如 2022。",
 }
 
@@ -181,7 +181,8 @@ class SheetWriter:
             if dv is None:
                 whole = cell.kind in ("count", "year")
                 dv = DataValidation(type="whole" if whole else "decimal", operator="between",
-                                    formula1="-1000000000000", formula2="1000000000000", allow_blank=True,
+                                    formula1="0" if cell.kind == "count" else "-1000000000000", formula2="1000000000000",
+                                    allow_blank=True,
                                     showErrorMessage=True, errorTitle="这里只能填数字",
                                     error=NUMBER_PROMPTS[cell.kind], promptTitle="填写提示",
                                     prompt=cell.prompt or NUMBER_PROMPTS[cell.kind], showInputMessage=True)
@@ -205,7 +206,7 @@ class SheetWriter:
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_margins.top = ws.page_margins.bottom = 0.6
         ws.print_options.horizontalCentered = True
-        ws.print_area = f"A1:{_letter(layout.last_col)}{ws.max_row}"
+        ws.print_area = f"A1:{_letter(layout.last_col)}{layout.print_last_row or ws.max_row}"
         if layout.print_title_rows:
             ws.print_title_rows = layout.print_title_rows
         if layout.freeze:
@@ -250,9 +251,13 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
 
 def plan_layouts(sub: Submission | None, kinds: list[SheetKind], settings: Settings) -> list[tuple[Layout, Any]]:
     """(layout, object) per sheet, tables sized to fit what the submission holds."""
-    plan: list[tuple[Layout, Any]] = []
+    plan: list[tuple[Layout, Any] | None] = []
+    views: list[tuple[int, SheetKind]] = []
     for kind in kinds:
-        if kind.repeated:
+        if kind.view is not None:
+            views.append((len(plan), kind))
+            plan.append(None)  # keeps its place in the sheet order; laid out once the others are
+        elif kind.repeated:
             items = list(kind.get(sub)) if sub is not None else []
             for i, item in enumerate(items or [None]):
                 sheet = kind.sheet if i == 0 and not items else _numbered(kind.sheet, i)
@@ -260,6 +265,9 @@ def plan_layouts(sub: Submission | None, kinds: list[SheetKind], settings: Setti
         else:
             obj = kind.get(sub) if sub is not None else None
             plan.append((kind.layout(None, _fit(kind, obj), settings), obj))
+    planned = [entry[0] for entry in plan if entry is not None]
+    for index, kind in views:
+        plan[index] = (kind.view(kind.sheet, planned, settings), kind.get(sub) if sub is not None else None)
     return plan
 
 

@@ -102,6 +102,7 @@ class Layout:
     tables: list[Table] = field(default_factory=list)
     heights: dict[int, float] = field(default_factory=dict)
     print_title_rows: str = ""  # "1:2"
+    print_last_row: int = 0  # last row of the print area (0: the whole sheet)
     freeze: str = ""  # "A6"
     names_scope_sheet: bool = False  # project sheets: names are sheet-scoped
 

@@ -14,7 +14,7 @@ PROJECT_TITLE = "项目支出绩效自评表"
 FUNDING_ROWS = (("funding_current_year", "其中：当年财政拨款"), ("funding_carryover", "上年结转资金"),
                 ("funding_other", "其他资金"))
 FUNDING_COLUMNS = (("initial_budget", "年初预算数"), ("annual_budget", "全年预算数"), ("executed", "全年执行数"))
-DEFAULT_INDICATOR_ROWS = 20
+DEFAULT_INDICATOR_ROWS = 15
 
 
 def _sum_of_sources(column: str):
@@ -82,7 +82,7 @@ def indicators_and_total(b: Builder, capacity: int, settings: Settings) -> None:
         b.label(col, text, header=True)
     b.layout.print_title_rows = f"{b.row}:{b.row}"
     b.layout.freeze = f"A{b.row + 1}"
-    b.table("indicators", Indicator, capacity, indicator_columns(), end_label="总分", height=36)
+    b.table("indicators", Indicator, capacity, indicator_columns(), end_label="总分", height=28)
 
     b.next_row(24)
     b.label(1, "总分", cols=5)

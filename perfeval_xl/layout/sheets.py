@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from ..core.model import ProjectTable, Submission
+from .basic import BASIC
 from .cover import COVER_TITLE, cover_layout
+from .department import DEPARTMENT
+from .guide import GUIDE, PROJECT_GUIDE
 from .project import DEFAULT_INDICATOR_ROWS, PROJECT_TITLE, project_layout
+from .project_list import PROJECT_LIST
+from .rubric_sheet import RUBRIC
 from .workbook import SheetKind
 
 
@@ -19,7 +24,7 @@ def _cover_attach(sub: Submission, read: Submission) -> None:
 
 
 COVER = SheetKind("cover", "封面", cover_layout, get=lambda sub: sub, attach=_cover_attach, new=Submission,
-                  title=COVER_TITLE)
+                  title=COVER_TITLE, always=True)
 
 PROJECT = SheetKind(
     "project", "项目1",
@@ -28,5 +33,5 @@ PROJECT = SheetKind(
     title=PROJECT_TITLE, repeated=True, capacities={"indicators": DEFAULT_INDICATOR_ROWS})
 
 # The unit workbook (one per 街道 per year) and the standalone project table.
-UNIT_SHEETS: list[SheetKind] = [COVER, PROJECT]
-PROJECT_SHEETS: list[SheetKind] = [PROJECT]
+UNIT_SHEETS: list[SheetKind] = [COVER, GUIDE, BASIC, DEPARTMENT, RUBRIC, PROJECT_LIST, PROJECT]
+PROJECT_SHEETS: list[SheetKind] = [PROJECT, PROJECT_GUIDE]

@@ -29,7 +29,11 @@ class SheetKind:
     new: Callable[[], Any]
     title: str  # text of A1, by which a reader recognises the sheet
     repeated: bool = False  # one sheet per item (projects)
+    always: bool = False  # attached even when empty (the cover carries the version stamp)
     capacities: dict[str, int] = field(default_factory=dict)  # table field → default rows
+    # A view (项目清单): laid out from the planned layouts of the workbook's other sheets, after
+    # them; it has no input of its own, so the reader skips it.
+    view: Callable[[str, list[Layout], Settings], Layout] | None = None
 
     def layout(self, sheet: str | None = None, capacities: dict[str, int] | None = None,
                settings: Settings | None = None) -> Layout:
