@@ -1,7 +1,9 @@
 """perfeval-xl command line: thin wrappers that open the input, call the core, print.
 
-Exit codes: 0 success (validate: no 错误), 1 validate found 错误, 2 the input or the
-rules file could not be used (message in Chinese on stderr; never a traceback).
+Exit codes: 0 success (validate/rollup: no 错误), 1 错误 found, 2 the input or the
+rules file could not be used (message in Chinese on stderr; never a traceback); rollup
+also exits 2 when some submission could not be read (the others are rolled up) and 3 when
+the folder holds nothing to roll up.
 """
 
 from __future__ import annotations
@@ -51,8 +53,15 @@ def _print_json(data: Any) -> None:
 # ---------------------------------------------------------------- rules
 
 
+def every_rule() -> list:
+    """The per-submission catalog and the roll-up's cross-submission rules, by code."""
+    from .rollup import rollup_rules
+
+    return sorted(all_rules() + list(rollup_rules()), key=lambda r: r.code)
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
-    rules = all_rules()
+    rules = every_rule()
     if args.code:
         chosen = [r for r in rules if r.code == args.code.upper()]
         if not chosen:
@@ -72,7 +81,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def rules_markdown(rules=None) -> str:
     """The README's rule table (generated, never edited by hand)."""
-    rules = rules if rules is not None else all_rules()
+    rules = rules if rules is not None else every_rule()
     lines = ["| 代码 | 默认 | 适用 | 规则 | 检查内容 |", "|---|---|---|---|---|"]
     for r in rules:
         lines.append(f"| {r.code} | {r.severity.value} | {SCOPES[r.scope]} | {r.title} | {r.what} |")
@@ -181,6 +190,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- roll-up
+
+
+def cmd_rollup(args: argparse.Namespace) -> int:
+    from .rollup import RollupError, rollup, terminal_progress
+
+    settings = _settings(args)
+    try:
+        with terminal_progress() as progress:
+            r = rollup(args.folder, args.output, jobs=args.jobs, json_report=args.json, feedback_dir=args.feedback,
+                       settings=settings, progress=progress, scheduler=args.scheduler,
+                       batch_size=args.batch_size, force=args.force)
+    except RollupError as exc:
+        raise UserError(str(exc)) from None
+    print(r.summary_zh())
+    for _, reason in r.unreadable:
+        print(f"未能读取：{reason}", file=sys.stderr)
+    return r.exit_code
+
+
 # ---------------------------------------------------------------- templates and new workbooks
 
 
@@ -276,6 +305,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "把工作簿（或 JSON）导出为 JSON（export the model as JSON）",
                 "perfeval-xl export 洋湖街道2022.xlsx > 洋湖街道2022.json")
     p.add_argument("file", help="报送文件（.xlsx/.xlsm/.json）")
+
+    p = command("rollup", cmd_rollup, "把文件夹中各街道的工作簿汇总为区汇总工作簿（district roll-up）",
+                "perfeval-xl rollup 报送/ -o 区汇总.xlsx --json 汇总.json --feedback 退回意见/")
+    p.add_argument("folder", help="存放各街道报送工作簿的文件夹（含子文件夹）")
+    p.add_argument("-o", "--output", required=True, help="输出的区汇总 .xlsx")
+    p.add_argument("--jobs", type=int, help="并行进程数（默认：CPU 数）")
+    p.add_argument("--json", metavar="报告.json", help="另存一份 JSON 报告")
+    p.add_argument("--feedback", metavar="目录", help="为有错误的单位各生成一份退回意见工作簿")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask 分布式调度器地址（省市级大批量时）")
+    p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
+    _add_rules_option(p)
 
     p = command("templates", cmd_templates, "重新生成 workbook_templates/ 中的模板工作簿（rebuild the templates）",
                 "perfeval-xl templates")

@@ -22,6 +22,7 @@ SCOPES = {
     "basic_data": "基础数据表（附件1）",
     "rubric": "评分表（附件2）",
     "submission": "整份报送",
+    "rollup": "区汇总（多份报送之间）",  # rules of perfeval_xl.rollup, run across submissions
 }
 
 CODE_PATTERN = re.compile(r"^[A-Z]\d{3}$")

@@ -1,0 +1,535 @@
+"""Run the roll-up: find the files, process them in workers, check across them, write the results."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import pickle
+import tempfile
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .. import __version__
+from ..core.findings import Finding, Severity
+from ..core.scoring import grade_of
+from ..core.settings import Settings
+from ..io import xlsx_read  # noqa: F401  (imported before the workers fork, not once in each)
+from ..io.xlsx_write import save_atomic
+from ..layout.workbook import TEMPLATE_VERSION
+from .discover import TEMP_PREFIX, discover, same_file
+from .extract import own_output_title, process_batch, process_file
+from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
+from .rules import cross_check, rollup_rules
+from .sheets import ROLLUP_TITLE, RollupData, build_rollup_workbook
+from .stats import district_stats
+
+EXIT_OK = 0  # every file read, no unit has a 错误 (提示 may remain)
+EXIT_ERRORS = 1  # every file read, at least one unit has a 错误 (its own or a roll-up check's)
+EXIT_UNREADABLE = 2  # at least one file could not be used (listed under 未能读取); the run still completed
+EXIT_EMPTY = 3  # nothing to roll up: no .xlsx/.xlsm submission in the folder; no workbook written
+
+# Files per task: the local pool balances better with small batches; Dask's per-task overhead
+# (~2 ms against ~5–20 ms a file) wants 20–50 files per task.
+LOCAL_BATCH = 2
+DASK_BATCH = 32
+
+Progress = Callable[[int, int, str], None]
+REPORT_FORMAT = "perfeval-xl/rollup-report"
+
+
+class RollupError(Exception):
+    """The roll-up cannot start or cannot write its output; ``str(err)`` is the Chinese message."""
+
+
+@dataclass
+class RollupResult:
+    exit_code: int
+    output: Path | None  # None when nothing was written (EXIT_EMPTY)
+    files: int  # candidate files found
+    read: int  # files read and rolled up or superseded
+    units: int  # units in 汇总
+    errors: int  # 错误 over the units in 汇总
+    warnings: int
+    unreadable: list[tuple[str, str]]  # (file, reason)
+    superseded: dict[str, str]  # file → the newer file of the same unit and year
+    ignored: list[str] = field(default_factory=list)  # roll-up/feedback workbooks of this tool found in the folder
+    feedback_files: list[Path] = field(default_factory=list)
+    json_report: Path | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary_zh(self) -> str:
+        if self.exit_code == EXIT_EMPTY:
+            return "没有可汇总的报送：文件夹中没有找到 .xlsx / .xlsm 自评工作簿。"
+        parts = [f"汇总 {self.units} 个单位（共 {self.files} 个文件"]
+        if self.unreadable:
+            parts.append(f"，未能读取 {len(self.unreadable)} 个")
+        if self.superseded:
+            parts.append(f"，重复报送未计入 {len(self.superseded)} 个")
+        parts.append(f"）；错误 {self.errors} 个，提示 {self.warnings} 个。")
+        if self.output is not None:
+            parts.append(f"已写入 {self.output}")
+        if self.feedback_files:
+            parts.append(f"；退回意见 {len(self.feedback_files)} 份")
+        return "".join(parts)
+
+
+# ---------------------------------------------------------------- executors
+
+
+def available_cpus() -> int:
+    """CPUs this process may use (a container or ``taskset`` may allow fewer than os.cpu_count())."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _failed(path: str, root: str, reason: str) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        rel = p.relative_to(root).as_posix()
+    except ValueError:
+        rel = str(p)
+    try:
+        size, mtime = p.stat().st_size, p.stat().st_mtime_ns
+    except OSError:
+        size, mtime = None, 0
+    return {"path": rel, "name": p.name, "size": size, "mtime_ns": mtime, "sha256": "", "status": "unreadable",
+            "reason": f"{p.name}：{reason}", "seconds": 0.0}
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(root: str, settings: Settings) -> None:
+    _WORKER["root"], _WORKER["settings"] = root, settings
+
+
+def _work(paths: list[str]) -> list[dict[str, Any]]:
+    return process_batch(paths, _WORKER["root"], _WORKER["settings"])
+
+
+def run_in_process(paths: list[str], root: str, settings: Settings) -> Iterator[dict[str, Any]]:
+    for p in paths:
+        yield process_file(p, root, settings)
+
+
+def run_local_pool(paths: list[str], root: str, settings: Settings, jobs: int,
+                   batch: int = LOCAL_BATCH) -> Iterator[dict[str, Any]]:
+    """Worker processes, a bounded number of tasks in flight (memory stays flat), results as they come.
+
+    If a worker dies (a file that crashes or exhausts the reader), the files that were in flight
+    are retried one by one in a fresh single-worker pool, so only the culprit is reported.
+    """
+    todo = deque(_chunks(paths, batch))
+    while todo:
+        suspects = yield from _pool_pass(todo, root, settings, jobs)
+        for path in suspects:
+            yield _isolated(path, root, settings)
+
+
+def _pool_pass(todo: deque, root: str, settings: Settings, jobs: int):
+    window = max(2, jobs * 4)
+    pending: dict[Any, list[str]] = {}
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, settings)) as pool:
+        try:
+            while todo or pending:
+                while todo and len(pending) < window:
+                    chunk = todo.popleft()
+                    pending[pool.submit(_work, chunk)] = chunk
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    chunk = pending.pop(fut)
+                    try:
+                        results = fut.result()
+                    except BrokenProcessPool:
+                        pending[fut] = chunk
+                        raise
+                    except Exception as exc:  # e.g. a result that cannot be pickled
+                        results = [_failed(p, root, f"处理时出错（{type(exc).__name__}: {exc}）") for p in chunk]
+                    yield from results
+        except BrokenProcessPool:
+            return [p for chunk in pending.values() for p in chunk]
+    return []
+
+
+def _isolated(path: str, root: str, settings: Settings) -> dict[str, Any]:
+    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(root, settings)) as pool:
+        try:
+            return pool.submit(_work, [path]).result()[0]
+        except BrokenProcessPool:
+            return _failed(path, root, "读取该文件时处理进程意外退出（文件可能已损坏或过大）")
+        except Exception as exc:
+            return _failed(path, root, f"处理时出错（{type(exc).__name__}: {exc}）")
+
+
+def run_dask(paths: list[str], root: str, settings: Settings, scheduler: Any,
+             batch: int = DASK_BATCH) -> Iterator[dict[str, Any]]:
+    """Batches of files per Dask task on a ``dask.distributed`` cluster (address or Client).
+
+    The workers must have perfeval-xl installed and see the files under the same paths
+    (a shared folder); results stream back as tasks finish and are released at once.
+    """
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise RollupError("使用 --scheduler 需要安装 Dask：pip install \"perfeval-xl[cluster]\"") from None
+    own = not hasattr(scheduler, "submit")
+    try:
+        client = Client(scheduler) if own else scheduler
+    except Exception as exc:
+        raise RollupError(f"无法连接 Dask 调度器 {scheduler}：{type(exc).__name__}: {exc}") from None
+    try:
+        shared = client.scatter(settings, broadcast=True)
+        chunks = _chunks(paths, batch)
+        futures = client.map(process_batch, chunks, root=root, settings=shared, pure=False)
+        chunk_of = {f.key: chunk for f, chunk in zip(futures, chunks)}
+        finished = as_completed(futures, raise_errors=False)
+        del futures  # as each task is consumed, nothing else holds its result
+        for fut in finished:
+            chunk = chunk_of.pop(fut.key)
+            if fut.status == "finished":
+                results = fut.result()
+            else:
+                exc = fut.exception()
+                results = [_failed(p, root, f"集群任务失败（{type(exc).__name__}: {exc}）") for p in chunk]
+            fut.release()
+            yield from results
+    finally:
+        if own:
+            client.close()
+
+
+# ---------------------------------------------------------------- spill
+
+
+class _Spill:
+    """Detail rows of every file on disk until the workbook is written (memory stays flat)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="perfeval-rollup-")
+        self.index: dict[str, int] = {}
+
+    def put(self, path: str, details: Any) -> None:
+        self.file.seek(0, os.SEEK_END)
+        self.index[path] = self.file.tell()
+        pickle.dump(details, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def get(self, path: str) -> Any:
+        if path not in self.index:
+            return [], [], []
+        self.file.seek(self.index[path])
+        return pickle.load(self.file)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+# ---------------------------------------------------------------- the run
+
+
+def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, json_report: str | Path | None = None,
+           feedback_dir: str | Path | None = None, settings: Settings | None = None,
+           progress: Progress | None = None, scheduler: Any = None, batch_size: int | None = None,
+           force: bool = False) -> RollupResult:
+    """Roll up every submission under ``folder`` into the 区汇总 workbook ``output``.
+
+    See the package docstring (``perfeval_xl.rollup``) for what is written and the exit codes.
+    ``jobs``: worker processes (default: the CPUs available to this process; 1 runs in this process).
+    ``scheduler``: a ``dask.distributed`` scheduler address or Client (optional extra
+    ``perfeval-xl[cluster]``); ``batch_size``: files per task.
+    ``progress(done, total, path)`` is called after each file.
+    An existing output, report or feedback file that this tool did not write is only replaced with
+    ``force=True``; an input is never replaced.
+    Raises RollupError (Chinese message) when the folder or the output cannot be used.
+    """
+    started = time.perf_counter()
+    settings = settings or Settings.default()
+    folder, output = Path(folder), Path(output)
+    json_path = Path(json_report) if json_report is not None else None
+    fb_dir = Path(feedback_dir) if feedback_dir is not None else None
+    _check_paths(folder, output, json_path, fb_dir)
+    candidates = discover(folder, exclude=[fb_dir] if fb_dir is not None else [])
+    paths = _guard_inputs(candidates, output, json_path)
+    if not force:
+        _refuse_foreign(output, json_path)
+    root = str(folder)
+    empty = RollupResult(EXIT_EMPTY, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
+    if not paths:
+        if json_path is not None:
+            _write_json(json_path, _json_doc(folder, None, empty, [], {}, {}, settings))
+        empty.seconds = time.perf_counter() - started
+        return empty
+
+    jobs = max(1, jobs if jobs is not None else available_cpus())
+    strings = [str(p) for p in paths]
+    if scheduler is not None:
+        results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
+    elif jobs == 1 or len(strings) == 1:
+        results = run_in_process(strings, root, settings)
+    else:
+        results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
+
+    spill = _Spill()
+    try:
+        records: list[dict[str, Any]] = []
+        for done, record in enumerate(results, start=1):
+            details = record.pop("details", None)
+            if details is not None:
+                spill.put(record["path"], details)
+            records.append(record)
+            if progress is not None:
+                progress(done, len(strings), record["path"])
+        records.sort(key=lambda r: r["path"])
+        return _finish(records, spill, folder, output, json_path, fb_dir, paths, settings, started, force)
+    finally:
+        spill.close()
+
+
+def _finish(records, spill: _Spill, folder: Path, output: Path, json_path: Path | None, fb_dir: Path | None,
+            inputs: list[Path], settings: Settings, started: float, force: bool) -> RollupResult:
+    readable = [r for r in records if r["status"] == "ok"]
+    unreadable = [r for r in records if r["status"] == "unreadable"]
+    ignored = [r for r in records if r["status"] == "ignored"]
+    if not readable and not unreadable:
+        result = RollupResult(EXIT_EMPTY, None, len(records), 0, 0, 0, 0, [], {},
+                              ignored=[r["path"] for r in ignored], json_report=json_path)
+        if json_path is not None:
+            _write_json(json_path, _json_doc(folder, None, result, records, {}, {}, settings))
+        result.seconds = time.perf_counter() - started
+        return result
+
+    found, superseded = cross_check(readable, settings)
+    units = [_unit(r, found[r["path"]], settings) for r in readable if r["path"] not in superseded]
+    stats = district_stats(units, settings)
+    data = RollupData(units=units, listed=readable, rollup_findings=found,
+                      details=lambda path: spill.get(path), unreadable=unreadable, stats=stats,
+                      settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored)
+    try:
+        save_atomic(build_rollup_workbook(data), output)
+    except OSError as exc:
+        raise RollupError(_cannot_write(output, exc)) from None
+
+    feedback_files: list[Path] = []
+    if fb_dir is not None:
+        feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force)
+
+    if unreadable:
+        code = EXIT_UNREADABLE
+    elif any(u["errors"] for u in units):
+        code = EXIT_ERRORS
+    else:
+        code = EXIT_OK
+    result = RollupResult(
+        code, output, len(records), len(readable), len(units), sum(u["errors"] for u in units),
+        sum(u["warnings"] for u in units), [(r["path"], r["reason"]) for r in unreadable], superseded,
+        ignored=[r["path"] for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats)
+    result.seconds = time.perf_counter() - started
+    if json_path is not None:
+        _write_json(json_path, _json_doc(folder, output, result, records, found, {u["path"]: u for u in units}, settings))
+    return result
+
+
+def _unit(record: dict[str, Any], extra: list[Finding], settings: Settings) -> dict[str, Any]:
+    """The 汇总 row of a unit: the worker's record plus roll-up findings, 汇总得分 and 等级."""
+    s = record["summary"]
+    if s["dept_score"] is not None:
+        score, basis, source = s["dept_score"], s["dept_score_basis"], s["dept_score_cell"]
+    elif s["project_avg"] is not None:
+        score, basis, source = s["project_avg"], f"项目平均分（{s['project_avg_count']} 个项目）", "见项目明细 总分单元格"
+    else:
+        score, basis, source = None, "", ""
+    errors = record["counts"]["errors"] + sum(1 for f in extra if f.severity is Severity.ERROR)
+    warnings = record["counts"]["warnings"] + sum(1 for f in extra if f.severity is Severity.WARNING)
+    note = ""
+    if record.get("recomputed"):
+        note = f"{record['recomputed']} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取"
+    return {**record, "score": score, "score_basis": basis, "score_source": source,
+            "grade": grade_of(score, settings), "errors": errors, "warnings": warnings, "note": note,
+            "budget": s["budget"], "executed": s["executed"], "rate": s["rate"], "projects": s["projects"]}
+
+
+def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool) -> list[Path]:
+    try:
+        fb_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RollupError(f"无法创建退回意见文件夹 {fb_dir}：{exc.strerror or exc}") from None
+    from .extract import finding_row
+
+    written: list[Path] = []
+    used: set[str] = set()
+    for u in units:
+        if not u["errors"]:
+            continue
+        name = feedback_name(u)
+        if name.lower() in used:
+            stem = name[: -len(f"{FEEDBACK_TITLE}.xlsx")]
+            name = f"{stem}（{u['code'] or Path(u['path']).stem}）{FEEDBACK_TITLE}.xlsx"
+        n = 2
+        while name.lower() in used:
+            name = f"{name[:-5]}（{n}）.xlsx"
+            n += 1
+        used.add(name.lower())
+        path = fb_dir / name
+        if any(same_file(path, p) for p in inputs):
+            raise RollupError(f"退回意见文件 {path} 与一份报送同名；为保护原始数据，请另选 --feedback 文件夹。")
+        if not force and path.exists() and own_output_title(path) != FEEDBACK_TITLE:
+            raise RollupError(f"{path} 已存在，且不是本工具生成的退回意见；如确需覆盖，请加 --force。")
+        rows = [finding_row(f.to_dict(), u["path"]) for f in found[u["path"]]] + list(spill.get(u["path"])[2])
+        try:
+            write_feedback(path, u, rows)
+        except OSError as exc:
+            raise RollupError(_cannot_write(path, exc)) from None
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------- paths
+
+
+def _check_paths(folder: Path, output: Path, json_path: Path | None, fb_dir: Path | None) -> None:
+    if not folder.exists():
+        raise RollupError(f"文件夹 {folder} 不存在。")
+    if not folder.is_dir():
+        raise RollupError(f"{folder} 不是文件夹；请给出存放各街道报送工作簿的文件夹。")
+    if output.suffix.lower() != ".xlsx":
+        raise RollupError("区汇总输出文件应以 .xlsx 结尾。")
+    if output.is_dir():
+        raise RollupError(f"{output} 是文件夹；请给出区汇总工作簿的文件名，如 区汇总.xlsx。")
+    if not output.parent.is_dir():
+        raise RollupError(f"输出文件夹 {output.parent} 不存在。")
+    if json_path is not None and same_file(json_path, output):
+        raise RollupError("JSON 报告与区汇总工作簿不能是同一个文件。")
+    if fb_dir is not None and fb_dir.exists() and not fb_dir.is_dir():
+        raise RollupError(f"{fb_dir} 不是文件夹；--feedback 应给出存放退回意见的文件夹。")
+
+
+def _refuse_foreign(output: Path, json_path: Path | None) -> None:
+    """Replacing our own earlier 区汇总 / report is the normal re-run; anything else needs force."""
+    if output.exists() and own_output_title(output) != ROLLUP_TITLE:
+        raise RollupError(f"{output} 已存在，且不是本工具生成的区汇总；如确需覆盖，请加 --force。")
+    if json_path is not None and json_path.exists():
+        try:
+            head = json_path.read_bytes()[:300].decode("utf-8", "replace")
+        except OSError:
+            head = ""
+        if REPORT_FORMAT not in head:
+            raise RollupError(f"{json_path} 已存在，且不是本工具生成的汇总报告；如确需覆盖，请加 --force。")
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    hint = "（文件是否正在 Excel 或 WPS 中打开？请关闭后重试）" if isinstance(exc, PermissionError) else ""
+    return f"无法写入 {path}：{exc.strerror or exc}{hint}"
+
+
+def _guard_inputs(candidates: list[Path], output: Path, json_path: Path | None) -> list[Path]:
+    """Never overwrite an input. A previous roll-up at the output path is ours to replace, not an input."""
+    paths = list(candidates)
+    for p in candidates:
+        if same_file(p, output):
+            if own_output_title(p) == ROLLUP_TITLE:
+                paths.remove(p)
+                continue
+            raise RollupError(f"输出文件 {output} 是待汇总的报送之一；为保护原始数据，请另选输出文件名。")
+        if json_path is not None and same_file(p, json_path):
+            raise RollupError(f"JSON 报告 {json_path} 是待汇总的报送之一；为保护原始数据，请另选文件名。")
+    return paths
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _write_json(path: Path, doc: dict[str, Any]) -> None:
+    text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=path.parent if str(path.parent) else ".")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise RollupError(_cannot_write(path, exc)) from None
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, found, units_by_path,
+              settings: Settings) -> dict[str, Any]:
+    files = []
+    for r in records:
+        entry: dict[str, Any] = {
+            "path": r["path"], "sha256": r["sha256"], "size": r["size"], "status": r["status"],
+            "seconds": r["seconds"],
+        }
+        if r["status"] != "ok":
+            entry["valid"] = False
+            entry["error"] = r["reason"]
+            files.append(entry)
+            continue
+        unit = units_by_path.get(r["path"])
+        extra = found.get(r["path"], [])
+        if unit is None:
+            entry["status"] = "superseded"
+            entry["superseded_by"] = result.superseded.get(r["path"], "")
+        counts = unit if unit is not None else {
+            "errors": r["counts"]["errors"] + sum(1 for f in extra if f.severity is Severity.ERROR),
+            "warnings": r["counts"]["warnings"] + sum(1 for f in extra if f.severity is Severity.WARNING)}
+        by_rule = {k: dict(v) for k, v in r["counts"]["by_rule"].items()}
+        for f in extra:
+            by_rule.setdefault(f.rule, {})
+            by_rule[f.rule][f.severity.code] = by_rule[f.rule].get(f.severity.code, 0) + 1
+        s = r["summary"]
+        entry.update({
+            "valid": counts["errors"] == 0,
+            "unit": r["unit"], "budget_code": r["code"], "year": r["year"], "template_version": r["version"],
+            "table_type": r["table_type"], "recomputed_cells": r.get("recomputed", 0),
+            "counts": {"errors": counts["errors"], "warnings": counts["warnings"], "by_rule": dict(sorted(by_rule.items()))},
+            "figures": {k: _clean(s[k]) for k in ("projects", "budget", "executed", "rate", "dept_score", "project_avg")},
+            "score": unit["score"] if unit else None, "grade": unit["grade"] if unit else "",
+            "rollup_findings": [f.to_dict() for f in extra],
+        })
+        files.append(entry)
+    years = []
+    for y in result.stats.get("years", []):
+        years.append({
+            **{k: _clean(y[k]) for k in ("year", "units", "projects", "budget", "executed", "rate", "scored", "mean",
+                                         "median", "errors", "warnings")},
+            "grades": y["grades"],
+            "ranking_by_score": [{"rank": u["rank"], "unit": u["unit"], "budget_code": u["code"], "score": u["score"],
+                                  "grade": u["grade"], "path": u["path"]} for u in y["by_score"]],
+            "ranking_by_rate": [{"rank": u["rank"], "unit": u["unit"], "budget_code": u["code"], "rate": u["rate"],
+                                 "path": u["path"]} for u in y["by_rate"]],
+            "low_execution": [{"unit": u["unit"], "budget_code": u["code"], "rate": u["rate"], "path": u["path"]}
+                              for u in y["low_execution"]],
+        })
+    return {
+        "format": REPORT_FORMAT, "format_version": 1,
+        "tool": f"perfeval-xl {__version__}", "template_version": TEMPLATE_VERSION,
+        "folder": str(folder.resolve()), "output": str(output) if output is not None else None,
+        "exit_code": result.exit_code, "summary": result.summary_zh(),
+        "totals": {"files": result.files, "read": result.read, "units": result.units,
+                   "unreadable": len(result.unreadable), "superseded": len(result.superseded),
+                   "ignored": len(result.ignored), "errors": result.errors, "warnings": result.warnings},
+        "stats": {"low_execution_rate": result.stats.get("low_execution_rate"), "years": years},
+        "feedback_files": [str(p) for p in result.feedback_files],
+        "rules": [r.to_dict() for r in rollup_rules()],
+        "seconds": round(result.seconds, 3),
+        "files": files,
+    }

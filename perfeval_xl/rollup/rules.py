@@ -1,0 +1,265 @@
+"""Cross-submission checks of the district roll-up (DOMAIN §D "Cross-workbook"): X501–X505.
+
+The catalog (``core.catalog``) holds rules whose scope is one submission; the runner hands a
+check each table of *one* workbook. These rules need every workbook of the folder at once, so
+they live here, in the same shape: a stable code, a default severity, a Chinese message
+template and the four doc sections (``doc_zh`` / ``to_dict`` as ``catalog.Rule``), and they
+produce ordinary ``Finding`` objects, so the 问题清单, the JSON report, the feedback workbooks
+and ``[severity]`` overrides in the rules file (``X501 = "关闭"``) treat them like any other rule.
+
+They are deliberately *not* registered in ``catalog.RULES``: ``validate`` would then run them
+once per submission (scope fallback "报送") with nothing to compare against.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..core.findings import Finding, Location, Severity
+from ..core.settings import Settings
+from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
+
+ROLLUP_SCOPE = "rollup"
+ROLLUP_SCOPE_ZH = "区汇总（多份报送之间）"
+# Location.table of every roll-up finding: the unit information on the cover sheet.
+UNIT_TABLE = "单位信息"
+
+
+@dataclass(frozen=True)
+class RollupRule:
+    code: str
+    title: str
+    severity: Severity
+    message: str  # str.format template
+    hint: str  # 修改建议
+    what: str  # 检查内容
+    why: str  # 为什么重要
+    example: str  # 示例
+    basis: str  # 依据
+    scope: str = ROLLUP_SCOPE
+
+    def doc_zh(self) -> str:
+        return "\n".join([
+            f"{self.code} {self.title}（默认：{self.severity.value}；适用：{ROLLUP_SCOPE_ZH}）",
+            f"检查内容：{self.what}",
+            f"为什么重要：{self.why}",
+            f"示例：{self.example}",
+            f"依据：{self.basis}",
+            f"修改建议：{self.hint}",
+        ])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "title": self.title, "severity": self.severity.code,
+            "severity_zh": self.severity.value, "scope": self.scope, "scope_zh": ROLLUP_SCOPE_ZH,
+            "message": self.message, "hint": self.hint, "what": self.what, "why": self.why,
+            "example": self.example, "basis": self.basis,
+        }
+
+
+def _rule(code: str, title: str, severity: str, **text: str) -> RollupRule:
+    return RollupRule(code, title, Severity.parse(severity), **text)
+
+
+ROLLUP_RULES: dict[str, RollupRule] = {r.code: r for r in (
+    _rule("X501", "同一单位同一年度重复报送", "提示",
+          message="{unit}（{year} 年度）共收到 {count} 份报送：{files}。按文件修改时间采用最新的“{kept}”；本文件{status}。",
+          hint="确认采用的是最终稿；把旧稿移出汇总文件夹后重新汇总。",
+          what="同一单位（预算编码和单位名称都相同；未填预算编码的按单位名称）同一年度只有一份报送。"
+               "预算编码相同而单位名称不同的报送不合并，由 X503 报告。",
+          why="重复的报送会让金额和得分被计算两次；邮件往来中常有“终稿”“修改稿”并存。",
+          example="“洋湖街道2022.xlsx”和“洋湖街道2022（修改）.xlsx”单位名称和预算编码（124013）都相同 → 采用较新的一份，两份都列出。",
+          basis="DOMAIN.md §D（一个单位一年一份报送）、§F"),
+    _rule("X502", "模板版本无法识别", "错误",
+          message="模板版本为“{version}”，不是本工具认识的版本（当前为 {current}，可读取：{known}）{detail}。",
+          hint="请用区财政局下发的最新模板重新填写后报送；如果模板比本工具新，请升级 perfeval-xl。",
+          what="工作簿封面的模板版本是本工具认识的版本。",
+          why="不同版本的模板单元格位置可能不同，按错误的位置读取会得到错误的数字。",
+          example="封面“模板版本”为 2020.1 → 报错。",
+          basis="perfeval_xl.layout.workbook.KNOWN_VERSIONS"),
+    _rule("X503", "预算编码与单位名称不一致", "错误",
+          message="{detail}",
+          hint="核对封面的单位名称（填全称）和预算编码（以财政部门编制的编码为准），改正后重新报送。",
+          what="同一预算编码在所有报送中对应同一单位名称，同一单位名称只对应一个预算编码（跨年度也核对）。",
+          why="汇总和逐年对比按预算编码识别单位；编码填错会把一个街道的数字算到另一个街道名下。",
+          example="两份报送预算编码都是 124013，单位名称分别为洋湖街道办事处和坪塘街道办事处 → 两份都报错。",
+          basis="DOMAIN.md §D（预算编码一致）"),
+    _rule("X504", "模板版本已过时或未标注", "提示",
+          message="{detail}",
+          hint="下次请使用最新模板；本次请核对汇总中该单位的数字与原表一致。",
+          what="工作簿使用当前版本的模板，且带有模板版本标记。",
+          why="旧版或来历不明的工作簿仍可读取，但单元格位置可能与当前模板不同，数字需要人工核对。",
+          example="没有“单位信息”封面的项目支出绩效自评表 → 提示。",
+          basis="perfeval_xl.layout.workbook.TEMPLATE_VERSION"),
+    _rule("X505", "单位名称或年度未填写", "错误",
+          message="封面未填写{missing}；汇总按单位和年度归集数字，缺少时无法可靠地识别该单位，也无法检查是否重复报送。",
+          hint="在“单位信息”封面填写单位全称、预算编码和年度后重新报送。",
+          what="每份报送填写了单位名称和年度（预算编码建议填写）。",
+          why="汇总按单位和年度归集数字；没有单位或年度的报送无法归属。",
+          example="封面单位名称为空 → 报错。",
+          basis="DOMAIN.md §F"),
+)}
+
+
+def rollup_rules() -> list[RollupRule]:
+    """The roll-up rules in code order (for `perfeval-xl rules` and the docs)."""
+    return [ROLLUP_RULES[c] for c in sorted(ROLLUP_RULES)]
+
+
+# ---------------------------------------------------------------- keys
+
+
+def normalise_key(text: str) -> str:
+    """Unit names and codes compared without full-width/half-width or whitespace differences."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def unit_key(record: dict[str, Any]) -> tuple[str, str, int] | None:
+    """(预算编码, 单位名称, 年度) as compared; None when the unit cannot be identified.
+
+    Two files are the same unit only when code *and* name agree (an empty code matches an empty
+    code): a code shared by two different names is more likely a typo than a resubmission, so
+    both are kept and X503 asks the district to resolve it, rather than one unit silently
+    disappearing from the roll-up.
+    """
+    code, name, year = normalise_key(record["code"]), normalise_key(record["unit"]), record["year"]
+    if year is None or not (code or name):
+        return None
+    return (code, name, year)
+
+
+def version_tuple(version: str) -> tuple[int, ...] | None:
+    parts = str(version).strip().split(".")
+    if not all(p.isdigit() for p in parts):
+        return None
+    return tuple(int(p) for p in parts)
+
+
+# ---------------------------------------------------------------- findings
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _finding(rule_code: str, settings: Settings, record: dict[str, Any], field: str, /,
+             **values: Any) -> Finding | None:
+    rule = ROLLUP_RULES[rule_code]
+    chosen = settings.severity_override(rule_code)
+    if chosen == "关闭":
+        return None
+    severity = Severity.parse(chosen) if chosen else rule.severity
+    labels = {"code": "预算编码", "unit": "单位（部门）名称", "year": "年度", "version": "模板版本"}
+    sheet, _, cell = (record["cells"].get(field) or "").partition("!")
+    message = string.Formatter().vformat(rule.message, (), _Blank(values))
+    location = Location(UNIT_TABLE, unit_label(record), labels[field], sheet, cell)
+    return Finding(rule_code, severity, rule.title, message, location, rule.hint, dict(values))
+
+
+def unit_label(record: dict[str, Any]) -> str:
+    name = record["unit"] or "（未填单位名称）"
+    return f"{name}（{record['year']} 年度）" if record["year"] is not None else name
+
+
+def _mtime_text(ns: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def cross_check(records: list[dict[str, Any]], settings: Settings) -> tuple[dict[str, list[Finding]], dict[str, str]]:
+    """Roll-up findings by file path, and the superseded files (path → the path that replaced it).
+
+    ``records`` are the readable files (as the worker describes them: path, unit, code, year,
+    version, cells, mtime_ns). The newest file (by modification time, ties broken by the later
+    path) of a unit and year is kept; the others are superseded and left out of every figure.
+    """
+    found: dict[str, list[Finding]] = {r["path"]: [] for r in records}
+
+    def add(record: dict[str, Any], finding: Finding | None) -> None:
+        if finding is not None:
+            found[record["path"]].append(finding)
+
+    # X505 and X502/X504 on each file
+    for r in records:
+        missing = [label for key, label in (("unit", "单位名称"), ("year", "年度")) if r[key] in ("", None)]
+        if missing:
+            add(r, _finding("X505", settings, r, "unit" if "单位名称" in missing else "year",
+                            missing="和".join(missing)))
+        for code, values in _version_findings(r["version"]):
+            add(r, _finding(code, settings, r, "version", **values))
+
+    # X501 duplicates
+    groups: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+    for r in records:
+        key = unit_key(r)
+        if key is not None:
+            groups.setdefault(key, []).append(r)
+    superseded: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group = sorted(group, key=lambda r: (r["mtime_ns"], r["path"]))
+        kept = group[-1]
+        files = "、".join(f"“{g['path']}”（修改时间 {_mtime_text(g['mtime_ns'])}）" for g in group)
+        for g in group:
+            status = "被采用" if g is kept else "已被较新的报送取代，未计入汇总"
+            add(g, _finding("X501", settings, g, "code" if g["code"] else "unit", unit=g["unit"] or g["code"],
+                            year=g["year"], count=len(group), files=files, kept=kept["path"], status=status))
+            if g is not kept:
+                superseded[g["path"]] = kept["path"]
+
+    # X503 code ↔ name, over the files that count
+    kept_records = [r for r in records if r["path"] not in superseded]
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for r in kept_records:
+        if normalise_key(r["code"]) and normalise_key(r["unit"]):
+            by_code.setdefault(normalise_key(r["code"]), []).append(r)
+            by_name.setdefault(normalise_key(r["unit"]), []).append(r)
+    for code, group in by_code.items():
+        if len({normalise_key(g["unit"]) for g in group}) > 1:
+            for g in group:
+                others = _others(group, g, "unit", lambda o: normalise_key(o["unit"]) != normalise_key(g["unit"]))
+                add(g, _finding("X503", settings, g, "code",
+                                detail=f"预算编码“{g['code']}”在其他报送中对应不同的单位名称：{others}。",
+                                code=g["code"], unit=g["unit"]))
+    for name, group in by_name.items():
+        if len({normalise_key(g["code"]) for g in group}) > 1:
+            for g in group:
+                others = _others(group, g, "code", lambda o: normalise_key(o["code"]) != normalise_key(g["code"]))
+                add(g, _finding("X503", settings, g, "code",
+                                detail=f"单位“{g['unit']}”在其他报送中填写了不同的预算编码：{others}。",
+                                code=g["code"], unit=g["unit"]))
+    return found, superseded
+
+
+def _others(group: Iterable[dict[str, Any]], me: dict[str, Any], field: str, differs) -> str:
+    return "、".join(f"“{o[field]}”（{o['path']}，{o['year']} 年度）" for o in group if o is not me and differs(o))
+
+
+def _version_findings(version: str) -> list[tuple[str, dict[str, Any]]]:
+    version = str(version or "").strip()
+    known = "、".join(KNOWN_VERSIONS)
+    if not version:
+        return [("X504", {"version": "", "detail": (
+            f"工作簿没有模板版本标记（不是用本工具的模板生成，或生成于加版本号之前），"
+            f"已按当前模板 {TEMPLATE_VERSION} 的单元格位置读取，请核对汇总中的数字。")})]
+    if version == TEMPLATE_VERSION:
+        return []
+    if version in KNOWN_VERSIONS:
+        return [("X504", {"version": version, "detail": (
+            f"使用的是旧版模板 {version}（当前为 {TEMPLATE_VERSION}），仍可读取；下次请使用新模板。")})]
+    mine, current = version_tuple(version), version_tuple(TEMPLATE_VERSION)
+    if mine is not None and current is not None and mine > current:
+        detail = "，比本工具的模板新，请升级 perfeval-xl 后再汇总"
+    elif mine is not None:
+        detail = "，早于本工具能读取的最早版本"
+    else:
+        detail = ""
+    return [("X502", {"version": version, "current": TEMPLATE_VERSION, "known": known, "detail": detail})]

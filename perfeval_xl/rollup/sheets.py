@@ -1,0 +1,284 @@
+"""The 区汇总 workbook: 汇总, 统计 (with charts), 项目明细, 指标明细, 问题清单, 未能读取, 说明.
+
+All sheets are openpyxl write-only sheets (charts included: a write-only sheet holds charts as
+well as rows); the three large ones are filled unit by unit from the roll-up's spill file, so
+memory does not grow with the number of files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
+
+from .. import __version__
+from ..core.findings import Finding
+from ..core.settings import Settings
+from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
+from .extract import finding_row
+from .rules import rollup_rules
+from .stats import LOW_EXECUTION_RATE, NO_SCORE
+from .xlsx import Col, FreeSheet, RollupBook
+
+ROLLUP_TITLE = "区汇总"
+
+UNIT_COLS = [Col("预算编码", 11), Col("单位", 26, wrap=True), Col("年度", 7, "year")]
+
+
+def summary_columns(settings: Settings) -> list[Col]:
+    over = float(settings["indicators.over_achievement_ratio"])
+    return UNIT_COLS + [
+        Col("表类型", 16, wrap=True), Col("项目数", 7, "int"),
+        Col("全年预算（万元）", 12, "money"), Col("全年执行（万元）", 12, "money"), Col("执行率", 9, "rate"),
+        Col("部门自评总分", 9, "score"), Col("项目平均分", 9, "score"), Col("汇总得分", 9, "score"),
+        Col("得分依据", 16, "label", wrap=True), Col("等级", 6, "label"),
+        Col("错误数", 7, "int"), Col("提示数", 7, "int"),
+        Col("未说明的偏差", 8, "int"), Col(f"超额>{over:.0%}", 8, "int"),
+        Col("来源文件", 28, wrap=True), Col("金额来源", 22, "label", wrap=True), Col("得分来源", 14, "label"),
+        Col("模板版本", 9), Col("说明", 26, "label", wrap=True),
+    ]
+
+
+PROJECT_COLS = UNIT_COLS + [
+    Col("项目名称", 24, wrap=True), Col("实施单位", 14, wrap=True),
+    Col("全年预算数（万元）", 12, "money"), Col("全年执行数（万元）", 12, "money"), Col("执行率", 9, "rate"),
+    Col("填报总分", 9, "score"), Col("建议总分", 9, "score"), Col("等级", 6), Col("建议等级", 6, "label"),
+    Col("错误数", 7, "int"), Col("提示数", 7, "int"),
+    Col("来源文件", 26, wrap=True), Col("工作表", 9), Col("预算数单元格", 11, "label"),
+    Col("执行数单元格", 11, "label"), Col("总分单元格", 11, "label"),
+]
+
+INDICATOR_COLS = UNIT_COLS + [
+    Col("项目（表）", 20, wrap=True), Col("一级指标", 10), Col("二级指标", 12), Col("三级指标", 24, wrap=True),
+    Col("年度指标值", 22, wrap=True), Col("指标值类型", 10, "label"),
+    Col("实际完成值", 22, wrap=True), Col("完成值类型", 10, "label"),
+    Col("分值", 7, "score"), Col("填报得分", 8, "score"), Col("建议得分", 8, "score"), Col("建议区间", 10, "label"),
+    Col("来源文件", 24, wrap=True), Col("单元格", 11, "label"),
+]
+
+FINDING_COLS = UNIT_COLS + [
+    Col("来源文件", 24, wrap=True), Col("工作表", 9), Col("单元格", 8, "label"), Col("规则", 7, "label"),
+    Col("严重程度", 8, "label"), Col("问题", 18, "label", wrap=True), Col("位置", 24, wrap=True),
+    Col("问题说明", 50, wrap=True), Col("修改建议", 30, "label", wrap=True), Col("情况说明", 24, wrap=True),
+]
+
+UNREADABLE_COLS = [
+    Col("来源文件", 40, wrap=True), Col("原因", 70, wrap=True), Col("大小（KB）", 10, "score"),
+    Col("修改时间", 18, "label"), Col("SHA-256", 20, "label"),
+]
+
+# How many units a chart shows (a bar per unit stops being readable beyond this).
+CHART_MAX_UNITS = 50
+
+
+@dataclass
+class RollupData:
+    """What the writer needs; the large detail lists come from ``details(path)`` one unit at a time."""
+
+    units: list[dict[str, Any]]  # 汇总 rows of the units that count, in path order
+    listed: list[dict[str, Any]]  # every readable record in path order (superseded ones included)
+    rollup_findings: dict[str, list[Finding]]
+    details: Callable[[str], tuple[list, list, list]]
+    unreadable: list[dict[str, Any]]
+    stats: dict[str, Any]
+    settings: Settings
+    folder: str = ""
+    superseded: dict[str, str] = field(default_factory=dict)
+    ignored: list[dict[str, Any]] = field(default_factory=list)
+
+
+def unit_prefix(record: dict[str, Any]) -> list[Any]:
+    return [record.get("code", ""), record.get("unit", ""), record.get("year")]
+
+
+def summary_row(u: dict[str, Any]) -> list[Any]:
+    s = u["summary"]
+    return unit_prefix(u) + [
+        u["table_type"], s["projects"], s["budget"], s["executed"], s["rate"],
+        s["dept_score"], s["project_avg"], u["score"], u["score_basis"], u["grade"],
+        u["errors"], u["warnings"], s["unexplained_deviation"], s["over_achievement"],
+        u["path"], s["budget_source"], u["score_source"], u["version"], u["note"],
+    ]
+
+
+def build_rollup_workbook(data: RollupData, fast: bool = True) -> RollupBook:
+    """The workbook, ready for ``save_atomic`` (rows of the large sheets are spliced in on save)."""
+    wb = Workbook(write_only=True)
+    book = RollupBook(wb)
+    wb.properties.creator = "perfeval-xl"
+    wb.properties.title = ROLLUP_TITLE
+    wb.properties.subject = f"perfeval-xl {__version__} 区汇总"
+
+    summary = book.table("汇总", summary_columns(data.settings), title="预算绩效自评 区汇总", fast=fast)
+    stats_sheet = FreeSheet(wb, "统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
+                            title="预算绩效自评 区汇总 统计")
+    projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast)
+    indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast)
+    problems = book.table("问题清单", FINDING_COLS, title="区汇总 问题清单", fast=fast)
+    unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast)
+    notes = FreeSheet(wb, "说明", [22, 100], title="区汇总 口径说明", landscape=False)
+
+    for u in data.units:
+        summary.append(summary_row(u))
+    summary.close()
+
+    counted = {u["path"] for u in data.units}
+    for record in data.listed:
+        prefix = unit_prefix(record)
+        for f in data.rollup_findings.get(record["path"], []):
+            problems.append(prefix + list(finding_row(f.to_dict(), record["path"])))
+        if record["path"] not in counted:
+            continue
+        project_rows, indicator_rows, finding_rows = data.details(record["path"])
+        for row in project_rows:
+            projects.append(prefix + list(row))
+        for row in indicator_rows:
+            indicators.append(prefix + list(row))
+        for row in finding_rows:
+            problems.append(prefix + list(row))
+    for sheet in (projects, indicators, problems):
+        sheet.close()
+
+    for r in data.unreadable:
+        mtime = dt.datetime.fromtimestamp(r["mtime_ns"] / 1e9).strftime("%Y-%m-%d %H:%M") if r["mtime_ns"] else ""
+        size = round(r["size"] / 1024, 2) if r["size"] is not None else None
+        unreadable.append([r["path"], r["reason"], size, mtime, r["sha256"]])
+    unreadable.close()
+
+    write_stats(stats_sheet, data)
+    write_notes(notes, data)
+    return book
+
+
+def write_stats(sheet: FreeSheet, data: RollupData) -> None:
+    stats = data.stats
+    grades = list(data.settings["grades"]) + [NO_SCORE]
+    sheet.title("预算绩效自评 区汇总 统计")
+    sheet.note(f"汇总 {len(data.units)} 个单位；读取 {len(data.listed)} 个文件，未能读取 {len(data.unreadable)} 个，"
+               f"重复报送未计入 {len(data.superseded)} 个。得分为各单位的“汇总得分”（见“说明”）。")
+    sheet.blank()
+    sheet.section("一、年度概况（等级分布、平均分、中位数）")
+    sheet.header(["年度", "单位数", "项目数", "全年预算（万元）", "全年执行（万元）", "执行率", "有得分的单位",
+                  "平均分", "中位数", *grades, f"执行率<{LOW_EXECUTION_RATE:.0%}", "错误数", "提示数"])
+    for y in stats["years"]:
+        sheet.line([y["year"], y["units"], y["projects"], y["budget"], y["executed"], y["rate"], y["scored"],
+                    y["mean"], y["median"], *[y["grades"][g] for g in grades], len(y["low_execution"]),
+                    y["errors"], y["warnings"]],
+                   ["year", "int", "int", "money", "money", "rate", "int", "score", "score",
+                    *["int"] * len(grades), "int", "int", "int"])
+    sheet.blank()
+
+    sheet.section("二、按得分排名（同一年度内；得分相同者名次相同）")
+    sheet.header(["年度", "名次", "单位", "预算编码", "汇总得分", "等级", "得分依据", "执行率", "来源文件"])
+    score_rows: dict[int, tuple[int, int]] = {}
+    for index, y in enumerate(stats["years"]):
+        first = sheet.row + 1
+        for u in y["by_score"]:
+            sheet.line([y["year"], u["rank"], u["unit"], u["code"], u["score"], u["grade"], u["score_basis"],
+                        u["rate"], u["path"]], ["year", "int", "text", "text", "score", "label", "label", "rate", "text"])
+        if y["by_score"]:
+            score_rows[index] = (first, sheet.row)
+    sheet.blank()
+
+    sheet.section("三、按执行率排名（同一年度内）")
+    sheet.header(["年度", "名次", "单位", "预算编码", "执行率", "全年预算（万元）", "全年执行（万元）", "汇总得分", "来源文件"])
+    rate_rows: dict[int, tuple[int, int]] = {}
+    for index, y in enumerate(stats["years"]):
+        first = sheet.row + 1
+        for u in y["by_rate"]:
+            sheet.line([y["year"], u["rank"], u["unit"], u["code"], u["rate"], u["budget"], u["executed"],
+                        u["score"], u["path"]], ["year", "int", "text", "text", "rate", "money", "money", "score", "text"])
+        if y["by_rate"]:
+            rate_rows[index] = (first, sheet.row)
+    sheet.blank()
+
+    sheet.section(f"四、执行率低于 {LOW_EXECUTION_RATE:.0%} 的单位")
+    sheet.header(["年度", "序号", "单位", "预算编码", "执行率", "全年预算（万元）", "全年执行（万元）", "汇总得分", "来源文件"])
+    any_low = False
+    for y in stats["years"]:
+        for i, u in enumerate(y["low_execution"], start=1):
+            any_low = True
+            sheet.line([y["year"], i, u["unit"], u["code"], u["rate"], u["budget"], u["executed"], u["score"],
+                        u["path"]], ["year", "int", "text", "text", "rate", "money", "money", "score", "text"])
+    if not any_low:
+        sheet.note("无")
+
+    # Charts below the tables (a write-only sheet holds charts too): they print after the figures.
+    # One year is charted: the one with the most units (a late file of another year stays out).
+    ws = sheet.ws
+    next_row = sheet.row + 3
+    if not stats["years"]:
+        return
+    main = max(range(len(stats["years"])), key=lambda i: (stats["years"][i]["units"], i))
+    year = stats["years"][main]["year"]
+    for spans, title, fmt, y_title in ((score_rows, "各单位自评得分", "0.00", "得分"),
+                                       (rate_rows, "各单位预算执行率", "0%", "执行率")):
+        if main not in spans:
+            continue
+        first, end = spans[main]
+        last = min(end, first + CHART_MAX_UNITS - 1)
+        scope = f"（{year} 年度" if year is not None else "（"
+        scope += f"，前 {last - first + 1} 名）" if last < end else "）"
+        chart = _bar_chart(ws, title + scope, first, last, value_col=5, number_format=fmt, y_title=y_title)
+        ws.add_chart(chart, f"C{next_row}")
+        next_row += math.ceil(chart.height / 0.5) + 2
+
+
+def _bar_chart(ws, title: str, first: int, last: int, *, value_col: int, number_format: str, y_title: str) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: long unit names stay readable
+    chart.style = 10
+    chart.title = title
+    chart.y_axis.title = y_title
+    chart.y_axis.numFmt = number_format
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first ranked at the top
+    chart.legend = None
+    values = Reference(ws, min_col=value_col, min_row=first, max_row=last)
+    chart.add_data(values, titles_from_data=False)
+    # unit names are text: a string reference (openpyxl's set_categories would make a numRef)
+    labels = Reference(ws, min_col=3, min_row=first, max_row=last)
+    chart.series[0].cat = AxDataSource(strRef=StrRef(f=str(labels)))
+    chart.x_axis.delete = False  # openpyxl ≥ 3.1 leaves it unset, and Excel then hides the axes
+    chart.y_axis.delete = False
+    chart.width = 24
+    chart.height = max(7.5, 0.5 * (last - first + 1) + 3)
+    return chart
+
+
+def write_notes(sheet: FreeSheet, data: RollupData) -> None:
+    s = data.settings
+    over = float(s["indicators.over_achievement_ratio"])
+    sheet.title("区汇总 口径说明")
+    rows: list[tuple[str, str]] = [
+        ("生成", f"perfeval-xl {__version__}；规则设置：{s.origin}；模板版本 {TEMPLATE_VERSION}"
+                 f"（可读取：{'、'.join(KNOWN_VERSIONS)}）；汇总文件夹：{data.folder}"),
+        ("文件", f"读取 {len(data.listed)} 个，未能读取 {len(data.unreadable)} 个，重复报送未计入 {len(data.superseded)} 个，"
+                 f"本工具生成的汇总或退回意见文件跳过 {len(data.ignored)} 个。"),
+        ("全年预算、全年执行", "有部门整体支出绩效自评表的单位取该表“年度资金总额”行的全年预算数、全年执行数；"
+                        "否则为各项目支出绩效自评表“年度资金总额”行之和（未填的项目不计入）。单位：万元。"),
+        ("执行率", "全年执行 ÷ 全年预算（按上面的金额重新计算，不取表中填写的执行率）；预算为 0 或未填时为空。"),
+        ("部门自评总分", "部门整体支出绩效自评表填写的总分；没有时取评分表（附件2）填写的合计得分；都没有则为空。"),
+        ("项目平均分", "各项目支出绩效自评表填写的总分的算术平均（未填总分的项目不计入），保留两位小数。"),
+        ("汇总得分、等级", "有部门自评总分时取部门自评总分，否则取项目平均分（“得分依据”一栏注明）；"
+                      f"等级按规则文件的等级线（{'、'.join(f'{g}≥{v}' for g, v in s['grades'].items())}）由汇总得分确定。"
+                      "统计表的平均分、中位数和排名都按汇总得分，排名在同一年度内进行。"),
+        ("错误数、提示数", "本单位报送经与“校验”按钮相同的规则目录校验的结果，加上汇总时的跨报送检查（X5xx）。"),
+        ("未说明的偏差", "规则 T109（扣分但未说明偏差原因）的条数。"),
+        (f"超额>{over:.0%}", f"规则 T116（实际完成超过目标 {over:.0%} 且未说明原因）的条数。"),
+        ("项目明细、指标明细", "每个项目、每个指标一行；“填报”为表中填写的数字，“建议”为本工具按规则计算的结果；"
+                         "单元格栏给出数字所在的工作表和单元格。指标值类型为本工具对年度指标值/实际完成值的理解。"),
+        ("重复报送", "同一单位（按预算编码，未填时按单位名称）同一年度有多份报送时，采用文件修改时间最新的一份"
+                  "（时间相同时取路径排序靠后的一份），其余不计入任何数字，两份都在问题清单中列出（X501）。"),
+        ("公式值", "由程序生成、未在 Excel 中打开保存过的工作簿没有公式的计算结果，本工具按自己的计算读取，"
+                 "“说明”栏注明个数。"),
+    ]
+    rows += [(f"{r.code} {r.title}", f"（{r.severity.value}）{r.what}") for r in rollup_rules()]
+    sheet.header(["项目", "口径"])
+    for name, text in rows:
+        sheet.line([name, text], ["label", "label"], wrap=True)

@@ -1,0 +1,372 @@
+"""Writing roll-up sheets with openpyxl's write-only mode: styled, print-ready, formula-safe.
+
+Every sheet is a ``TableSheet``: a frozen, filtered header row, column widths, A4 landscape
+fit to width, the header repeated on every printed page, a CJK font and Excel number formats.
+Rows are appended one at a time and go straight to disk (openpyxl write-only), so a sheet of
+100 000 rows costs no more memory than one of ten.
+
+Text from submissions is data, never a formula: a string that starts with =, +, -, @, a tab or
+a carriage return is written as a string cell (``t="inlineStr"``) with Excel's quote prefix set,
+so Excel shows it as typed and does not turn it into a formula even when the cell is edited.
+Characters XML cannot hold are replaced by U+FFFD and text is cut at Excel's 32 767 characters.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+FONT_NAME = "宋体"  # as the unit workbooks (perfeval_xl.io.xlsx_write.BODY_FONT)
+BODY_FONT = Font(name=FONT_NAME, size=10)
+BOLD_FONT = Font(name=FONT_NAME, size=10, bold=True)
+TITLE_FONT = Font(name="黑体", size=14, bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+ERROR_FONT = Font(name=FONT_NAME, size=10, color="C00000")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+# Number formats (Excel's own, so sums, filters and sorting work on the figures).
+FORMATS = {
+    "text": "@",
+    "label": "General",
+    "money": "0.00##",  # 万元, as the unit workbooks
+    "rate": "0.00%",
+    "score": "0.00",
+    "int": "0",
+    "year": "0",
+}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_TEXT = 32767
+MAX_ROW_HEIGHT = 160.0
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    width: float
+    kind: str = "text"  # key of FORMATS; "text" is submitted text (formula-guarded), "label" ours
+    wrap: bool = False
+
+
+def clean_text(value: Any) -> str:
+    text = ILLEGAL.sub("\ufffd", str(value))
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 10] + "…（已截断）"
+    return text
+
+
+def clean_number(value: Any) -> float | int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return value
+    return None
+
+
+def display_width(text: str) -> float:
+    """Width in Excel column units at 10 pt: CJK characters (3 bytes in UTF-8) take about two."""
+    n = len(text)
+    return n + 0.4 * (len(text.encode("utf-8", "replace")) - n)
+
+
+def lines_needed(text: str, width: float) -> int:
+    usable = max(width - 1.5, 1.0)
+    if len(text) * 1.8 <= usable and "\n" not in text:
+        return 1
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+
+
+class _Protos:
+    """One reusable styled cell per column (write-only rows are serialised when appended)."""
+
+    def __init__(self, ws, col: Col, header: bool = False) -> None:
+        self.plain = WriteOnlyCell(ws)
+        self.quoted = WriteOnlyCell(ws)
+        for cell in (self.plain, self.quoted):
+            cell.font = BOLD_FONT if header else BODY_FONT
+            cell.border = BOX
+            cell.alignment = Alignment(vertical="center", horizontal="center" if header else None,
+                                       wrap_text=header or col.wrap)
+            cell.number_format = "General" if header else FORMATS[col.kind]
+            if header:
+                cell.fill = HEADER_FILL
+        self.quoted.quotePrefix = True
+
+
+def text_cell(proto: _Protos, value: Any):
+    """A string cell that stays a string (never a formula)."""
+    text = clean_text(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        cell = proto.quoted
+        cell.value = text
+        cell.data_type = "s"
+        return cell
+    cell = proto.plain
+    cell.value = text
+    cell.data_type = "s"
+    return cell
+
+
+def set_cell(proto: _Protos, col: Col, value: Any):
+    """The styled cell for one value (None leaves the cell styled but empty)."""
+    if value is None or value == "":
+        cell = proto.plain
+        cell.value = None
+        return cell
+    if col.kind in ("text", "label") or isinstance(value, str):
+        return text_cell(proto, value)
+    cell = proto.plain
+    cell.value = clean_number(value)
+    return cell
+
+
+def page_setup(ws, *, landscape: bool = True, title: str = "") -> None:
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    if title:
+        ws.oddHeader.center.text = title
+        ws.oddHeader.center.font = f"{FONT_NAME},Bold"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+class TableSheet:
+    """A write-only sheet with one header row and data rows below it.
+
+    With ``fast=True`` (the default) data rows are rendered as SpreadsheetML text straight into a
+    temporary file and spliced into the saved package by ``RollupBook.save``: the same cells,
+    styles and formula guard as openpyxl's write-only rows, about 20× faster (openpyxl spends
+    ~20 µs per cell serialising). ``fast=False`` appends through openpyxl (the reference the
+    tests compare the fast path with).
+    """
+
+    def __init__(self, wb, name: str, columns: Sequence[Col], *, title: str = "", fast: bool = True) -> None:
+        self.ws = wb.create_sheet(name)
+        self.columns = list(columns)
+        self.rows = 0
+        self.fast = fast
+        ws = self.ws
+        for i, col in enumerate(self.columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = col.width
+        ws.freeze_panes = "A2"
+        page_setup(ws, title=title or name)
+        ws.print_title_rows = "1:1"
+        self._header = [_Protos(ws, c, header=True) for c in self.columns]
+        self._protos = [_Protos(ws, c) for c in self.columns]
+        self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap]
+        header_lines = max(lines_needed(c.header, c.width) for c in self.columns)
+        ws.row_dimensions[1].height = min(14.0 * header_lines + 4, MAX_ROW_HEIGHT)
+        ws.append([text_cell(p, c.header) for p, c in zip(self._header, self.columns)])
+        if fast:
+            # style ids are registered in the workbook's stylesheet now, written when it is saved
+            self._sid = [p.plain.style_id for p in self._protos]
+            self._qsid = [p.quoted.style_id for p in self._protos]
+            self._letters = [get_column_letter(i) for i in range(1, len(self.columns) + 1)]
+            self._text = [c.kind in ("text", "label") for c in self.columns]
+            self.body = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+
+    def _height(self, values: Sequence[Any]) -> float | None:
+        lines = 1
+        for i in self._wrapped:
+            v = values[i]
+            if isinstance(v, str) and v:
+                lines = max(lines, lines_needed(v, self.columns[i].width))
+        return min(13.5 * lines + 3, MAX_ROW_HEIGHT) if lines > 1 else None
+
+    def append(self, values: Sequence[Any]) -> None:
+        self.rows += 1
+        height = self._height(values) if self._wrapped else None
+        if not self.fast:
+            if height is not None:
+                self.ws.row_dimensions[self.rows + 1].height = height
+            self.ws.append([set_cell(p, c, v) for p, c, v in zip(self._protos, self.columns, values)])
+            return
+        r = self.rows + 1
+        parts = [f'<row r="{r}" ht="{height}" customHeight="1">' if height is not None else f'<row r="{r}">']
+        for letter, sid, qsid, is_text, v in zip(self._letters, self._sid, self._qsid, self._text, values):
+            if v is None or v == "":
+                parts.append(f'<c r="{letter}{r}" s="{sid}"/>')
+            elif is_text or isinstance(v, str):
+                text = clean_text(v)
+                parts.append(f'<c r="{letter}{r}" s="{qsid if text.startswith(FORMULA_TRIGGERS) else sid}" '
+                             f'{_inline(text)}</c>')
+            else:
+                number = clean_number(v)
+                if number is None:
+                    parts.append(f'<c r="{letter}{r}" s="{sid}"/>')
+                else:
+                    parts.append(f'<c r="{letter}{r}" s="{sid}" t="n"><v>{number!r}</v></c>')
+        parts.append("</row>")
+        self.body.write("".join(parts))
+
+    def close(self) -> None:
+        last = get_column_letter(len(self.columns))
+        self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+        self.ws.print_area = f"A1:{last}{self.rows + 1}"
+
+
+_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def _inline(text: str) -> str:
+    """The t="inlineStr" attribute and <is> element of a text cell (Excel's _xHHHH_ escapes kept literal)."""
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(r"_x005F_\1", text)
+    body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if body[:1].isspace() or body[-1:].isspace() or "\n" in body:
+        return f't="inlineStr"><is><t xml:space="preserve">{body}</t></is>'
+    return f't="inlineStr"><is><t>{body}</t></is>'
+
+
+class RollupBook:
+    """An openpyxl write-only Workbook whose fast TableSheets' rows are spliced in on save.
+
+    ``save(path)`` is what ``save_atomic`` calls: openpyxl writes the package (styles, views,
+    filters, page setup, charts, the header rows), then each fast sheet's ``</sheetData>`` gets
+    its rows, streamed from the temporary file; the package is rewritten once, in place.
+    """
+
+    def __init__(self, wb) -> None:
+        self.wb = wb
+        self.sheets: list[TableSheet] = []
+
+    def table(self, name: str, columns: Sequence[Col], **kwargs: Any) -> TableSheet:
+        sheet = TableSheet(self.wb, name, columns, **kwargs)
+        self.sheets.append(sheet)
+        return sheet
+
+    def save(self, path) -> None:
+        self.wb.save(path)
+        fast = {sheet.ws.path.lstrip("/"): sheet for sheet in self.sheets if sheet.fast and sheet.rows}
+        if fast:
+            _splice(str(path), fast)
+        for sheet in self.sheets:
+            if sheet.fast:
+                sheet.body.close()
+
+
+def _splice(path: str, fast: dict[str, TableSheet]) -> None:
+    part = path + ".part"
+    try:
+        with zipfile.ZipFile(path) as zin, zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zout:
+            for item in zin.infolist():
+                sheet = fast.get(item.filename)
+                info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with zout.open(info, "w", force_zip64=True) as dst:
+                    if sheet is None:
+                        with zin.open(item) as src:
+                            shutil.copyfileobj(src, dst, 1 << 20)
+                        continue
+                    xml = zin.read(item).decode("utf-8")
+                    head, marker, tail = xml.rpartition("</sheetData>")
+                    if not marker:
+                        raise ValueError(f"{item.filename}: no </sheetData>")
+                    dst.write(head.encode("utf-8"))
+                    sheet.body.seek(0)
+                    for block in iter(lambda: sheet.body.read(1 << 18), ""):
+                        dst.write(block.encode("utf-8"))
+                    dst.write((marker + tail).encode("utf-8"))
+        os.replace(part, path)
+    except BaseException:
+        if os.path.exists(part):
+            os.unlink(part)
+        raise
+
+
+class FreeSheet:
+    """A write-only sheet of blocks (统计, 说明): titles, small tables, label/value lines."""
+
+    def __init__(self, wb, name: str, widths: Sequence[float], *, title: str = "", landscape: bool = True) -> None:
+        self.ws = wb.create_sheet(name)
+        self.widths = list(widths)
+        self.row = 0
+        for i, w in enumerate(self.widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = w
+        page_setup(self.ws, title=title or name, landscape=landscape)
+        ws = self.ws
+        self._title = WriteOnlyCell(ws)
+        self._title.font = TITLE_FONT
+        self._section = WriteOnlyCell(ws)
+        self._section.font = Font(name=FONT_NAME, size=11, bold=True)
+        self._note = WriteOnlyCell(ws)
+        self._note.font = BODY_FONT
+        self._protos: dict[tuple[str, bool], _Protos] = {}
+
+    def _proto(self, kind: str, header: bool = False, wrap: bool = False) -> _Protos:
+        key = (kind, header, wrap)
+        if key not in self._protos:
+            self._protos[key] = _Protos(self.ws, Col("", 10, kind, wrap), header=header)
+        return self._protos[key]
+
+    def blank(self) -> None:
+        self.row += 1
+        self.ws.append([])
+
+    def title(self, text: str) -> None:
+        self.row += 1
+        cell = self._title
+        cell.value = clean_text(text)
+        self.ws.row_dimensions[self.row].height = 22
+        self.ws.append([cell])
+
+    def note(self, text: str) -> int:
+        """A line of text without borders (it may run across the columns to its right)."""
+        self.row += 1
+        self._note.value = clean_text(text)
+        self._note.data_type = "s"
+        self.ws.append([self._note])
+        return self.row
+
+    def section(self, text: str) -> int:
+        self.row += 1
+        self._section.value = clean_text(text)
+        self.ws.append([self._section])
+        return self.row
+
+    def header(self, headers: Sequence[str]) -> int:
+        self.row += 1
+        height = max(lines_needed(h, w) for h, w in zip(headers, self.widths))
+        if height > 1:
+            self.ws.row_dimensions[self.row].height = min(14.0 * height + 4, MAX_ROW_HEIGHT)
+        self.ws.append([_fresh(text_cell(self._proto("label", header=True), h)) for h in headers])
+        return self.row
+
+    def line(self, values: Sequence[Any], kinds: Sequence[str], wrap: bool = False) -> int:
+        self.row += 1
+        cells = []
+        lines = 1
+        for i, (v, k) in enumerate(zip(values, kinds)):
+            col = Col("", self.widths[i] if i < len(self.widths) else 10, k, wrap)
+            cells.append(_fresh(set_cell(self._proto(k, wrap=wrap), col, v)))
+            if wrap and isinstance(v, str):
+                lines = max(lines, lines_needed(v, col.width))
+        if lines > 1:
+            self.ws.row_dimensions[self.row].height = min(13.5 * lines + 3, MAX_ROW_HEIGHT)
+        self.ws.append(cells)
+        return self.row
+
+
+def _fresh(cell):
+    """A copy of a prototype cell (a row holding the same prototype twice needs distinct cells)."""
+    copy = WriteOnlyCell(cell.parent, cell.value)
+    copy._style = cell._style
+    if cell.data_type == "s":
+        copy.data_type = "s"
+    return copy
