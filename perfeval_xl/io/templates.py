@@ -45,15 +45,30 @@ def build_templates(outdir: Path = TEMPLATE_DIR) -> list[Path]:
 
 
 def workbook_digest(path: Path) -> str:
-    """Hash of a workbook's parts, ignoring the zip and document timestamps that change every save."""
+    """Hash of a workbook's content, ignoring timestamps and how the XML was serialised.
+
+    openpyxl writes the same tree with or without lxml, but places namespace declarations
+    differently; hashing the parsed tree keeps the staleness test independent of that.
+    """
     h = hashlib.sha256()
     with zipfile.ZipFile(path) as z:
         for name in sorted(z.namelist()):
             if name == "docProps/core.xml":
                 continue
             h.update(name.encode())
-            h.update(z.read(name))
+            data = z.read(name)
+            h.update(_xml_content(data) if name.endswith((".xml", ".rels")) else data)
     return h.hexdigest()
+
+
+def _xml_content(data: bytes) -> bytes:
+    from xml.etree import ElementTree
+
+    parts: list[str] = []
+    for element in ElementTree.fromstring(data).iter():
+        parts.append(f"<{element.tag} {sorted(element.attrib.items())}>{(element.text or '').strip()}"
+                     f"|{(element.tail or '').strip()}")
+    return "\n".join(parts).encode()
 
 
 def new_unit_submission(unit: str, year: int | None, projects: list[dict], settings: Settings) -> Submission:

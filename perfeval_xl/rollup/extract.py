@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 import time
 import zipfile
 from collections import Counter
@@ -85,10 +86,9 @@ def own_output_title(path: Path) -> str:
         return ""
     if "perfeval-xl" not in core:
         return ""
-    for title in OWN_TITLES:
-        if f"<dc:title>{title}" in core:
-            return title
-    return ""
+    # openpyxl writes the namespace inline on each element when lxml is installed
+    found = re.search(r"<dc:title[^>]*>([^<]*)</dc:title>", core)
+    return found.group(1) if found and found.group(1) in OWN_TITLES else ""
 
 
 def _num(value: Any) -> float | None:
