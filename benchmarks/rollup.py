@@ -68,6 +68,11 @@ def _base_workbooks() -> list[bytes]:
     return out
 
 
+def _charrefs(text: str) -> str:
+    """How openpyxl serialises non-ASCII text: as numeric character references."""
+    return "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in text)
+
+
 _NUMBER = re.compile(r'(<c r="([EF])7"[^>]*><v>)([0-9.]+)(</v>)')
 
 
@@ -94,6 +99,7 @@ def _vary(base: bytes, i: int) -> tuple[str, bytes]:
             if item.filename.startswith("xl/worksheets/sheet"):
                 text = data.decode("utf-8")
                 if item.filename == "xl/worksheets/sheet1.xml":
+                    text = text.replace(f"<t>{_charrefs(BASE_NAME)}</t>", f"<t>{name}</t>")
                     text = text.replace(f"<t>{BASE_NAME}</t>", f"<t>{name}</t>").replace(
                         f"<t>{BASE_CODE}</t>", f"<t>{code}</t>").replace("<v>2022</v>", f"<v>{year}</v>")
                 else:

@@ -20,8 +20,8 @@ def score_dict(score: Score) -> dict[str, Any]:
     }
 
 
-def table_summary(table: PerformanceTable, settings: Settings) -> dict[str, Any]:
-    result = score_table(table, settings)
+def table_summary(table: PerformanceTable, settings: Settings, scores: Any = None) -> dict[str, Any]:
+    result = scores.table_result(table) if scores is not None else score_table(table, settings)
     return {
         "table": table.title,
         "execution": {**score_dict(result.execution), "stated_rate": table.execution_rate,
@@ -42,15 +42,17 @@ def table_summary(table: PerformanceTable, settings: Settings) -> dict[str, Any]
     }
 
 
-def submission_summary(sub: Submission, settings: Settings) -> dict[str, Any]:
+def submission_summary(sub: Submission, settings: Settings, scores: Any = None) -> dict[str, Any]:
+    """``scores``: a validate ``CheckContext`` whose per-table results are reused, not recomputed."""
     out: dict[str, Any] = {
         "unit": sub.unit.unit_name, "budget_code": sub.unit.budget_code, "year": sub.unit.year,
-        "projects": [table_summary(p, settings) for p in sub.projects],
-        "department": table_summary(sub.department, settings) if sub.department else None,
+        "projects": [table_summary(p, settings, scores) for p in sub.projects],
+        "department": table_summary(sub.department, settings, scores) if sub.department else None,
         "rubric": None,
     }
     if sub.rubric is not None:
-        result = evaluate_rubric(sub.basic_data, sub.rubric.facts, settings)
+        result = (scores.rubric_result() if scores is not None
+                  else evaluate_rubric(sub.basic_data, sub.rubric.facts, settings))
         stated = {e.key: e.score for e in sub.rubric.entries}
         out["rubric"] = {
             "items": [{"key": item.key, "name": item.name, "points": item.points,

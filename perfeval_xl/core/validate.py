@@ -70,8 +70,9 @@ def _finding(rule: Rule, severity: Severity, table: str, h: Hit) -> Finding:
     return Finding(rule.code, severity, rule.title, message, location, rule.hint, dict(h.values))
 
 
-def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None = None) -> list[Finding]:
-    ctx = CheckContext(sub, settings)
+def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None = None,
+              ctx: CheckContext | None = None) -> list[Finding]:
+    ctx = ctx or CheckContext(sub, settings)
     explanations = {(e.rule, e.where): e.text for e in sub.explanations}
     findings: list[Finding] = []
     for rule in rules if rules is not None else all_rules():
@@ -97,8 +98,9 @@ def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None 
 
 
 def validate(sub: Submission, settings: Settings | None = None, *, path: str = "",
-             sha256: str = "") -> Report:
+             sha256: str = "", context: CheckContext | None = None) -> Report:
+    """Run the catalog; pass a ``context`` to reuse its scores afterwards (e.g. for the summary)."""
     settings = settings or Settings.default()
     started = time.perf_counter()
-    findings = run_rules(sub, settings)
+    findings = run_rules(sub, settings, ctx=context)
     return Report(findings, path=path, sha256=sha256, seconds=time.perf_counter() - started)

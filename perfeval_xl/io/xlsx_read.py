@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook
 from ..core.model import Located, Source, Submission, UnreadableCell
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
 from ..layout.paths import get_path, set_path
+from ..layout.choices import LISTS_SHEET
 from ..layout.sheets import UNIT_SHEETS
 from ..layout.workbook import SheetKind
 
@@ -55,9 +56,42 @@ class Grid:
 
 def read_workbook(path: str | Path, kinds: list[SheetKind] | None = None) -> ReadResult:
     """Read an .xlsx/.xlsm file (values only; macros are never run)."""
+    kinds = kinds or UNIT_SHEETS
     book = CalamineWorkbook.from_path(str(path))
-    sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+    plan = _rows_needed(kinds)
+    sheets = {}
+    for name in book.sheet_names:
+        rows = plan.get(name, -1)
+        if rows != 0:
+            sheets[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False,
+                                                                  nrows=rows if rows > 0 else None)
     return read_sheets(sheets, kinds)
+
+
+def _rows_needed(kinds: list[SheetKind]) -> dict[str, int]:
+    """Rows to read per fixed sheet name: 0 = skip (nothing to read), -1 = all (tables grow).
+
+    Reading only what the layouts can use keeps a roll-up close to the bare read of a file.
+    """
+    key = tuple(id(k) for k in kinds)
+    if key not in _PLANS:
+        plan = {LISTS_SHEET: 0}
+        for kind in kinds:
+            if kind.repeated:
+                continue  # found by the title in A1, under any sheet name
+            layout = kind.layout()
+            fields = layout.fields()
+            if kind.view is not None or (not fields and not layout.tables):
+                plan[kind.sheet] = 0
+            elif not layout.tables:
+                plan[kind.sheet] = max(c.row for c in fields)
+            else:
+                plan[kind.sheet] = -1
+        _PLANS[key] = plan
+    return _PLANS[key]
+
+
+_PLANS: dict[tuple, dict[str, int]] = {}
 
 
 def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | None = None) -> ReadResult:
@@ -136,7 +170,7 @@ def _store_computed(layout: Layout, cell: Cell, raw: Any, grid: Grid, obj: Any, 
 
 
 def _values(item: Any, table) -> list[Any]:
-    return [get_path(item, c.field) for c in table.columns]
+    return [getattr(item, c.field, None) if "." not in c.field else get_path(item, c.field) for c in table.columns]
 
 
 def _is_empty(layout: Layout, obj: Any) -> bool:
@@ -157,6 +191,10 @@ def _store(layout: Layout, cell: Cell, grid: Grid, root: Any, obj: Any, path: st
     if not ok:
         sub.unreadable.append(UnreadableCell(layout.sheet, cell.ref, _label(obj, path), _text(raw)))
         value = None
+    if "." not in path and isinstance(obj, Located):  # most cells: skip the path walk
+        setattr(obj, path, value)
+        obj.sources[path] = Source(layout.sheet, cell.ref)
+        return
     set_path(obj, path, value)
     _record(obj, path, layout.sheet, cell.ref)
 

@@ -84,7 +84,10 @@ class Table:
         return self.first_row + self.capacity - 1
 
     def cells_of_row(self, index: int) -> list[Cell]:
-        return [Cell(**{**c.__dict__, "row": self.first_row + index}) for c in self.columns]
+        rows = self.__dict__.setdefault("_rows", {})  # layouts are shared by readers: build each row once
+        if index not in rows:
+            rows[index] = [Cell(**{**c.__dict__, "row": self.first_row + index}) for c in self.columns]
+        return rows[index]
 
     def area(self) -> str:
         first = min(c.col for c in self.columns)

@@ -19,6 +19,9 @@ TEMPLATE_VERSION = "2026.1"
 KNOWN_VERSIONS = (TEMPLATE_VERSION,)
 
 
+_LAYOUTS: dict[int, dict[tuple, Layout]] = {}  # by id of the (module-level, long-lived) kind
+
+
 @dataclass
 class SheetKind:
     key: str
@@ -37,5 +40,16 @@ class SheetKind:
 
     def layout(self, sheet: str | None = None, capacities: dict[str, int] | None = None,
                settings: Settings | None = None) -> Layout:
-        return self.factory(sheet or self.sheet, {**self.capacities, **(capacities or {})},
-                            settings or Settings.default())
+        sheet = sheet or self.sheet
+        capacities = {**self.capacities, **(capacities or {})}
+        if settings is not None:
+            return self.factory(sheet, capacities, settings)
+        # Readers lay out the same sheets for every file of a roll-up: build each shape once.
+        # Layouts are never changed after they are built, so sharing them is safe.
+        key = (sheet, tuple(sorted(capacities.items())))
+        cache = _LAYOUTS.setdefault(id(self), {})  # two kinds may share a key (the guides)
+        if key not in cache:
+            if len(cache) > 512:  # clerks' inserted rows make many shapes: keep memory bounded
+                cache.clear()
+            cache[key] = self.factory(sheet, capacities, Settings.default())
+        return cache[key]

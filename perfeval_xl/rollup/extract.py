@@ -25,7 +25,7 @@ from ..core.findings import Report, Severity
 from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.settings import Settings
 from ..core.summary import submission_summary
-from ..core.validate import validate
+from ..core.validate import CheckContext, validate
 from ..core.values import money_hint_from_name, parse_value
 from ..io.read import ReadError, read_submission
 from ..layout.sheets import COVER
@@ -192,8 +192,9 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> dict
         if _blank(sub):
             record["reason"] = f"{path.name}：是空白模板，单位信息和自评表都没有填写"
             return record
-        report = validate(sub, settings, path=rel, sha256=loaded.sha256)
-        summary = submission_summary(sub, settings)
+        scores = CheckContext(sub, settings)
+        report = validate(sub, settings, path=rel, sha256=loaded.sha256, context=scores)
+        summary = submission_summary(sub, settings, scores)
         record.update(describe(sub, summary, report, settings, rel))
         record["recomputed"] = len(loaded.recomputed)
         record["status"], record["reason"] = "ok", ""
