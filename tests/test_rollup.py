@@ -345,6 +345,16 @@ def test_duplicates_keep_the_newest_then_the_later_path():
     assert found["d.xlsx"] == []
 
 
+def test_duplicates_prefer_the_later_report_date_over_the_modification_time():
+    late, early = record("终稿.xlsx", "甲街道", "1", 2022, mtime=1), record("初稿.xlsx", "甲街道", "1", 2022, mtime=9)
+    late["report_date"], early["report_date"] = "2023年3月26日", "2023-03-02"
+    found, superseded = rules.cross_check([late, early], Settings.default())
+    assert superseded == {"初稿.xlsx": "终稿.xlsx"}
+    assert "“初稿.xlsx”（填报日期 2023-03-02，修改时间" in found["终稿.xlsx"][0].message
+    assert [rules.report_day(t) for t in ("2023.3.26", " 2023 年 3 月 6 日", "3月26日", "2023-13-01")] == [
+        "2023-03-26", "2023-03-06", "", ""]
+
+
 def test_same_code_different_names_are_both_kept_and_reported():
     found, superseded = rules.cross_check([record("a.xlsx", "甲街道", "1", 2022), record("b.xlsx", "乙街道", "1", 2022),
                                            record("c.xlsx", "甲街道", "2", 2021)], Settings.default())

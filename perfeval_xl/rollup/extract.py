@@ -277,7 +277,7 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
 
     return {
         "unit": unit.unit_name, "code": unit.budget_code, "year": unit.year,
-        "version": sub.template_version,
+        "version": sub.template_version, "report_date": unit.report_date,
         "cells": {"unit": _cell(unit, "unit_name"), "code": _cell(unit, "budget_code"),
                   "year": _cell(unit, "year"),
                   "version": _cell(sub, "template_version") or (cover_cell("template_version") if unit.sources else "")},

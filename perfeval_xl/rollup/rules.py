@@ -67,7 +67,7 @@ def _rule(code: str, title: str, severity: str, **text: str) -> RollupRule:
 
 ROLLUP_RULES: dict[str, RollupRule] = {r.code: r for r in (
     _rule("X501", "同一单位同一年度重复报送", "提示",
-          message="{unit}（{year} 年度）共收到 {count} 份报送：{files}。按文件修改时间采用最新的“{kept}”；本文件{status}。",
+          message="{unit}（{year} 年度）共收到 {count} 份报送：{files}。按封面填报日期（未填或相同时按文件修改时间）采用最新的“{kept}”；本文件{status}。",
           hint="确认采用的是最终稿；把旧稿移出汇总文件夹后重新汇总。",
           what="同一单位（预算编码和单位名称都相同；未填预算编码的按单位名称）同一年度只有一份报送。"
                "预算编码相同而单位名称不同的报送不合并，由 X503 报告。",
@@ -166,6 +166,21 @@ def unit_label(record: dict[str, Any]) -> str:
     return f"{name}（{record['year']} 年度）" if record["year"] is not None else name
 
 
+def report_day(text: Any) -> str:
+    """A 填报日期 as YYYY-MM-DD ("2023年3月26日", "2023.3.26", "2023-03-26"), or "" when unreadable."""
+    found = re.match(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})", str(text or ""))
+    if not found:
+        return ""
+    year, month, day = (int(g) for g in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""
+
+
+def _when(record: dict[str, Any]) -> str:
+    day = report_day(record.get("report_date"))
+    modified = f"修改时间 {_mtime_text(record['mtime_ns'])}"
+    return f"填报日期 {day}，{modified}" if day else modified
+
+
 def _mtime_text(ns: int) -> str:
     import datetime as dt
 
@@ -176,8 +191,8 @@ def cross_check(records: list[dict[str, Any]], settings: Settings) -> tuple[dict
     """Roll-up findings by file path, and the superseded files (path → the path that replaced it).
 
     ``records`` are the readable files (as the worker describes them: path, unit, code, year,
-    version, cells, mtime_ns). The newest file (by modification time, ties broken by the later
-    path) of a unit and year is kept; the others are superseded and left out of every figure.
+    version, cells, report_date, mtime_ns). The newest file of a unit and year — by the cover's
+    填报日期, then modification time, then the later path — is kept; the others are superseded and left out of every figure.
     """
     found: dict[str, list[Finding]] = {r["path"]: [] for r in records}
 
@@ -204,9 +219,10 @@ def cross_check(records: list[dict[str, Any]], settings: Settings) -> tuple[dict
     for group in groups.values():
         if len(group) < 2:
             continue
-        group = sorted(group, key=lambda r: (r["mtime_ns"], r["path"]))
+        # A clerk's 填报日期 survives e-mail and copying; a file's modification time does not.
+        group = sorted(group, key=lambda r: (report_day(r.get("report_date")), r["mtime_ns"], r["path"]))
         kept = group[-1]
-        files = "、".join(f"“{g['path']}”（修改时间 {_mtime_text(g['mtime_ns'])}）" for g in group)
+        files = "、".join(f"“{g['path']}”（{_when(g)}）" for g in group)
         for g in group:
             status = "被采用" if g is kept else "已被较新的报送取代，未计入汇总"
             add(g, _finding("X501", settings, g, "code" if g["code"] else "unit", unit=g["unit"] or g["code"],
