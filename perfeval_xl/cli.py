@@ -165,21 +165,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed})
     else:
-        data = report.to_dict(max_per_rule=cap)
-        print(f"文件：{args.file}")
-        print(f"结果：{data['summary']}")
-        if loaded.recomputed:
-            print(f"说明：{len(loaded.recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
-        for f in data["findings"]:
-            where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
-            cell = f"（{f['sheet']}!{f['cell']}）" if f["sheet"] else ""
-            print(f"\n[{f['severity_zh']}] {f['rule']} {f['title']} — {where}{cell}")
-            print(f"  {f['message']}")
-            if f["explanation"]:
-                print(f"  情况说明：{f['explanation']}")
-        for code, count in data["omitted"].items():
-            print(f"\n（规则 {code} 另有 {count} 处未列出）")
+        print(report_text(report, cap, loaded.recomputed))
     return EXIT_FINDINGS if not report.valid else EXIT_OK
+
+
+def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
+    """The 校验 result as a clerk reads it: summary, then each finding with its cell."""
+    data = report.to_dict(max_per_rule=max_per_rule)
+    lines = [f"文件：{report.path}", f"结果：{data['summary']}"]
+    if recomputed:
+        lines.append(f"说明：{len(recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
+    for f in data["findings"]:
+        where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
+        cell = f"（{f['sheet']}!{f['cell']}）" if f["sheet"] else ""
+        lines += ["", f"[{f['severity_zh']}] {f['rule']} {f['title']} — {where}{cell}", f"  {f['message']}"]
+        if f["explanation"]:
+            lines.append(f"  情况说明：{f['explanation']}")
+    for code, count in data["omitted"].items():
+        lines += ["", f"（规则 {code} 另有 {count} 处未列出）"]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- export
@@ -208,6 +212,31 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     for _, reason in r.unreadable:
         print(f"未能读取：{reason}", file=sys.stderr)
     return r.exit_code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import EXAMPLES, DemoError, grade_line, run_demo, summary_rows, table_text
+    from .rollup import RollupError, terminal_progress
+
+    out = Path(args.output)
+    try:
+        with terminal_progress() as progress:
+            done = run_demo(out, Path(args.examples) if args.examples else EXAMPLES, _settings(args), progress)
+    except (DemoError, RollupError) as exc:
+        raise UserError(str(exc)) from None
+    report, result = done["report"], done["rollup"]
+    print(table_text(summary_rows(report)))
+    print()
+    print(grade_line(report))
+    print(result.summary_zh())
+    print(f"\n输出在 {out}/：")
+    print(f"  区汇总.xlsx、区汇总.json   区汇总工作簿与 JSON 报告")
+    print(f"  校验/                    每个工作簿的校验结果（{len(done['checked'])} 份）")
+    if result.feedback_files:
+        print(f"  退回意见/                有错误的单位的退回意见（{len(result.feedback_files)} 份）")
+    for chart in done["charts"]:
+        print(f"  {chart.name:<24} 图表")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- templates and new workbooks
@@ -316,6 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask 分布式调度器地址（省市级大批量时）")
     p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")
     p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
+    _add_rules_option(p)
+
+    p = command("demo", cmd_demo, "在自带的示例区（examples/）上演示全过程：逐份校验、区汇总、图表（run the whole job on the examples）",
+                "perfeval-xl demo -o 示例输出")
+    p.add_argument("-o", "--output", default="example-output", help="输出文件夹（默认 example-output）")
+    p.add_argument("--examples", help="示例工作簿所在文件夹（默认：仓库的 examples/报送）")
     _add_rules_option(p)
 
     p = command("templates", cmd_templates, "重新生成 workbook_templates/ 中的模板工作簿（rebuild the templates）",
