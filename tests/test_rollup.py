@@ -200,8 +200,12 @@ def test_figures_carry_number_formats_and_print_setup(run):
         ws = wb[name]
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == "$1:$1"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    # wide tables print across pages of a readable width, each repeating 预算编码, 单位, 年度
+    pages = {name: (wb[name].page_setup.fitToWidth, wb[name].print_title_cols)
+             for name in ("汇总", "项目明细", "指标明细", "问题清单", "未能读取")}
+    assert pages == {"汇总": (3, "$A:$C"), "项目明细": (2, "$A:$C"), "指标明细": (2, "$A:$C"),
+                     "问题清单": (2, "$A:$C"), "未能读取": (2, None)}
 
 
 # ---------------------------------------------------------------- details

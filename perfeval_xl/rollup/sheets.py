@@ -114,12 +114,12 @@ def build_rollup_workbook(data: RollupData, fast: bool = True) -> RollupBook:
     wb.properties.title = ROLLUP_TITLE
     wb.properties.subject = f"perfeval-xl {__version__} 区汇总"
 
-    summary = book.table("汇总", summary_columns(data.settings), title="预算绩效自评 区汇总", fast=fast)
+    summary = book.table("汇总", summary_columns(data.settings), title="预算绩效自评 区汇总", fast=fast, repeat_columns=3)
     stats_sheet = FreeSheet(wb, "统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
                             title="预算绩效自评 区汇总 统计")
-    projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast)
-    indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast)
-    problems = book.table("问题清单", FINDING_COLS, title="区汇总 问题清单", fast=fast)
+    projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast, repeat_columns=3)
+    indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast, repeat_columns=3)
+    problems = book.table("问题清单", FINDING_COLS, title="区汇总 问题清单", fast=fast, repeat_columns=3)
     unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast)
     notes = FreeSheet(wb, "说明", [22, 100], title="区汇总 口径说明", landscape=False)
 

@@ -131,6 +131,9 @@ def set_cell(proto: _Protos, col: Col, value: Any):
     return cell
 
 
+PAGE_WIDTH = 150  # column-width units an A4 landscape page shows at a readable (~90 %) scale
+
+
 def page_setup(ws, *, landscape: bool = True, title: str = "") -> None:
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -138,7 +141,8 @@ def page_setup(ws, *, landscape: bool = True, title: str = "") -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.page_margins.header = ws.page_margins.footer = 0.3  # the title and page number clear the table
     ws.print_options.horizontalCentered = True
     if title:
         ws.oddHeader.center.text = title
@@ -156,7 +160,8 @@ class TableSheet:
     tests compare the fast path with).
     """
 
-    def __init__(self, wb, name: str, columns: Sequence[Col], *, title: str = "", fast: bool = True) -> None:
+    def __init__(self, wb, name: str, columns: Sequence[Col], *, title: str = "", fast: bool = True,
+                 repeat_columns: int = 0) -> None:
         self.ws = wb.create_sheet(name)
         self.columns = list(columns)
         self.rows = 0
@@ -167,6 +172,17 @@ class TableSheet:
         ws.freeze_panes = "A2"
         page_setup(ws, title=title or name)
         ws.print_title_rows = "1:1"
+        # A wide table on one A4 page prints at half size; split it across pages of a readable
+        # width instead, each repeating the columns that say whose row it is.
+        width = sum(c.width for c in self.columns)
+        if width > PAGE_WIDTH:
+            keep = next((i for i in range(len(self.columns), 0, -1)
+                         if sum(c.width for c in self.columns[:i]) <= PAGE_WIDTH * 0.3
+                         and i <= repeat_columns), 0) if repeat_columns else 0
+            repeated = sum(c.width for c in self.columns[:keep])
+            ws.page_setup.fitToWidth = math.ceil((width - repeated) / (PAGE_WIDTH - repeated))
+            if keep:
+                ws.print_title_cols = f"A:{get_column_letter(keep)}"
         self._header = [_Protos(ws, c, header=True) for c in self.columns]
         self._protos = [_Protos(ws, c) for c in self.columns]
         self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap]
