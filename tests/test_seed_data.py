@@ -1,7 +1,7 @@
 """The digitised seed tables (tests/data/seed*.json) load into the model and carry what the paper prints.
 
 Every figure asserted here is read off the seed text extractions in /work/shared/seeds
-(000 洋湖 2022, 003 王家河 2023, 004 砂子塘 2020), slips included; tests/data/README.md says how
+(000 洋湖 2022, 001 伍家岭 2022, 002 东方红 2022, 003 王家河 2023, 004 砂子塘 2020), slips included; tests/data/README.md says how
 each table was digitised. The assertions are on the printed figures, computed from the loaded
 model, so a digitising slip shows here — what the tool should conclude is tested elsewhere.
 """
@@ -17,6 +17,8 @@ from perfeval_xl.core.serialize import submission_from_json, submission_to_json
 
 DATA = Path(__file__).parent / "data"
 SEED000 = DATA / "seed000_yanghu_2022.json"
+SEED001 = DATA / "seed001_wujialing_2022.json"
+SEED002 = DATA / "seed002_dongfanghong_2022.json"
 SEED003 = DATA / "seed003_wangjiahe_2023.json"
 SEED004 = DATA / "seed004_shazitang_2020.json"
 
@@ -43,6 +45,16 @@ def s000() -> Submission:
 
 
 @pytest.fixture(scope="module")
+def s001() -> Submission:
+    return load(SEED001)
+
+
+@pytest.fixture(scope="module")
+def s002() -> Submission:
+    return load(SEED002)
+
+
+@pytest.fixture(scope="module")
 def s003() -> Submission:
     return load(SEED003)
 
@@ -55,18 +67,18 @@ def s004() -> Submission:
 # ---------------------------------------------------------------------------- all files
 
 
-@pytest.mark.parametrize("path", [SEED000, SEED003, SEED004], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [SEED000, SEED001, SEED002, SEED003, SEED004], ids=lambda p: p.stem)
 def test_round_trip_is_identical(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert submission_to_json(submission_from_json(text)) == text
 
 
-@pytest.mark.parametrize("path", [SEED000, SEED003, SEED004], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [SEED000, SEED001, SEED002, SEED003, SEED004], ids=lambda p: p.stem)
 def test_paper_data_has_no_workbook_sources(path: Path) -> None:
     assert "_sources" not in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path", [SEED000, SEED003], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [SEED000, SEED001, SEED003], ids=lambda p: p.stem)
 def test_indicator_levels_have_no_layout_spaces(path: Path) -> None:
     sub = load(path)
     tables = list(sub.projects) + ([sub.department] if sub.department else [])
@@ -255,6 +267,130 @@ def test_seed000_urban_management_rows(s000: Submission) -> None:
         ("满意度指标", "服务对象满意度指标", "指标 1: 街道居民满意", "80%", "街道居民满意", 20, 19),
     ]
     assert all(i.deviation_reason == "" for i in s000.projects[4].indicators)
+
+
+# ---------------------------------------------------------------------------- seed 001
+
+
+def test_seed001_unit_and_department_money(s001: Submission) -> None:
+    u = s001.unit
+    assert (u.unit_name, u.budget_code, u.year, u.preparer, u.report_date) == (
+        "长沙市开福区伍家岭街道办事处", "", 2022, "", "")
+    assert s001.rubric is None
+    d = s001.department
+    assert d.dept_name == "长沙市开福区伍家岭街道办事处"
+    # "2022年初预算数为3338.72万元，决算数为5437.72万元，…相差2099万元"; no 全年预算数 printed
+    assert (d.budget.initial_budget, d.budget.annual_budget, d.budget.executed) == (3338.72, None, 5437.72)
+    assert round(d.budget.executed - d.budget.initial_budget, 2) == 2099
+    assert (d.execution_points, d.execution_rate, d.execution_score) == (None, None, None)
+    assert (d.income_general_budget, d.income_government_fund, d.income_special_account, d.income_other) == (
+        None, None, None, None)
+    # the 一般公共预算 基本支出 / 项目支出 of section 二
+    assert (d.spending_basic, d.spending_project) == (2400.49, 2910.23)
+    assert (d.total_points, d.total_score, d.stated_grade, d.goal_actual) == (None, None, "", "")
+
+
+def test_seed001_spending_split_covers_the_general_budget_only(s001: Submission) -> None:
+    d = s001.department
+    # 5437.72 is 2400.49 + 2910.23 + 政府性基金 16 + 国有资本经营 38.45 + 其他支出 72.55 (sections 3, 4, 6);
+    # the text splits only the 一般公共预算 into 基本/项目, so Σ 支出性质 falls 127.00 short
+    assert round(d.spending_basic + d.spending_project, 2) == 5310.72
+    assert round(d.budget.executed - (d.spending_basic + d.spending_project), 2) == round(16 + 38.45 + 72.55, 2)
+
+
+def test_seed001_goal_and_indicators(s001: Submission) -> None:
+    d = s001.department
+    assert d.goal_expected.startswith("2022年部门整体支出绩效目标分为部门产出指标和部门效益指标。部门产出指标具体设置为：（1）质量指标：")
+    assert d.goal_expected.endswith("（4）生态效益指标：坚持新发展理念，统筹兼顾抓好经济发展和生态环境保护，实现高质量、可持续发展。")
+    assert [(i.level1, i.level2, i.name, i.target) for i in d.indicators] == [
+        ("产出指标", "质量指标", "保障街道机关干部和14名社区退休人员及街道日常支出，确保各项工作任务顺利完成", ""),
+        ("产出指标", "时效指标", "完成所有任务目标", "2022年年底"),
+        ("产出指标", "成本指标", "成本节约率", "大于等于0%"),
+        ("产出指标", "数量指标", "重点工作办结率", "达100%"),
+        ("产出指标", "数量指标", "部门整体支出支付进度", "合理"),
+        ("效益指标", "社会公众及服务对象满意度", "持续改善和保障民生工作，不断增强居民群众的获得感、幸福感和满意度", ""),
+        ("效益指标", "经济效益指标", "持续优化政务服务和营商环境，用心帮扶服务企业，推进我街道经济发展实现量质齐升", ""),
+        ("效益指标", "社会效益指标",
+         "坚决贯彻落实区委区政府部署要求，统筹抓好城市管理、安全生产、公共服务、基层党建、文明创建、社会治理等各项工作，营造良好生产生活环境", ""),
+        ("效益指标", "生态效益指标", "坚持新发展理念，统筹兼顾抓好经济发展和生态环境保护，实现高质量、可持续发展", ""),
+    ]
+    # the narrative states targets only: no actual, 分值, 得分 or 偏差原因 for any indicator
+    for i in d.indicators:
+        assert (i.actual, i.points, i.score, i.deviation_reason) == ("", None, None, "")
+        assert not i.is_placeholder()
+
+
+# name: 2022 spending (万元) as printed in 二、（二）项目支出情况
+SEED001_PROJECTS = {
+    "背街小巷清扫保洁经费": 201.35,
+    "城市管理": 465.40,
+    "公共服务": 1452.90,
+    "两保人员经费": 30.10,
+    "其他事务": 299.68,
+    "社会管理": 239.25,
+    "协管员工资保险经费": 80.44,
+    "治安巡防队员、流动人口协管员经费": 141.10,
+}
+
+
+def test_seed001_projects(s001: Submission) -> None:
+    assert {p.name: p.funding_total.executed for p in s001.projects} == SEED001_PROJECTS
+    assert [p.name for p in s001.projects] == list(SEED001_PROJECTS)
+    for p in s001.projects:
+        assert (p.funding_total.initial_budget, p.funding_total.annual_budget) == (None, None)
+        for row in (p.funding_current_year, p.funding_carryover, p.funding_other):
+            assert row.is_blank()
+        assert p.indicators == [] and p.goal_actual == ""
+        assert (p.execution_points, p.execution_rate, p.execution_score, p.total_points, p.total_score) == (
+            None, None, None, None, None)
+    goals = {p.name: p.goal_expected for p in s001.projects}
+    assert goals["背街小巷清扫保洁经费"].startswith("①满意度指标：社会公众满意度大于等于90%；②成本指标：项目的成本节约率大于等于0；")
+    assert goals["协管员工资保险经费"] == (
+        "①效益指标：有效保障城管协管员合法权益；②满意度指标：城管协管员满意度大于等于90%；"
+        "③成本指标：项目的成本节约率大于等于0；④产出指标：按时发放城管协管员工资、保险。")
+    assert goals["治安巡防队员、流动人口协管员经费"].endswith("④产出指标：按时发放治安巡防队员、流动人口协管员工资、保险。")
+
+
+def test_seed001_printed_slips_are_kept(s001: Submission) -> None:
+    # the eight projects add up to 2910.22, the printed 项目支出 is 2910.23
+    assert round(sum(p.funding_total.executed for p in s001.projects), 2) == 2910.22
+    assert s001.department.spending_project == 2910.23
+
+
+def test_seed001_basic_data(s001: Submission) -> None:
+    b = s001.basic_data
+    # "2022年末本单位实有在职干部人数59人"; no 编制数, so no 控制率
+    assert (b.filling_unit, b.staff_authorized, b.staff_actual, b.staff_control_rate) == ("", None, 59, None)
+    assert b.expenses == {} and b.special_funds == [] and b.buildings == [] and b.frugality_measures == ""
+
+
+# ---------------------------------------------------------------------------- seed 002
+
+
+def test_seed002_unit_and_department(s002: Submission) -> None:
+    u = s002.unit
+    assert (u.unit_name, u.budget_code, u.year, u.preparer, u.report_date) == (
+        "长沙市岳麓区东方红街道办事处", "", 2022, "", "2023-10-25")
+    assert s002.projects == [] and s002.rubric is None
+    d = s002.department
+    assert d.dept_name == "长沙市岳麓区东方红街道办事处"
+    # "预算收入4,263.67万元" (also "年初预算资金4,263.67万元"); "预算支出6597.28 万元"
+    assert (d.budget.initial_budget, d.budget.annual_budget, d.budget.executed) == (4263.67, None, 6597.28)
+    assert (d.spending_basic, d.spending_project) == (1917, 4680.28)
+    assert round(d.spending_basic + d.spending_project, 2) == d.budget.executed
+    assert (d.income_general_budget, d.income_government_fund, d.income_special_account, d.income_other) == (
+        None, None, None, None)
+    assert (d.execution_points, d.execution_rate, d.execution_score, d.total_points, d.total_score) == (
+        None, None, None, None, None)
+    assert (d.goal_expected, d.goal_actual, d.indicators) == ("", "", [])
+    assert d.stated_grade == "优秀"  # "绩效自评优秀", as printed (not 优)
+
+
+def test_seed002_basic_data(s002: Submission) -> None:
+    b = s002.basic_data
+    # "现有工作人员共计200人" (工作人员, not said to be 在职 on 编制); no 编制数
+    assert (b.filling_unit, b.staff_authorized, b.staff_actual, b.staff_control_rate) == ("", None, 200, None)
+    assert b.expenses == {} and b.special_funds == [] and b.buildings == [] and b.frugality_measures == ""
 
 
 # ---------------------------------------------------------------------------- seed 003
