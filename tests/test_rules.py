@@ -665,3 +665,10 @@ def test_r401_non_standard_item_message_reads_well():
 def test_r403_total_points_message():
     assert _rows(rubric(total_points=90.0), "R403") == [
         ["合计", "合计分值", f"{RUBRIC}：合计分值填报为 90，各项之和为 100。"]]
+
+
+@pytest.mark.parametrize("level2", ["社会公众及服务对象满意度指标", "社会公众或服务对象满意度", "社会公众满意度"])
+def test_the_satisfaction_level2_spellings_of_the_seeds_are_one_level(level2):
+    # seed 001 prints 社会公众及服务对象满意度 under 效益: the legacy form, not a misfiled indicator
+    sub = project(sat=dict(level1="效益指标", level2=level2))
+    assert _rows(sub, "T117", Settings.default()) == [] and _rows(sub, "T114", Settings.default()) == []
