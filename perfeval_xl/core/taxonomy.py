@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _BENEFITS = {"经济效益", "社会效益", "生态效益", "可持续影响"}
@@ -22,6 +23,7 @@ _ALIASES = {"社会公众满意度": "服务对象满意度", "社会公众或�
             "可持续": "可持续影响", "生态环境效益": "生态效益", "生态环境": "生态环境成本"}
 
 
+@functools.lru_cache(maxsize=4096)  # a district's forms repeat the same few dozen level names
 def normalize_level(name: str) -> str:
     """"产出 指标" → "产出"; "服务对 象满 意度 指 标" → "服务对象满意度"."""
     text = re.sub(r"\s+", "", str(name))

@@ -142,8 +142,10 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
     for table in layout.tables:
         items = []
         for i in range(table.capacity):
-            item = table.item_type()
             row_cells = table.cells_of_row(i)
+            if all(_blank(grid.value(c.row, c.col)) for c in row_cells if c.role == INPUT):
+                continue  # a spare row: nothing typed, so nothing to read (most rows of a table)
+            item = table.item_type()
             for cell in row_cells:
                 if cell.role == INPUT:
                     _store(layout, cell, grid, item, item, cell.field, sub)
