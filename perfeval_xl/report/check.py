@@ -132,6 +132,7 @@ def _amounts(clause: str) -> list[Amount]:
 
 def _name(label: str) -> str:
     """“2020年度基本支出决算数为” → “基本支出决算数”."""
+    label = label.rstrip(" ,，:：")
     text = _LEADING.sub("", _tail(label)).strip()
     return re.sub(r"(?:为|是|共计|共|合计|达到|达|约|:)+$", "", text).strip()
 
@@ -284,11 +285,18 @@ def _check_clause(ctx: _Context, para: Paragraph, clause: str, original: str, ad
     amounts = _amounts(clause)
     quote = _quote(original)
 
-    # W603 amounts that name a table figure
+    # W603 amounts that name a table figure (or the project the text is about)
     for a in amounts:
-        if a.key is None or a.year == "delta":
+        if a.year == "delta":
             continue
-        expected, source = ctx.expected(a.key, a.year)
+        if a.key is None and ctx.project is not None and ctx.project.name.strip() in _tail(a.label):
+            row = ctx.project.funding_total
+            expected = [v for v in (row.annual_budget, row.initial_budget, row.executed) if v is not None]
+            source = f"{ctx.project.title}的全年预算数（或年初预算数、全年执行数）"
+        elif a.key is None:
+            continue
+        else:
+            expected, source = ctx.expected(a.key, a.year)
         if not expected:
             continue
         if a.key in COMBINED_ROWS:

@@ -1,7 +1,8 @@
 """The text of an existing 自评报告 (.docx), paragraph by paragraph, in document order.
 
 Paragraphs are numbered as a reader counts them (non-empty ones, from 1); a table row is one
-entry ("表 2 第 3 行", merged cells once). The file is only read.
+entry ("表 2 第 3 行", merged cells once, cells joined by "：" so a label cell names the figure
+in the next one). The file is only read.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ def read_paragraphs(path: str | Path) -> list[Paragraph]:
         from docx.table import Table
         from docx.text.paragraph import Paragraph as DocxParagraph
 
+        from docx.opc.exceptions import PackageNotFoundError
+
         doc = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ReportReadError(f"无法读取报告 {path.name}：不是有效的 .docx 文件（{type(exc).__name__}）。") from None
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError):
+        raise ReportReadError(f"无法读取报告 {path.name}：不是有效的 .docx 文件（Word 中另存为 .docx 后再试）。") from None
     except Exception as exc:  # python-docx raises its own PackageNotFoundError and friends
         raise ReportReadError(f"无法读取报告 {path.name}：{type(exc).__name__}: {exc}") from None
     out: list[Paragraph] = []
@@ -66,5 +69,5 @@ def read_paragraphs(path: str | Path) -> list[Paragraph]:
                     if text and (not cells or cells[-1] != text):
                         cells.append(text)
                 if cells:
-                    out.append(Paragraph(f"表 {n_table} 第 {r} 行", "；".join(cells)))
+                    out.append(Paragraph(f"表 {n_table} 第 {r} 行", "：".join(cells)))
     return out

@@ -195,9 +195,11 @@ def department_figures(sub: Submission, settings: Settings) -> dict[str, Any]:
     return out
 
 
-_YOY_ROWS = (("three_public", "三公经费"), ("vehicles", "公务用车购置和维护经费"), ("overseas", "出国经费"),
-             ("reception", "公务接待费"), ("public_funds", "公用经费"), ("office", "办公经费"),
-             ("meetings_training", "会议费、培训费"), ("project_spending", "项目支出"), ("procurement", "政府采购金额"))
+# 基础数据表 rows a report cites, and the placeholder prefix for each: {<prefix>决算数},
+# {<prefix>预算数}, {<prefix>上年决算数}, {<prefix>同比}.
+YOY_ROWS = (("three_public", "三公经费"), ("vehicles", "公务用车购置和维护经费"), ("overseas", "出国经费"),
+            ("reception", "公务接待费"), ("public_funds", "公用经费"), ("office", "办公经费"),
+            ("meetings_training", "会议费培训费"), ("project_spending", "项目支出"), ("procurement", "政府采购金额"))
 
 
 def _basic_figures(sub: Submission) -> dict[str, Any]:
@@ -206,7 +208,7 @@ def _basic_figures(sub: Submission) -> dict[str, Any]:
     out["编制数"] = money(basic.staff_authorized if basic else None, "编制数")
     out["实际在职人数"] = money(basic.staff_actual if basic else None, "实际在职人数")
     out["人员控制率"] = percent(ratio(basic.staff_actual, basic.staff_authorized) if basic else None, "人员控制率")
-    for key, label in _YOY_ROWS:
+    for key, label in YOY_ROWS:
         row = basic.expense(key) if basic else None
         out[f"{label}决算数"] = money(row.final if row else None, f"{label}本年决算数")
         out[f"{label}预算数"] = money(row.budget if row else None, f"{label}本年预算数")
@@ -214,7 +216,7 @@ def _basic_figures(sub: Submission) -> dict[str, Any]:
         out[f"{label}同比"] = change_phrase(row.final if row else None, row.prior_final if row else None, label)
     three = basic.expense("three_public") if basic else None
     if three is not None and three.budget == 0:
-        out["三公经费控制率"] = "不适用（本年预算数为0）"
+        out["三公经费控制率"] = "不适用，本年预算数为0"
     else:
         out["三公经费控制率"] = percent(ratio(three.final, three.budget) if three else None, "“三公”经费控制率")
     parts = []
