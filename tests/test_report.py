@@ -360,6 +360,14 @@ def test_seed003_printed_report_agrees_with_its_tables(settings):
                                 "原文：“2023 年本单位项目支出共 535.52 万元，基本支出为 1023.74 万元，“三公”经费为公务接待费共计 9.63 万元”")
 
 
+def test_scoring_standards_quoted_in_a_report_are_not_figures(settings):
+    standards = ["在职人员控制率≦100%计2分，每超出1%扣0.2分，扣完为止。",
+                 "“三公经费”控制率100%以下（含）计2分，每超出1%扣0.15分，扣完为止。"]
+    assert check_paragraphs(load_seed(SEED004), paragraphs_from_texts(standards), settings) == []
+    stated = check_paragraphs(load_seed(SEED004), paragraphs_from_texts(["在职人员控制率为100%。"]), settings)
+    assert [f.message for f in stated] == ["第 1 段写明人员控制率 100%，按表格 实际在职人数 48 ÷ 编制数 55 = 87.27%。原文：“在职人员控制率为100%”"]
+
+
 def test_severity_override_and_switch_off(settings):
     quiet = settings.override({"severity": {"W606": "提示", "W608": "关闭"}})
     findings = check_paragraphs(Submission(), paragraphs_from_texts(

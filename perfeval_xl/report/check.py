@@ -311,6 +311,8 @@ def _check_clause(ctx: _Context, para: Paragraph, clause: str, original: str, ad
 
     # percentages: rates (W604), shares (W606), growth (W607/W608)
     for m in PERCENT.finditer(clause):
+        if _is_threshold(clause, m):
+            continue
         stated = float(m.group(1)) / 100
         before = [a for a in amounts if a.end <= m.start()]
         label_start = max([0] + [a.end for a in before] + [p.end() for p in PERCENT.finditer(clause) if p.end() <= m.start()])
@@ -339,6 +341,13 @@ def _check_clause(ctx: _Context, para: Paragraph, clause: str, original: str, ad
         if expected and stated != expected:
             add("W602", para.where, "等级", stated=m.group(1), expected=expected, score=fmt_number(score),
                 table_name=ctx.table_name, quote=quote)
+
+
+def _is_threshold(clause: str, m: re.Match) -> bool:
+    """“控制率≦100%计2分”, “95%以上”: a scoring standard quoted in the report, not a figure."""
+    before = clause[:m.start()].rstrip()
+    return (before[-1:] in ("≤", "≦", "<", ">", "≥", "≧", "＜", "＞")
+            or re.match(r"\s*(?:以下|以上|以内|及以上|及以下|\(含\)|（含）)", clause[m.end():]) is not None)
 
 
 def _check_rate(ctx: _Context, para: Paragraph, clause: str, original: str, label: str, stated: float, shown: str,
