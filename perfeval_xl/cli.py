@@ -54,10 +54,11 @@ def _print_json(data: Any) -> None:
 
 
 def every_rule() -> list:
-    """The per-submission catalog and the roll-up's cross-submission rules, by code."""
+    """The per-submission catalog, the roll-up's cross-submission rules and the report check's, by code."""
+    from .report.rules import report_rules
     from .rollup import rollup_rules
 
-    return sorted(all_rules() + list(rollup_rules()), key=lambda r: r.code)
+    return sorted(all_rules() + list(rollup_rules()) + report_rules(), key=lambda r: r.code)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -161,6 +162,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     loaded = _read(args.file)
     report = validate(loaded.submission, settings, path=args.file, sha256=loaded.sha256)
+    if args.report:
+        report.findings.extend(_report_findings(loaded.submission, args.report, settings))
     cap = args.max_per_rule if args.max_per_rule is not None else int(settings["findings.max_per_rule"])
     if args.format == "json":
         _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed})
@@ -184,6 +187,42 @@ def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[st
     for code, count in data["omitted"].items():
         lines += ["", f"（规则 {code} 另有 {count} 处未列出）"]
     return "\n".join(lines)
+
+
+def _report_findings(submission, docx_path: str, settings: Settings) -> list:
+    from .report import check_report
+    from .report.extract import ReportReadError
+
+    try:
+        return check_report(submission, docx_path, settings)
+    except ReportReadError as exc:
+        raise UserError(str(exc)) from None
+
+
+# ---------------------------------------------------------------- report
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import ReportError, TemplateError, write_report
+
+    settings = _settings(args)
+    out = Path(args.output)
+    if out.suffix.lower() != ".docx":
+        raise UserError("输出文件应以 .docx 结尾。")
+    if out.resolve() == Path(args.file).resolve():
+        raise UserError(f"输出文件 {out} 与输入文件相同；为保护原始数据，请另选输出文件名。")
+    if out.exists() and not args.force:
+        raise UserError(f"{out} 已存在；如确需覆盖，请加 --force。")
+    sub = _read(args.file).submission
+    try:
+        blocks = write_report(sub, out, settings, project=args.project, templates=args.templates)
+    except (ReportError, TemplateError) as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
+    holes = sum(b.text.count("【请填写") for b in blocks)
+    print(f"已生成 {out}（{len(blocks)} 段，其中 {holes} 处【请填写：……】需经办人补写）")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- export
@@ -328,8 +367,19 @@ def build_parser() -> argparse.ArgumentParser:
                 "perfeval-xl validate 洋湖街道.json --format json")
     p.add_argument("file", help="报送文件（.json）")
     p.add_argument("--max-per-rule", type=int, metavar="N", help="每条规则最多列出的问题数（其余只计数）")
+    p.add_argument("--report", metavar="自评报告.docx", help="同时核对自评报告中的数字与表格是否一致（规则 W601–W609）")
     _add_rules_option(p)
     _add_format(p)
+
+    p = command("report", cmd_report, "由表格起草自评报告（.docx）：部门整体十部分，或 --project 项目七部分（draft the report）",
+                "perfeval-xl report 王家河街道2023.xlsx -o 自评报告.docx\n"
+                "  perfeval-xl report 洋湖街道2022.xlsx --project 预留奖金 -o 预留奖金自评报告.docx")
+    p.add_argument("file", help="报送文件（.xlsx/.xlsm/.json）")
+    p.add_argument("-o", "--output", required=True, help="输出的 .docx 文件")
+    p.add_argument("--project", metavar="项目名称", help="起草该项目的项目支出绩效自评报告（不给出时起草部门整体支出报告）")
+    p.add_argument("--templates", metavar="目录", help="区（县）自己的报告模板目录（department.toml / project.toml）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    _add_rules_option(p)
 
     p = command("export", cmd_export, "把工作簿（或 JSON）导出为 JSON（export the model as JSON）",
                 "perfeval-xl export 洋湖街道2022.xlsx > 洋湖街道2022.json")

@@ -7,6 +7,7 @@ import pytest
 
 from perfeval_xl.cli import every_rule, main
 from perfeval_xl.core.catalog import all_rules
+from perfeval_xl.report.rules import report_rules
 
 from .conftest import DATA
 
@@ -110,7 +111,7 @@ def test_score_text_lists_every_table(capsys):
 
 def test_rules_command(capsys):
     code, out, _ = run(capsys, "rules")
-    assert code == 0 and len(out.splitlines()) == len(every_rule()) == len(all_rules()) + 5
+    assert code == 0 and len(out.splitlines()) == len(every_rule()) == len(all_rules()) + 5 + len(report_rules())
     _, one, _ = run(capsys, "rules", "t109")
     assert one.startswith("T109 扣分但未说明偏差原因（默认：错误；适用：项目支出及部门整体支出绩效自评表）")
     code, _, err = run(capsys, "rules", "X999")
@@ -125,7 +126,7 @@ def test_export_round_trips(capsys):
 
 
 def test_every_command_has_an_example_in_its_help(capsys):
-    for command in ("rules", "score", "validate", "export"):
+    for command in ("rules", "score", "validate", "export", "report"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "示例：" in capsys.readouterr().out

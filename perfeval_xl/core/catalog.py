@@ -23,6 +23,7 @@ SCOPES = {
     "rubric": "评分表（附件2）",
     "submission": "整份报送",
     "rollup": "区汇总（多份报送之间）",  # rules of perfeval_xl.rollup, run across submissions
+    "report": "自评报告（与表格核对）",  # rules of perfeval_xl.report, run with a report file
 }
 
 CODE_PATTERN = re.compile(r"^[A-Z]\d{3}$")
