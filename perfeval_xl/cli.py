@@ -269,7 +269,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(grade_line(report))
     print(result.summary_zh())
     print(f"\n输出在 {out}/：")
-    print(f"  区汇总.xlsx、区汇总.json   区汇总工作簿与 JSON 报告")
+    print("  区汇总.xlsx、区汇总.json   区汇总工作簿与 JSON 报告")
     print(f"  校验/                    每个工作簿的校验结果（{len(done['checked'])} 份）")
     if result.feedback_files:
         print(f"  退回意见/                有错误的单位的退回意见（{len(result.feedback_files)} 份）")

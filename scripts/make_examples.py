@@ -30,7 +30,7 @@ from perfeval_xl.core.scoring import score_table  # noqa: E402
 from perfeval_xl.core.serialize import submission_from_json  # noqa: E402
 from perfeval_xl.core.settings import Settings  # noqa: E402
 from perfeval_xl.io.templates import workbook_digest  # noqa: E402
-from perfeval_xl.io.xlsx_write import build_workbook, save_atomic  # noqa: E402
+from perfeval_xl.io.xlsx_write import build_workbook  # noqa: E402
 from perfeval_xl.layout.sheets import COVER, UNIT_SHEETS  # noqa: E402
 
 EXAMPLES = ROOT / "examples"

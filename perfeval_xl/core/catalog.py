@@ -8,10 +8,11 @@ default severity, what it applies to, a Chinese message template and four doc se
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
-from .findings import Severity
+from .findings import Finding, Location, Severity
 from .model import Located
 
 # What a rule runs on; the runner hands each check every subject of its scope.
@@ -47,18 +48,19 @@ def hit(obj: Located | None, field: str = "", row: str = "", **values: Any) -> H
 
 
 @dataclass(frozen=True)
-class Rule:
+class RuleDoc:
+    """What every rule says of itself, whoever runs it (the catalog here, the roll-up, the report check)."""
+
     code: str
     title: str
     severity: Severity
-    scope: str
+    scope: str  # key of SCOPES
     message: str  # str.format template over the hit's values
     hint: str  # 修改建议
     what: str  # 检查内容
     why: str  # 为什么重要
     example: str  # 示例
     basis: str  # 依据
-    check: Callable[..., Iterable[Hit]]
 
     def doc_zh(self) -> str:
         return "\n".join([
@@ -77,6 +79,42 @@ class Rule:
             "message": self.message, "hint": self.hint, "what": self.what, "why": self.why,
             "example": self.example, "basis": self.basis,
         }
+
+    def severity_in(self, settings: Any) -> Severity | None:
+        """The severity the district's rules file gives this rule; None when it is switched off."""
+        chosen = settings.severity_override(self.code)
+        if chosen == "关闭":
+            return None
+        return Severity.parse(chosen) if chosen else self.severity
+
+    def finding(self, severity: Severity, location: Location, values: dict[str, Any],
+                message_values: dict[str, Any] | None = None) -> Finding:
+        """The finding with its message filled from ``message_values`` (default: ``values``)."""
+        message = fill(self.message, values if message_values is None else message_values)
+        return Finding(self.code, severity, self.title, message, location, self.hint, dict(values))
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"  # a value a check did not give stays visible, never raises
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    return string.Formatter().vformat(template, (), _Blank(values))
+
+
+def rule_doc(code: str, title: str, severity: str, scope: str, **text: str) -> RuleDoc:
+    """A rule run outside the catalog's runner (across submissions, against a report)."""
+    if not CODE_PATTERN.match(code) or scope not in SCOPES:
+        raise ValueError(f"bad rule {code!r} / scope {scope!r}")
+    return RuleDoc(code, title, Severity.parse(severity), scope, **text)
+
+
+@dataclass(frozen=True)
+class Rule(RuleDoc):
+    """A catalog rule: its doc and the check the runner calls with each subject of its scope."""
+
+    check: Callable[..., Iterable[Hit]] = lambda ctx, subject: ()
 
 
 RULES: dict[str, Rule] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 import time
 from typing import Any, Iterable
 
@@ -54,20 +53,13 @@ def subjects(sub: Submission, scope: str) -> list[tuple[str, Any]]:
     return [("报送", sub)]
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _finding(rule: Rule, severity: Severity, table: str, h: Hit) -> Finding:
     obj = h.obj
     source = obj.source(h.field) if obj is not None and h.field else None
     label = type(obj).label_of(h.field) if obj is not None and h.field else h.field
     table = h.table or table
     location = Location(table, h.row, label, source.sheet if source else h.sheet, source.cell if source else h.cell)
-    values = {"table": table, "row": h.row, "field": label, **h.values}
-    message = string.Formatter().vformat(rule.message, (), _Blank(values))
-    return Finding(rule.code, severity, rule.title, message, location, rule.hint, dict(h.values))
+    return rule.finding(severity, location, h.values, {"table": table, "row": h.row, "field": label, **h.values})
 
 
 def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None = None,
@@ -76,10 +68,9 @@ def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None 
     explanations = {(e.rule, e.where): e.text for e in sub.explanations}
     findings: list[Finding] = []
     for rule in rules if rules is not None else all_rules():
-        chosen = settings.severity_override(rule.code)
-        if chosen == "关闭":
+        severity = rule.severity_in(settings)
+        if severity is None:
             continue
-        severity = Severity.parse(chosen) if chosen else rule.severity
         for table, subject in subjects(sub, rule.scope):
             try:
                 hits = list(rule.check(ctx, subject))

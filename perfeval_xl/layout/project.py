@@ -7,8 +7,8 @@ from ..core.model import Indicator, PerformanceTable
 from ..core.score import round_half_up
 from ..core.scoring import execution_rate, grade_of
 from ..core.settings import Settings
-from .choices import GRADE_CHOICE, LEVEL1_CHOICE, LEVEL2_CHOICE, QUALITATIVE_CHOICE
-from .grid import Builder, Cell, Layout, INPUT, COMPUTED
+from .choices import LEVEL1_CHOICE, LEVEL2_CHOICE, QUALITATIVE_CHOICE
+from .grid import Builder, Cell, Layout, INPUT
 
 PROJECT_TITLE = "项目支出绩效自评表"
 FUNDING_ROWS = (("funding_current_year", "其中：当年财政拨款"), ("funding_carryover", "上年结转资金"),

@@ -8,7 +8,7 @@ rates as percentages with two decimals; scores as the table states them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.findings import Finding
@@ -164,7 +164,6 @@ def project_figures(sub: Submission, project: ProjectTable, settings: Settings) 
 
 def department_figures(sub: Submission, settings: Settings) -> dict[str, Any]:
     dept = sub.department
-    basic = sub.basic_data
     findings = validate(sub, settings).findings
     out: dict[str, Any] = {**_unit(sub)}
     if dept is not None:

@@ -61,8 +61,8 @@ for _key, _prefix in YOY_ROWS:
     DEPARTMENT[f"{_prefix}决算数"] = f"基础数据表“{_prefix}”的本年决算数（万元）"
     DEPARTMENT[f"{_prefix}预算数"] = f"基础数据表“{_prefix}”的本年预算数（万元）"
     DEPARTMENT[f"{_prefix}上年决算数"] = f"基础数据表“{_prefix}”的上年决算数（万元）"
-    DEPARTMENT[f"{_prefix}同比"] = (f"“比上年增加/减少××万元，增长/下降××%”；上年为 0 时只写增减额并注明不计算增长率，"
-                                 f"上年未填时为【请填写】")
+    DEPARTMENT[f"{_prefix}同比"] = ("“比上年增加/减少××万元，增长/下降××%”；上年为 0 时只写增减额并注明不计算增长率，"
+                                 "上年未填时为【请填写】")
 
 
 def placeholders(kind: str) -> dict[str, str]:

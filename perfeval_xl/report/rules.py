@@ -8,54 +8,23 @@ and ``[severity]`` overrides treat them like any other rule. Not registered in
 
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass
 from typing import Any
 
-from ..core.findings import Finding, Location, Severity
+from ..core.catalog import RuleDoc, rule_doc
+from ..core.findings import Finding, Location
 from ..core.settings import Settings
 
 REPORT_SCOPE = "report"
-REPORT_SCOPE_ZH = "自评报告（与表格核对）"
 REPORT_TABLE = "自评报告"  # Location.table of every W6xx finding
 
 
-@dataclass(frozen=True)
-class ReportRule:
-    code: str
-    title: str
-    severity: Severity
-    message: str
-    hint: str
-    what: str
-    why: str
-    example: str
-    basis: str
-    scope: str = REPORT_SCOPE
-
-    def doc_zh(self) -> str:
-        return "\n".join([
-            f"{self.code} {self.title}（默认：{self.severity.value}；适用：{REPORT_SCOPE_ZH}）",
-            f"检查内容：{self.what}", f"为什么重要：{self.why}", f"示例：{self.example}",
-            f"依据：{self.basis}", f"修改建议：{self.hint}",
-        ])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code, "title": self.title, "severity": self.severity.code,
-            "severity_zh": self.severity.value, "scope": self.scope, "scope_zh": REPORT_SCOPE_ZH,
-            "message": self.message, "hint": self.hint, "what": self.what, "why": self.why,
-            "example": self.example, "basis": self.basis,
-        }
-
-
-def _rule(code: str, title: str, severity: str, **text: str) -> ReportRule:
-    return ReportRule(code, title, Severity.parse(severity), **text)
+def _rule(code: str, title: str, severity: str, **text: str) -> RuleDoc:
+    return rule_doc(code, title, severity, REPORT_SCOPE, **text)
 
 
 _BASIS = "DOMAIN.md §D（报告、封面所述数字与表格一致；上年为 0 时不计算增长率；占比之和一致）"
 
-REPORT_RULES: dict[str, ReportRule] = {r.code: r for r in (
+REPORT_RULES: dict[str, RuleDoc] = {r.code: r for r in (
     _rule("W601", "报告所述总分与表不一致", "错误",
           message="{where}写明自评得分 {stated} 分，{table_name}的{basis}为 {expected} 分。原文：“{quote}”",
           hint="以自评表为准改正报告中的得分；如自评表有误，先改表再改报告。",
@@ -123,22 +92,14 @@ REPORT_RULES: dict[str, ReportRule] = {r.code: r for r in (
 )}
 
 
-def report_rules() -> list[ReportRule]:
+def report_rules() -> list[RuleDoc]:
     return [REPORT_RULES[c] for c in sorted(REPORT_RULES)]
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 def make_finding(code: str, settings: Settings, where: str, field: str, **values: Any) -> Finding | None:
     """A W6xx finding at ``where`` (e.g. 第 12 段), or None when the district switched the rule off."""
     rule = REPORT_RULES[code]
-    chosen = settings.severity_override(code)
-    if chosen == "关闭":
+    severity = rule.severity_in(settings)
+    if severity is None:
         return None
-    severity = Severity.parse(chosen) if chosen else rule.severity
-    message = string.Formatter().vformat(rule.message, (), _Blank({"where": where, **values}))
-    return Finding(code, severity, rule.title, message, Location(REPORT_TABLE, where, field), rule.hint,
-                   {k: v for k, v in values.items()})
+    return rule.finding(severity, Location(REPORT_TABLE, where, field), values, {"where": where, **values})

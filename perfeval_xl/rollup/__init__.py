@@ -69,9 +69,9 @@ from .engine import (
 )
 from .discover import discover
 from .progress import terminal_progress
-from .rules import ROLLUP_RULES, RollupRule, rollup_rules
+from .rules import ROLLUP_RULES, rollup_rules
 
 __all__ = [
     "EXIT_EMPTY", "EXIT_ERRORS", "EXIT_OK", "EXIT_UNREADABLE", "ROLLUP_RULES", "RollupError", "RollupResult",
-    "RollupRule", "discover", "rollup", "rollup_rules", "terminal_progress",
+    "discover", "rollup", "rollup_rules", "terminal_progress",
 ]

@@ -14,58 +14,24 @@ once per submission (scope fallback "报送") with nothing to compare against.
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
-from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..core.findings import Finding, Location, Severity
+from ..core.catalog import RuleDoc, rule_doc
+from ..core.findings import Finding, Location
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
 
 ROLLUP_SCOPE = "rollup"
-ROLLUP_SCOPE_ZH = "区汇总（多份报送之间）"
 # Location.table of every roll-up finding: the unit information on the cover sheet.
 UNIT_TABLE = "单位信息"
 
 
-@dataclass(frozen=True)
-class RollupRule:
-    code: str
-    title: str
-    severity: Severity
-    message: str  # str.format template
-    hint: str  # 修改建议
-    what: str  # 检查内容
-    why: str  # 为什么重要
-    example: str  # 示例
-    basis: str  # 依据
-    scope: str = ROLLUP_SCOPE
-
-    def doc_zh(self) -> str:
-        return "\n".join([
-            f"{self.code} {self.title}（默认：{self.severity.value}；适用：{ROLLUP_SCOPE_ZH}）",
-            f"检查内容：{self.what}",
-            f"为什么重要：{self.why}",
-            f"示例：{self.example}",
-            f"依据：{self.basis}",
-            f"修改建议：{self.hint}",
-        ])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code, "title": self.title, "severity": self.severity.code,
-            "severity_zh": self.severity.value, "scope": self.scope, "scope_zh": ROLLUP_SCOPE_ZH,
-            "message": self.message, "hint": self.hint, "what": self.what, "why": self.why,
-            "example": self.example, "basis": self.basis,
-        }
+def _rule(code: str, title: str, severity: str, **text: str) -> RuleDoc:
+    return rule_doc(code, title, severity, ROLLUP_SCOPE, **text)
 
 
-def _rule(code: str, title: str, severity: str, **text: str) -> RollupRule:
-    return RollupRule(code, title, Severity.parse(severity), **text)
-
-
-ROLLUP_RULES: dict[str, RollupRule] = {r.code: r for r in (
+ROLLUP_RULES: dict[str, RuleDoc] = {r.code: r for r in (
     _rule("X501", "同一单位同一年度重复报送", "提示",
           message="{unit}（{year} 年度）共收到 {count} 份报送：{files}。按封面填报日期（未填或相同时按文件修改时间）采用最新的“{kept}”；本文件{status}。",
           hint="确认采用的是最终稿；把旧稿移出汇总文件夹后重新汇总。",
@@ -105,7 +71,7 @@ ROLLUP_RULES: dict[str, RollupRule] = {r.code: r for r in (
 )}
 
 
-def rollup_rules() -> list[RollupRule]:
+def rollup_rules() -> list[RuleDoc]:
     """The roll-up rules in code order (for `perfeval-xl rules` and the docs)."""
     return [ROLLUP_RULES[c] for c in sorted(ROLLUP_RULES)]
 
@@ -142,23 +108,15 @@ def version_tuple(version: str) -> tuple[int, ...] | None:
 # ---------------------------------------------------------------- findings
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _finding(rule_code: str, settings: Settings, record: dict[str, Any], field: str, /,
              **values: Any) -> Finding | None:
     rule = ROLLUP_RULES[rule_code]
-    chosen = settings.severity_override(rule_code)
-    if chosen == "关闭":
+    severity = rule.severity_in(settings)
+    if severity is None:
         return None
-    severity = Severity.parse(chosen) if chosen else rule.severity
     labels = {"code": "预算编码", "unit": "单位（部门）名称", "year": "年度", "version": "模板版本"}
     sheet, _, cell = (record["cells"].get(field) or "").partition("!")
-    message = string.Formatter().vformat(rule.message, (), _Blank(values))
-    location = Location(UNIT_TABLE, unit_label(record), labels[field], sheet, cell)
-    return Finding(rule_code, severity, rule.title, message, location, rule.hint, dict(values))
+    return rule.finding(severity, Location(UNIT_TABLE, unit_label(record), labels[field], sheet, cell), values)
 
 
 def unit_label(record: dict[str, Any]) -> str:
