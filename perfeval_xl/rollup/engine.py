@@ -26,7 +26,7 @@ from .discover import TEMP_PREFIX, discover, same_file
 from .extract import own_output_title, process_batch, process_file
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from .rules import cross_check, rollup_rules
-from .sheets import ROLLUP_TITLE, RollupData, build_rollup_workbook
+from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
 from .stats import district_stats
 
 EXIT_OK = 0  # every file read, no unit has a 错误 (提示 may remain)
@@ -214,21 +214,33 @@ def run_dask(paths: list[str], root: str, settings: Settings, scheduler: Any,
 
 
 class _Spill:
-    """Detail rows of every file on disk until the workbook is written (memory stays flat)."""
+    """Detail rows of every file on disk until the workbook is written (memory stays flat).
+
+    Each file has its detail rows (for 退回意见) and, apart, the same rows rendered for the 区汇总
+    sheets, so each reader loads only what it uses.
+    """
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="perfeval-rollup-")
-        self.index: dict[str, int] = {}
+        self.index: dict[str, tuple[int, int]] = {}
 
-    def put(self, path: str, details: Any) -> None:
+    def put(self, path: str, details: Any, rendered: Any = None) -> None:
         self.file.seek(0, os.SEEK_END)
-        self.index[path] = self.file.tell()
+        at = self.file.tell()
         pickle.dump(details, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.index[path] = (at, self.file.tell())
+        pickle.dump(rendered, self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def get(self, path: str) -> Any:
+        return self._load(path, 0, ([], [], []))
+
+    def get_rendered(self, path: str) -> Any:
+        return self._load(path, 1, None)
+
+    def _load(self, path: str, which: int, missing: Any) -> Any:
         if path not in self.index:
-            return [], [], []
-        self.file.seek(self.index[path])
+            return missing
+        self.file.seek(self.index[path][which])
         return pickle.load(self.file)
 
     def close(self) -> None:
@@ -281,23 +293,26 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
 
     spill = _Spill()
+    writer = RollupWriter(settings)  # rows are rendered as records arrive, while workers read on
     try:
         records: list[dict[str, Any]] = []
         for done, record in enumerate(results, start=1):
             details = record.pop("details", None)
             if details is not None:
-                spill.put(record["path"], details)
+                spill.put(record["path"], details, writer.render(record, details))
             records.append(record)
             if progress is not None:
                 progress(done, len(strings), record["path"])
         records.sort(key=lambda r: r["path"])
-        return _finish(records, spill, folder, output, json_path, fb_dir, paths, settings, started, force)
+        return _finish(records, spill, writer, folder, output, json_path, fb_dir, paths, settings, started,
+                       force)
     finally:
         spill.close()
+        writer.book.close()
 
 
-def _finish(records, spill: _Spill, folder: Path, output: Path, json_path: Path | None, fb_dir: Path | None,
-            inputs: list[Path], settings: Settings, started: float, force: bool) -> RollupResult:
+def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: Path, json_path: Path | None,
+            fb_dir: Path | None, inputs: list[Path], settings: Settings, started: float, force: bool) -> RollupResult:
     readable = [r for r in records if r["status"] == "ok"]
     unreadable = [r for r in records if r["status"] == "unreadable"]
     ignored = [r for r in records if r["status"] == "ignored"]
@@ -313,10 +328,11 @@ def _finish(records, spill: _Spill, folder: Path, output: Path, json_path: Path 
     units = [_unit(r, found[r["path"]], settings) for r in readable if r["path"] not in superseded]
     stats = district_stats(units, settings)
     data = RollupData(units=units, listed=readable, rollup_findings=found,
-                      details=lambda path: spill.get(path), unreadable=unreadable, stats=stats,
-                      settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored)
+                      details=spill.get, unreadable=unreadable, stats=stats,
+                      settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored,
+                      rendered=spill.get_rendered)
     try:
-        save_atomic(build_rollup_workbook(data), output)
+        save_atomic(writer.finish(data), output)
     except OSError as exc:
         raise RollupError(_cannot_write(output, exc)) from None
 

@@ -90,6 +90,8 @@ class RollupData:
     folder: str = ""
     superseded: dict[str, str] = field(default_factory=dict)
     ignored: list[dict[str, Any]] = field(default_factory=list)
+    # rows RollupWriter.render made as the unit arrived (the roll-up run); else rendered from details
+    rendered: Callable[[str], tuple[list[str], ...] | None] | None = None
 
 
 def unit_prefix(record: dict[str, Any]) -> list[Any]:
@@ -106,53 +108,79 @@ def summary_row(u: dict[str, Any]) -> list[Any]:
     ]
 
 
+class RollupWriter:
+    """The 区汇总 workbook being written: sheets and styles first, rows as units arrive, the rest at the end.
+
+    ``render(record, details)`` turns one unit's detail rows into SpreadsheetML as soon as its
+    record arrives (fast sheets), so the parent works while the workers read the next files;
+    ``finish(data)`` writes every sheet in path order and returns the book for ``save_atomic``.
+    """
+
+    def __init__(self, settings: Settings, fast: bool = True) -> None:
+        wb = Workbook(write_only=True)
+        self.fast = fast
+        self.book = RollupBook(wb)
+        wb.properties.creator = "perfeval-xl"
+        wb.properties.title = ROLLUP_TITLE
+        wb.properties.subject = f"perfeval-xl {__version__} 区汇总"
+        book = self.book
+        self.summary = book.table("汇总", summary_columns(settings), title="预算绩效自评 区汇总", fast=fast,
+                                  repeat_columns=3)
+        self.stats = FreeSheet(wb, "统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
+                               title="预算绩效自评 区汇总 统计")
+        self.projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast, repeat_columns=3)
+        self.indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast, repeat_columns=3)
+        self.problems = book.table("问题清单", FINDING_COLS, title="区汇总 问题清单", fast=fast, repeat_columns=3)
+        self.unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast)
+        self.notes = FreeSheet(wb, "说明", [22, 100], title="区汇总 口径说明", landscape=False)
+        self._detail_sheets = (self.projects, self.indicators, self.problems)
+
+    def render(self, record: dict[str, Any], details: tuple[list, list, list]) -> tuple[list[str], ...] | None:
+        """The unit's 项目明细, 指标明细 and 问题清单 rows as rendered rows (None when not fast)."""
+        if not self.fast:
+            return None
+        prefix = unit_prefix(record)
+        return tuple([sheet.render(prefix + list(row)) for row in rows]
+                     for sheet, rows in zip(self._detail_sheets, details))
+
+    def finish(self, data: RollupData) -> RollupBook:
+        for u in data.units:
+            self.summary.append(summary_row(u))
+        self.summary.close()
+
+        counted = {u["path"] for u in data.units}
+        for record in data.listed:
+            prefix = unit_prefix(record)
+            for f in data.rollup_findings.get(record["path"], []):
+                self.problems.append(prefix + list(finding_row(f.to_dict(), record["path"])))
+            if record["path"] not in counted:
+                continue
+            rendered = data.rendered(record["path"]) if data.rendered is not None and self.fast else None
+            if rendered is not None:
+                for sheet, rows in zip(self._detail_sheets, rendered):
+                    for row in rows:
+                        sheet.append_rendered(row)
+                continue
+            for sheet, rows in zip(self._detail_sheets, data.details(record["path"])):
+                for row in rows:
+                    sheet.append(prefix + list(row))
+        for sheet in self._detail_sheets:
+            sheet.close()
+
+        for r in data.unreadable:
+            mtime = dt.datetime.fromtimestamp(r["mtime_ns"] / 1e9).strftime("%Y-%m-%d %H:%M") if r["mtime_ns"] else ""
+            size = round(r["size"] / 1024, 2) if r["size"] is not None else None
+            self.unreadable.append([r["path"], r["reason"], size, mtime, r["sha256"]])
+        self.unreadable.close()
+
+        write_stats(self.stats, data)
+        write_notes(self.notes, data)
+        return self.book
+
+
 def build_rollup_workbook(data: RollupData, fast: bool = True) -> RollupBook:
     """The workbook, ready for ``save_atomic`` (rows of the large sheets are spliced in on save)."""
-    wb = Workbook(write_only=True)
-    book = RollupBook(wb)
-    wb.properties.creator = "perfeval-xl"
-    wb.properties.title = ROLLUP_TITLE
-    wb.properties.subject = f"perfeval-xl {__version__} 区汇总"
-
-    summary = book.table("汇总", summary_columns(data.settings), title="预算绩效自评 区汇总", fast=fast, repeat_columns=3)
-    stats_sheet = FreeSheet(wb, "统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
-                            title="预算绩效自评 区汇总 统计")
-    projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast, repeat_columns=3)
-    indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast, repeat_columns=3)
-    problems = book.table("问题清单", FINDING_COLS, title="区汇总 问题清单", fast=fast, repeat_columns=3)
-    unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast)
-    notes = FreeSheet(wb, "说明", [22, 100], title="区汇总 口径说明", landscape=False)
-
-    for u in data.units:
-        summary.append(summary_row(u))
-    summary.close()
-
-    counted = {u["path"] for u in data.units}
-    for record in data.listed:
-        prefix = unit_prefix(record)
-        for f in data.rollup_findings.get(record["path"], []):
-            problems.append(prefix + list(finding_row(f.to_dict(), record["path"])))
-        if record["path"] not in counted:
-            continue
-        project_rows, indicator_rows, finding_rows = data.details(record["path"])
-        for row in project_rows:
-            projects.append(prefix + list(row))
-        for row in indicator_rows:
-            indicators.append(prefix + list(row))
-        for row in finding_rows:
-            problems.append(prefix + list(row))
-    for sheet in (projects, indicators, problems):
-        sheet.close()
-
-    for r in data.unreadable:
-        mtime = dt.datetime.fromtimestamp(r["mtime_ns"] / 1e9).strftime("%Y-%m-%d %H:%M") if r["mtime_ns"] else ""
-        size = round(r["size"] / 1024, 2) if r["size"] is not None else None
-        unreadable.append([r["path"], r["reason"], size, mtime, r["sha256"]])
-    unreadable.close()
-
-    write_stats(stats_sheet, data)
-    write_notes(notes, data)
-    return book
+    return RollupWriter(data.settings, fast).finish(data)
 
 
 def write_stats(sheet: FreeSheet, data: RollupData) -> None:

@@ -49,6 +49,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_TEXT = 32767
 MAX_ROW_HEIGHT = 160.0
+# zlib level 1: level 6 made a 100-unit roll-up 23 % smaller (678 vs 883 KB) for 2.5× the compression time.
+COMPRESS_LEVEL = 1
+ROW = "\x00"  # row-number placeholder in a rendered row; XML text cannot contain it (clean_text)
 
 
 @dataclass(frozen=True)
@@ -206,30 +209,42 @@ class TableSheet:
         return min(13.5 * lines + 3, MAX_ROW_HEIGHT) if lines > 1 else None
 
     def append(self, values: Sequence[Any]) -> None:
+        if self.fast:
+            self.append_rendered(self.render(values))
+            return
         self.rows += 1
         height = self._height(values) if self._wrapped else None
-        if not self.fast:
-            if height is not None:
-                self.ws.row_dimensions[self.rows + 1].height = height
-            self.ws.append([set_cell(p, c, v) for p, c, v in zip(self._protos, self.columns, values)])
-            return
-        r = self.rows + 1
-        parts = [f'<row r="{r}" ht="{height}" customHeight="1">' if height is not None else f'<row r="{r}">']
+        if height is not None:
+            self.ws.row_dimensions[self.rows + 1].height = height
+        self.ws.append([set_cell(p, c, v) for p, c, v in zip(self._protos, self.columns, values)])
+
+    def render(self, values: Sequence[Any]) -> str:
+        """One row as SpreadsheetML, its row number left as ``ROW`` (fast sheets only).
+
+        Rendering does not depend on where the row lands, so the roll-up renders a unit's rows as
+        its record arrives, while the workers read the next files, and only numbers them at the end.
+        """
+        height = self._height(values) if self._wrapped else None
+        parts = [f'<row r="{ROW}" ht="{height}" customHeight="1">' if height is not None else f'<row r="{ROW}">']
         for letter, sid, qsid, is_text, v in zip(self._letters, self._sid, self._qsid, self._text, values):
             if v is None or v == "":
-                parts.append(f'<c r="{letter}{r}" s="{sid}"/>')
+                parts.append(f'<c r="{letter}{ROW}" s="{sid}"/>')
             elif is_text or isinstance(v, str):
                 text = clean_text(v)
-                parts.append(f'<c r="{letter}{r}" s="{qsid if text.startswith(FORMULA_TRIGGERS) else sid}" '
+                parts.append(f'<c r="{letter}{ROW}" s="{qsid if text.startswith(FORMULA_TRIGGERS) else sid}" '
                              f'{_inline(text)}</c>')
             else:
                 number = clean_number(v)
                 if number is None:
-                    parts.append(f'<c r="{letter}{r}" s="{sid}"/>')
+                    parts.append(f'<c r="{letter}{ROW}" s="{sid}"/>')
                 else:
-                    parts.append(f'<c r="{letter}{r}" s="{sid}" t="n"><v>{number!r}</v></c>')
+                    parts.append(f'<c r="{letter}{ROW}" s="{sid}" t="n"><v>{number!r}</v></c>')
         parts.append("</row>")
-        self.body.write("".join(parts))
+        return "".join(parts)
+
+    def append_rendered(self, row: str) -> None:
+        self.rows += 1
+        self.body.write(row.replace(ROW, str(self.rows + 1)))
 
     def close(self) -> None:
         last = get_column_letter(len(self.columns))
@@ -272,6 +287,13 @@ class RollupBook:
         fast = {sheet.ws.path.lstrip("/"): sheet for sheet in self.sheets if sheet.fast and sheet.rows}
         if fast:
             _splice(str(path), fast)
+        self.close()
+
+    def close(self) -> None:
+        """Drop the rendered rows' temporary files (after saving, or when nothing is saved)."""
+        for ws in self.wb.worksheets:
+            if not ws.closed:  # a run that wrote nothing: end openpyxl's row streams cleanly
+                ws.close()
         for sheet in self.sheets:
             if sheet.fast:
                 sheet.body.close()
@@ -280,11 +302,12 @@ class RollupBook:
 def _splice(path: str, fast: dict[str, TableSheet]) -> None:
     part = path + ".part"
     try:
-        with zipfile.ZipFile(path) as zin, zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zout:
+        with zipfile.ZipFile(path) as zin, zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zout:
             for item in zin.infolist():
                 sheet = fast.get(item.filename)
                 info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
                 info.compress_type = zipfile.ZIP_DEFLATED
+                info._compresslevel = COMPRESS_LEVEL  # ZipFile(compresslevel=) skips explicit ZipInfos
                 with zout.open(info, "w", force_zip64=True) as dst:
                     if sheet is None:
                         with zin.open(item) as src:
