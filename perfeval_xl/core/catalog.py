@@ -8,7 +8,6 @@ default severity, what it applies to, a Chinese message template and four doc se
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
@@ -100,7 +99,7 @@ class _Blank(dict):
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
-    return string.Formatter().vformat(template, (), _Blank(values))
+    return template.format_map(_Blank(values))
 
 
 def rule_doc(code: str, title: str, severity: str, scope: str, **text: str) -> RuleDoc:

@@ -198,7 +198,7 @@ class TableSheet:
             self._qsid = [p.quoted.style_id for p in self._protos]
             self._letters = [get_column_letter(i) for i in range(1, len(self.columns) + 1)]
             self._text = [c.kind in ("text", "label") for c in self.columns]
-            self.body = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+            self.body = tempfile.TemporaryFile("w+b")  # rows as UTF-8, copied into the package as they are
 
     def _height(self, values: Sequence[Any]) -> float | None:
         lines = 1
@@ -244,7 +244,7 @@ class TableSheet:
 
     def append_rendered(self, row: str) -> None:
         self.rows += 1
-        self.body.write(row.replace(ROW, str(self.rows + 1)))
+        self.body.write(row.replace(ROW, str(self.rows + 1)).encode("utf-8"))
 
     def close(self) -> None:
         last = get_column_letter(len(self.columns))
@@ -319,8 +319,7 @@ def _splice(path: str, fast: dict[str, TableSheet]) -> None:
                         raise ValueError(f"{item.filename}: no </sheetData>")
                     dst.write(head.encode("utf-8"))
                     sheet.body.seek(0)
-                    for block in iter(lambda: sheet.body.read(1 << 18), ""):
-                        dst.write(block.encode("utf-8"))
+                    shutil.copyfileobj(sheet.body, dst, 1 << 20)
                     dst.write((marker + tail).encode("utf-8"))
         os.replace(part, path)
     except BaseException:
