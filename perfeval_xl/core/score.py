@@ -33,11 +33,16 @@ class Score:
         return self.value is not None
 
 
+_QUANTA: dict[int, Decimal] = {}
+
+
 def round_half_up(value: float, decimals: int = 2) -> float:
     """Round as people do on paper (2.345 → 2.35), not banker's rounding."""
     if not math.isfinite(value) or abs(value) >= 1e15:  # beyond what a 2-dp quantize can hold
         return value
-    quantum = Decimal(1).scaleb(-decimals)
+    if value.is_integer() if isinstance(value, float) else isinstance(value, int):
+        return float(value)  # most points and counts: nothing to round (and Decimal is slow)
+    quantum = _QUANTA.get(decimals) or _QUANTA.setdefault(decimals, Decimal(1).scaleb(-decimals))
     # 15 significant digits first, as spreadsheets do: 89.99499999999999 (= 89.995 in float sums) → 90.00
     return float(Decimal(f"{value:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
 
