@@ -640,6 +640,11 @@ def test_dask_local_cluster(folder, run, tmp_path):
 # ---------------------------------------------------------------- the writer and the figures, in memory
 
 
+def _look(c):
+    return (c.value, c.data_type, c.number_format, c.font.name, c.font.sz, c.font.b, c.quotePrefix,
+            c.alignment.wrap_text, c.border.left.style, c.fill.fgColor.rgb)
+
+
 def test_fast_rows_equal_openpyxl_write_only_rows(folder, tmp_path):
     """The spliced rows are what openpyxl's write-only rows would be: values, types, styles."""
     settings = Settings.default()
@@ -655,11 +660,9 @@ def test_fast_rows_equal_openpyxl_write_only_rows(folder, tmp_path):
     for fast, name in ((True, "fast.xlsx"), (False, "slow.xlsx")):
         save_atomic(build_rollup_workbook(data, fast=fast), tmp_path / name)
     a, b = load_workbook(tmp_path / "fast.xlsx"), load_workbook(tmp_path / "slow.xlsx")
-    for name in ("汇总", "项目明细", "指标明细", "问题清单"):
-        rows_a = [[(c.value, c.data_type, c.number_format, c.font.name, c.quotePrefix, c.alignment.wrap_text)
-                   for c in row] for row in a[name].iter_rows()]
-        rows_b = [[(c.value, c.data_type, c.number_format, c.font.name, c.quotePrefix, c.alignment.wrap_text)
-                   for c in row] for row in b[name].iter_rows()]
+    for name in ("汇总", "项目明细", "指标明细", "问题清单", "统计", "说明"):
+        rows_a = [[_look(c) for c in row] for row in a[name].iter_rows()]
+        rows_b = [[_look(c) for c in row] for row in b[name].iter_rows()]
         assert rows_a == rows_b, name
         assert [a[name].row_dimensions[i].height for i in range(1, 30)] == \
                [b[name].row_dimensions[i].height for i in range(1, 30)]

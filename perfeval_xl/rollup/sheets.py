@@ -126,13 +126,13 @@ class RollupWriter:
         book = self.book
         self.summary = book.table("汇总", summary_columns(settings), title="预算绩效自评 区汇总", fast=fast,
                                   repeat_columns=3)
-        self.stats = FreeSheet(wb, "统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
-                               title="预算绩效自评 区汇总 统计")
+        self.stats = book.free("统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
+                               title="预算绩效自评 区汇总 统计", fast=fast)
         self.projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast, repeat_columns=3)
         self.indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast, repeat_columns=3)
         self.problems = book.table("问题清单", FINDING_COLS, title="区汇总 问题清单", fast=fast, repeat_columns=3)
         self.unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast)
-        self.notes = FreeSheet(wb, "说明", [22, 100], title="区汇总 口径说明", landscape=False)
+        self.notes = book.free("说明", [22, 100], title="区汇总 口径说明", landscape=False, fast=fast)
         self._detail_sheets = (self.projects, self.indicators, self.problems)
 
     def render(self, record: dict[str, Any], details: tuple[list, list, list]) -> tuple[list[str], ...] | None:

@@ -93,12 +93,13 @@ def lines_needed(text: str, width: float) -> int:
 class _Protos:
     """One reusable styled cell per column (write-only rows are serialised when appended)."""
 
-    def __init__(self, ws, col: Col, header: bool = False) -> None:
+    def __init__(self, ws, col: Col, header: bool = False, font: Font | None = None) -> None:
         self.plain = WriteOnlyCell(ws)
         self.quoted = WriteOnlyCell(ws)
         for cell in (self.plain, self.quoted):
-            cell.font = BOLD_FONT if header else BODY_FONT
-            cell.border = BOX
+            cell.font = font or (BOLD_FONT if header else BODY_FONT)
+            if font is None:  # table cells are boxed; a title or a note line is not
+                cell.border = BOX
             cell.alignment = Alignment(vertical="center", horizontal="center" if header else None,
                                        wrap_text=header or col.wrap)
             cell.number_format = "General" if header else FORMATS[col.kind]
@@ -132,6 +133,24 @@ def set_cell(proto: _Protos, col: Col, value: Any):
     cell = proto.plain
     cell.value = clean_number(value)
     return cell
+
+
+def cell_xml(ref: str, value: Any, sid: int, qsid: int, is_text: bool) -> str:
+    """One cell as SpreadsheetML, the same cell ``set_cell`` gives openpyxl (formula guard included)."""
+    if value is None or value == "":
+        return f'<c r="{ref}" s="{sid}"/>'
+    if is_text or isinstance(value, str):
+        text = clean_text(value)
+        return f'<c r="{ref}" s="{qsid if text.startswith(FORMULA_TRIGGERS) else sid}" {_inline(text)}</c>'
+    number = clean_number(value)
+    if number is None:
+        return f'<c r="{ref}" s="{sid}"/>'
+    return f'<c r="{ref}" s="{sid}" t="n"><v>{number!r}</v></c>'
+
+
+def row_xml(row: str, cells: list[str], height: float | None) -> str:
+    head = f'<row r="{row}" ht="{height}" customHeight="1">' if height is not None else f'<row r="{row}">'
+    return head + "".join(cells) + "</row>"
 
 
 PAGE_WIDTH = 150  # column-width units an A4 landscape page shows at a readable (~90 %) scale
@@ -225,22 +244,8 @@ class TableSheet:
         its record arrives, while the workers read the next files, and only numbers them at the end.
         """
         height = self._height(values) if self._wrapped else None
-        parts = [f'<row r="{ROW}" ht="{height}" customHeight="1">' if height is not None else f'<row r="{ROW}">']
-        for letter, sid, qsid, is_text, v in zip(self._letters, self._sid, self._qsid, self._text, values):
-            if v is None or v == "":
-                parts.append(f'<c r="{letter}{ROW}" s="{sid}"/>')
-            elif is_text or isinstance(v, str):
-                text = clean_text(v)
-                parts.append(f'<c r="{letter}{ROW}" s="{qsid if text.startswith(FORMULA_TRIGGERS) else sid}" '
-                             f'{_inline(text)}</c>')
-            else:
-                number = clean_number(v)
-                if number is None:
-                    parts.append(f'<c r="{letter}{ROW}" s="{sid}"/>')
-                else:
-                    parts.append(f'<c r="{letter}{ROW}" s="{sid}" t="n"><v>{number!r}</v></c>')
-        parts.append("</row>")
-        return "".join(parts)
+        return row_xml(ROW, [cell_xml(letter + ROW, v, sid, qsid, is_text) for letter, sid, qsid, is_text, v
+                             in zip(self._letters, self._sid, self._qsid, self._text, values)], height)
 
     def append_rendered(self, row: str) -> None:
         self.rows += 1
@@ -266,7 +271,7 @@ def _inline(text: str) -> str:
 
 
 class RollupBook:
-    """An openpyxl write-only Workbook whose fast TableSheets' rows are spliced in on save.
+    """An openpyxl write-only Workbook whose fast sheets' rows are spliced in on save.
 
     ``save(path)`` is what ``save_atomic`` calls: openpyxl writes the package (styles, views,
     filters, page setup, charts, the header rows), then each fast sheet's ``</sheetData>`` gets
@@ -275,10 +280,15 @@ class RollupBook:
 
     def __init__(self, wb) -> None:
         self.wb = wb
-        self.sheets: list[TableSheet] = []
+        self.sheets: list[TableSheet | FreeSheet] = []
 
     def table(self, name: str, columns: Sequence[Col], **kwargs: Any) -> TableSheet:
         sheet = TableSheet(self.wb, name, columns, **kwargs)
+        self.sheets.append(sheet)
+        return sheet
+
+    def free(self, name: str, widths: Sequence[float], **kwargs: Any) -> FreeSheet:
+        sheet = FreeSheet(self.wb, name, widths, **kwargs)
         self.sheets.append(sheet)
         return sheet
 
@@ -315,8 +325,11 @@ def _splice(path: str, fast: dict[str, TableSheet]) -> None:
                         continue
                     xml = zin.read(item).decode("utf-8")
                     head, marker, tail = xml.rpartition("</sheetData>")
-                    if not marker:
-                        raise ValueError(f"{item.filename}: no </sheetData>")
+                    if not marker:  # no row written by openpyxl (a free sheet): <sheetData/>
+                        head, empty, tail = xml.partition("<sheetData/>")
+                        if not empty:
+                            raise ValueError(f"{item.filename}: no </sheetData>")
+                        head, marker = head + "<sheetData>", "</sheetData>"
                     dst.write(head.encode("utf-8"))
                     sheet.body.seek(0)
                     shutil.copyfileobj(sheet.body, dst, 1 << 20)
@@ -329,23 +342,32 @@ def _splice(path: str, fast: dict[str, TableSheet]) -> None:
 
 
 class FreeSheet:
-    """A write-only sheet of blocks (统计, 说明): titles, small tables, label/value lines."""
+    """A write-only sheet of blocks (统计, 说明): titles, small tables, label/value lines.
 
-    def __init__(self, wb, name: str, widths: Sequence[float], *, title: str = "", landscape: bool = True) -> None:
+    ``fast=True`` renders its rows as SpreadsheetML for ``RollupBook.save`` to splice in, as
+    ``TableSheet`` does; ``fast=False`` appends through openpyxl (the reference in the tests).
+    """
+
+    def __init__(self, wb, name: str, widths: Sequence[float], *, title: str = "", landscape: bool = True,
+                 fast: bool = False) -> None:
         self.ws = wb.create_sheet(name)
         self.widths = list(widths)
         self.row = 0
+        self.fast = fast
         for i, w in enumerate(self.widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
         page_setup(self.ws, title=title or name, landscape=landscape)
-        ws = self.ws
-        self._title = WriteOnlyCell(ws)
-        self._title.font = TITLE_FONT
-        self._section = WriteOnlyCell(ws)
-        self._section.font = Font(name=FONT_NAME, size=11, bold=True)
-        self._note = WriteOnlyCell(ws)
-        self._note.font = BODY_FONT
-        self._protos: dict[tuple[str, bool], _Protos] = {}
+        label = Col("", 10, "label")
+        self._title = _Protos(self.ws, label, font=TITLE_FONT)
+        self._section = _Protos(self.ws, label, font=Font(name=FONT_NAME, size=11, bold=True))
+        self._note = _Protos(self.ws, label, font=BODY_FONT)
+        self._protos: dict[tuple[str, bool, bool], _Protos] = {}
+        if fast:
+            self.body = tempfile.TemporaryFile("w+b")
+
+    @property
+    def rows(self) -> int:
+        return self.row
 
     def _proto(self, kind: str, header: bool = False, wrap: bool = False) -> _Protos:
         key = (kind, header, wrap)
@@ -353,52 +375,46 @@ class FreeSheet:
             self._protos[key] = _Protos(self.ws, Col("", 10, kind, wrap), header=header)
         return self._protos[key]
 
-    def blank(self) -> None:
+    def _emit(self, cells: list[tuple[_Protos, Any, bool]], height: float | None = None) -> int:
+        """One row of (style, value, is_text) cells; returns its row number."""
         self.row += 1
-        self.ws.append([])
+        if self.fast:
+            row = str(self.row)
+            xml = [cell_xml(get_column_letter(i) + row, v, p.plain.style_id, p.quoted.style_id, t)
+                   for i, (p, v, t) in enumerate(cells, start=1)]
+            self.body.write(row_xml(row, xml, height).encode("utf-8"))
+            return self.row
+        if height is not None:
+            self.ws.row_dimensions[self.row].height = height
+        self.ws.append([_fresh(set_cell(p, Col("", 10, "label" if t else "score"), v)) for p, v, t in cells])
+        return self.row
+
+    def blank(self) -> None:
+        self._emit([])
 
     def title(self, text: str) -> None:
-        self.row += 1
-        cell = self._title
-        cell.value = clean_text(text)
-        self.ws.row_dimensions[self.row].height = 22
-        self.ws.append([cell])
+        self._emit([(self._title, text, True)], 22)
 
     def note(self, text: str) -> int:
         """A line of text without borders (it may run across the columns to its right)."""
-        self.row += 1
-        self._note.value = clean_text(text)
-        self._note.data_type = "s"
-        self.ws.append([self._note])
-        return self.row
+        return self._emit([(self._note, text, True)])
 
     def section(self, text: str) -> int:
-        self.row += 1
-        self._section.value = clean_text(text)
-        self.ws.append([self._section])
-        return self.row
+        return self._emit([(self._section, text, True)])
 
     def header(self, headers: Sequence[str]) -> int:
-        self.row += 1
-        height = max(lines_needed(h, w) for h, w in zip(headers, self.widths))
-        if height > 1:
-            self.ws.row_dimensions[self.row].height = min(14.0 * height + 4, MAX_ROW_HEIGHT)
-        self.ws.append([_fresh(text_cell(self._proto("label", header=True), h)) for h in headers])
-        return self.row
+        lines = max(lines_needed(h, w) for h, w in zip(headers, self.widths))
+        return self._emit([(self._proto("label", header=True), h, True) for h in headers],
+                          min(14.0 * lines + 4, MAX_ROW_HEIGHT) if lines > 1 else None)
 
     def line(self, values: Sequence[Any], kinds: Sequence[str], wrap: bool = False) -> int:
-        self.row += 1
-        cells = []
         lines = 1
-        for i, (v, k) in enumerate(zip(values, kinds)):
-            col = Col("", self.widths[i] if i < len(self.widths) else 10, k, wrap)
-            cells.append(_fresh(set_cell(self._proto(k, wrap=wrap), col, v)))
-            if wrap and isinstance(v, str):
-                lines = max(lines, lines_needed(v, col.width))
-        if lines > 1:
-            self.ws.row_dimensions[self.row].height = min(13.5 * lines + 3, MAX_ROW_HEIGHT)
-        self.ws.append(cells)
-        return self.row
+        if wrap:
+            for i, v in enumerate(values):
+                if isinstance(v, str):
+                    lines = max(lines, lines_needed(v, self.widths[i] if i < len(self.widths) else 10))
+        return self._emit([(self._proto(k, wrap=wrap), v, k in ("text", "label")) for v, k in zip(values, kinds)],
+                          min(13.5 * lines + 3, MAX_ROW_HEIGHT) if lines > 1 else None)
 
 
 def _fresh(cell):
