@@ -1,3 +1,5 @@
+from . import xlwings_harness  # noqa: F401  (first: sets the xlwings environment before xlwings is imported)
+
 from pathlib import Path
 
 import pytest
