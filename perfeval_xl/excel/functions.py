@@ -173,7 +173,8 @@ def score_table_rows(rows: list[list[Any]], executed: Any = None, budget: Any = 
     settings = _execution_settings(float(number(points, "分值", "points") or _settings()["execution.points"]))
     result = score_table(table, settings)
     total = "" if result.suggested_total is None else result.suggested_total
-    out.append([total, result.grade, f"建议总分（执行得分 + 指标建议得分）{result.cap}"])
+    note = "建议总分 = 执行得分 + 各指标建议得分" + (f"；{result.cap}" if result.cap else "。")
+    out.append([total, result.grade, note])
     return out
 
 
