@@ -104,16 +104,25 @@ def new_project_sheet(book) -> str:
     layout = _fit_layout(PROJECT, source, Grid(sheets[source]))
     grid = Grid(sheets[source])
     clear: dict[tuple[int, int], None] = {}
-    cells = [c for c in layout.cells if c.role == INPUT]
-    for table in layout.tables:
-        for i in range(table.capacity):
-            cells += [c for c in table.cells_of_row(i) if c.role == INPUT]
-    for c in cells:
-        if grid.value(c.row, c.col) not in (None, ""):
+    for c in layout.cells:
+        if c.role == INPUT and grid.value(c.row, c.col) not in (None, ""):
             clear[(c.row, c.col)] = None
+    blocks = []  # each indicator table: every column is typed, so one 2-D write clears it
+    for table in layout.tables:
+        cols = [c.col for c in table.columns]
+        if table.capacity and all(c.role == INPUT for c in table.columns) and \
+                sorted(cols) == list(range(min(cols), max(cols) + 1)):
+            blocks.append((table.first_row, min(cols), [[None] * len(cols) for _ in range(table.capacity)]))
+        else:
+            for i in range(table.capacity):
+                for c in table.cells_of_row(i):
+                    if c.role == INPUT and grid.value(c.row, c.col) not in (None, ""):
+                        clear[(c.row, c.col)] = None
     book.sheets[source].copy(after=book.sheets[source])
     copied = book.sheets[book.sheets[source].index]  # the copy sits right after its source (1-based index)
     copied.name = name
+    for row, col, rows in blocks:
+        copied.range((row, col)).value = rows
     for row, col, values in _runs(clear):
         copied.range((row, col)).value = [[v] for v in values]
     copied.activate()
