@@ -1,4 +1,6 @@
-from . import xlwings_harness  # noqa: F401  (first: sets the xlwings environment before xlwings is imported)
+from . import xlwings_harness  # first: sets the xlwings environment before xlwings is imported
+
+HARNESS = xlwings_harness
 
 from pathlib import Path
 
