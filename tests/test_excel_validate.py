@@ -177,3 +177,33 @@ def test_new_project_sheet_copies_the_last_project_and_clears_what_was_typed(tmp
     assert old["C3"].value == "城管办拆控违"  # the source is untouched
     # the new sheet is blank: the reader skips it, as it skips the template's blank project sheet
     assert len(read_workbook(out).submission.projects) == 5
+
+
+def test_ribbon_buttons_are_thin_calls_into_the_same_functions(computed):
+    """The Windows ribbon path (RunPython → buttons.on_ribbon) with the book injected instead of
+    ``xw.Book.caller()``: the same actions as the Lite script, then a message box."""
+    import xlwings as xw
+
+    from perfeval_xl.excel import buttons
+
+    script_actions = run_script(scripts, "validate", book_payload(WANGJIAHE, computed))
+    book = xw.Book(json=book_payload(WANGJIAHE, computed))
+    assert buttons.on_ribbon("pe_validate", book=book) == "2 个错误，7 个提示"
+    actions = book.json()["actions"]
+    assert actions[:-1] == script_actions
+    assert actions[-1]["func"] == "alert" and actions[-1]["args"][0] == "2 个错误，7 个提示"
+    with pytest.raises(ValueError, match="未知的按钮：pe_nothing"):
+        buttons.on_ribbon("pe_nothing", book=book)
+
+
+def test_rollup_button_python_part(tmp_path):
+    from perfeval_xl.excel.buttons import run_rollup
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    shutil.copyfile(WANGJIAHE, folder / WANGJIAHE.name)
+    shutil.copyfile(ROOT / "examples/报送/岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx", folder / "洋湖.xlsx")
+    text = run_rollup(folder)
+    assert text.startswith("汇总 2 个单位（共 2 个文件）；错误 27 个，提示 16 个。已写入 ")
+    assert (folder / "区汇总.xlsx").exists() and sorted(p.name for p in (folder / "退回意见").iterdir())
+    assert run_rollup(tmp_path / "没有这个文件夹") == f"文件夹 {tmp_path / '没有这个文件夹'} 不存在。"
