@@ -147,3 +147,10 @@ def test_functions_are_plain_python_too():
     with pytest.raises(functions.CellError) as exc:
         functions.exec_rate(None, 5)
     assert exc.value.shown == "#N/A"
+
+
+def test_every_function_is_in_the_clerks_guide_and_the_readme_points_to_it():
+    guide = (ROOT / "docs" / "excel-guide.md").read_text(encoding="utf-8")
+    for f in server.custom_functions_meta(udfs)["functions"]:
+        assert f"`{f['name']}(" in guide, f["name"]
+    assert "[docs/excel-guide.md](docs/excel-guide.md)" in (ROOT / "README.md").read_text(encoding="utf-8")

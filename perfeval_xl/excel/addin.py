@@ -136,7 +136,7 @@ def build(outdir: str | Path, interpreter: str = "") -> Path:
 
 WINDOWS_STEPS = (
     "在 Windows 上安装功能区加载项：\n"
-    "  1. 安装 Python 3.11 及以上版本，再执行 pip install perfeval-xl（或本仓库：pip install .）\n"
+    "  1. 安装 Python 3.11 及以上版本，在 perfeval-xl 文件夹中执行 pip install .\n"
     "  2. perfeval-xl addin build -o 加载项文件夹 --interpreter 本机python.exe的完整路径\n"
     "  3. xlwings addin install -f 加载项文件夹\\perfeval_xl_addin.xlam\n"
     "  4. 重新打开 Excel，功能区出现“绩效自评”选项卡；先点“导入函数”一次。\n"

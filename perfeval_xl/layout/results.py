@@ -53,4 +53,4 @@ HEADERS = tuple(c.header for c in RESULT_COLUMNS)
 
 # Fill colours of highlighted cells (#RRGGBB) and of the severity column.
 ERROR_COLOR = "#FFC7CE"
-WARNING_COLOR = "#FFEB9C"
+WARNING_COLOR = "#F8CBAD"  # light orange: apart from the pale yellow of input cells
