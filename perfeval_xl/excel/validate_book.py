@@ -50,10 +50,14 @@ class Outcome:
     report: Report
     highlighted: dict[str, list[str]] = field(default_factory=dict)
     restored: dict[str, list[str]] = field(default_factory=dict)
+    not_coloured: list[str] = field(default_factory=list)  # sheets Excel refused to colour (protected)
 
     @property
     def summary(self) -> str:
-        return self.report.summary_zh()
+        text = self.report.summary_zh()
+        if self.not_coloured:
+            text += f"（{'、'.join(self.not_coloured)} 受保护，未能标出单元格；详见“校验结果”表）"
+        return text
 
 
 # ---------------------------------------------------------------- reading
@@ -229,7 +233,10 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
         outcome.highlighted[sheet] = sorted((_ref(rc) for rc in cells), key=lambda r: _rc(r))
     for sheet, colors in paint.items():
         if colors:
-            _paint(book, sheet, colors)
+            try:
+                _paint(book, sheet, colors)
+            except Exception:  # noqa: BLE001 - e.g. a sheet protected without "format cells" (old templates)
+                outcome.not_coloured.append(sheet)
     target.activate()
     return outcome
 
@@ -237,7 +244,9 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
 def _width_scale(book) -> float:
     """Column widths are characters on the desktop engines and points in Office.js (xlwings Lite)."""
     try:
-        return 6.0 if book.app.engine.name == "remote" else 1.0
+        if isinstance(getattr(book.impl, "api", None), dict):  # the book JSON of Office.js (Lite, Server)
+            return 6.0
+        return 6.0 if book.app.engine.name in ("remote", "officejs") else 1.0
     except Exception:  # noqa: BLE001 - an engine without app/engine: characters
         return 1.0
 
