@@ -207,3 +207,29 @@ def test_rollup_button_python_part(tmp_path):
     assert text.startswith("汇总 2 个单位（共 2 个文件）；错误 27 个，提示 16 个。已写入 ")
     assert (folder / "区汇总.xlsx").exists() and sorted(p.name for p in (folder / "退回意见").iterdir())
     assert run_rollup(tmp_path / "没有这个文件夹") == f"文件夹 {tmp_path / '没有这个文件夹'} 不存在。"
+
+
+def test_command_line_validate_reads_the_explanations_of_the_results_sheet(second, capsys):
+    from perfeval_xl import cli
+
+    _, out = second
+    assert cli.main(["validate", str(out), "--format", "json"]) == 1
+    import json
+    report = json.loads(capsys.readouterr().out)
+    assert [(f["rule"], f["cell"], f["explanation"]) for f in report["findings"] if f["explanation"]] == [
+        ("T111", "G25", "按从严原则评分，经党工委会议研究确定。")]
+
+
+def test_text_in_a_number_cell_is_listed_and_highlighted(computed, tmp_path):
+    edited = tmp_path / "text.xlsx"
+    wb = load_workbook(WANGJIAHE)
+    wb[DEPT]["F36"] = "五分"  # 分值 of 满意度, typed as words
+    wb.save(edited)
+    actions = run_script(scripts, "validate", book_payload(edited, computed))
+    out = replay(actions, edited, tmp_path / "out.xlsx")
+    rows = sheet_rows(out, RESULTS_SHEET)
+    hits = [r for r in rows[3:] if r[4] == link("F36")]
+    # (the 总分 formulas keep the values computed before the edit; only F36's rows are asserted)
+    assert [(r[1], r[5]) for r in hits] == [("错误", "S101"), ("错误", "T118")]
+    assert "五分" in hits[0][6]
+    assert highlights(out, DEPT)["F36"] == RED
