@@ -322,6 +322,41 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- Excel: ribbon add-in and xlwings Lite
+
+
+def cmd_addin(args: argparse.Namespace) -> int:
+    from .excel.addin import ADDIN_NAME, AddinError, build, install, uninstall
+
+    try:
+        if args.action == "build":
+            path = build(args.outdir, interpreter=args.interpreter or "")
+            print(f"已生成 {path}")
+            print(f"在 Windows 上安装：xlwings addin install -f {path}")
+        elif args.action == "install":
+            print(install(Path(args.outdir) / ADDIN_NAME))
+        else:
+            print(uninstall())
+    except AddinError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"无法写入 {args.outdir}：{exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def cmd_lite(args: argparse.Namespace) -> int:
+    from .excel.lite import write_bundle
+
+    try:
+        paths = write_bundle(args.output)
+    except OSError as exc:
+        raise UserError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
+    for path in paths:
+        print(f"已生成 {path}")
+    print("在 xlwings Lite 任务窗格中：把 main.py 与 requirements.txt 的内容分别粘贴到编辑器的同名文件中，然后重启。")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -417,6 +452,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     _add_rules_option(p)
+
+    p = command("addin", cmd_addin, "Windows Excel 功能区加载项：生成、安装、卸载（the ribbon add-in）",
+                "perfeval-xl addin build -o 加载项 --interpreter C:\\Python311\\python.exe\n"
+                "  perfeval-xl addin install -o 加载项")
+    p.add_argument("action", choices=("build", "install", "uninstall"), help="build 生成 .xlam；install / uninstall 仅限 Windows")
+    p.add_argument("-o", "--outdir", default=".", help="加载项所在文件夹（默认：当前文件夹）")
+    p.add_argument("--interpreter", help="装有 perfeval-xl 的 python.exe 完整路径（写入 xlwings.conf 的 Interpreter_Win）")
+
+    p = command("lite", cmd_lite, "生成 xlwings Lite 用的 main.py 与 requirements.txt（Excel for Mac / 网页版 / 365）",
+                "perfeval-xl lite -o lite")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
     return parser
 
 

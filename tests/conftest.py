@@ -1,3 +1,7 @@
+from . import xlwings_harness  # first: sets the xlwings environment before xlwings is imported
+
+HARNESS = xlwings_harness
+
 from pathlib import Path
 
 import pytest

@@ -24,6 +24,7 @@ from ..layout.paths import get_path, set_path
 from ..layout.choices import LISTS_SHEET
 from ..layout.sheets import UNIT_SHEETS
 from ..layout.workbook import SheetKind
+from .results_read import attach_explanations
 
 NUMBER_KINDS = ("amount", "rate", "points", "count", "year")
 
@@ -110,6 +111,7 @@ def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | Non
             if not kind.always and _is_empty(layout, obj):
                 continue  # a sheet nobody filled (or the blank master sheet clerks copy)
             kind.attach(sub, obj)
+    attach_explanations(sheets, sub)  # 情况说明 typed on a 校验结果 sheet
     return result
 
 

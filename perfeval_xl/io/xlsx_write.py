@@ -214,6 +214,7 @@ class SheetWriter:
         ws.protection.sheet = True  # no password: protects formulas from slips, not from people
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
+        ws.protection.formatCells = False  # the 校验 button colours the cells of its findings
 
 
 def _display_width(text: str) -> float:

@@ -1,0 +1,257 @@
+"""The 校验 button: validate an open workbook and write the 校验结果 sheet.
+
+Written once against the part of ``xw.Book`` every engine supports — sheets by name,
+``range(...).value``, ``range.set_colors``, ``range.font.bold``, ``range.column_width``,
+``sheets.add``, ``sheet.clear`` — so the Windows ribbon (``xw.Book.caller()``, see ``buttons``)
+and the xlwings Lite ``@script`` (``scripts``) run the same function.
+
+What it does, in as few round trips to Excel as it can:
+
+1. reads every sheet's values from A1 to its last used cell (one read per sheet) and maps them
+   into the model with the same reader as the command line (``io.xlsx_read.read_sheets``),
+   including the 情况说明 typed on an earlier 校验结果 sheet;
+2. runs the rule catalog (``core.validate``);
+3. writes the 校验结果 sheet in one 2-D write (summary line, note, header, one row per finding,
+   with a HYPERLINK that jumps to the cell and the clerk's 情况说明 carried over);
+4. colours the cells of the findings (错误 red, 提示 amber) and gives the cells it coloured on
+   the previous run their template colour back — one ``set_colors`` per sheet. It never writes
+   a value outside the 校验结果 sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+from ..core.findings import Report, Severity
+from ..core.settings import Settings
+from ..core.validate import validate
+from ..io.results_read import result_rows
+from ..io.xlsx_read import Grid, _fit_layout, _sheets_of, read_sheets
+from ..io.xlsx_write import COMPUTED_FILL, HEADER_FILL, INPUT_FILL
+from ..layout.grid import COMPUTED, HEADER, INPUT, Layout
+from ..layout.results import (COLUMN, ERROR_COLOR, FIRST_ROW, HEADER_ROW, HEADERS, NOTE, RESULT_COLUMNS,
+                              RESULTS_SHEET, WARNING_COLOR)
+from ..layout.sheets import UNIT_SHEETS
+from ..layout.workbook import SheetKind
+
+ROLE_FILL = {role: "#" + str(fill.fgColor.rgb)[-6:] for role, fill in
+             ((INPUT, INPUT_FILL), (COMPUTED, COMPUTED_FILL), (HEADER, HEADER_FILL))}
+SEVERITY_COLOR = {Severity.ERROR: ERROR_COLOR, Severity.WARNING: WARNING_COLOR}
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class Outcome:
+    """What one run did: the report, and the cells it coloured and restored (sheet → refs)."""
+
+    report: Report
+    highlighted: dict[str, list[str]] = field(default_factory=dict)
+    restored: dict[str, list[str]] = field(default_factory=dict)
+    not_coloured: list[str] = field(default_factory=list)  # sheets Excel refused to colour (protected)
+
+    @property
+    def summary(self) -> str:
+        text = self.report.summary_zh()
+        if self.not_coloured:
+            text += f"（{'、'.join(self.not_coloured)} 受保护，未能标出单元格；详见“校验结果”表）"
+        return text
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_book(book) -> dict[str, list[list[Any]]]:
+    """Every sheet's values from A1 to its last used cell, as lists of rows (one read per sheet)."""
+    sheets: dict[str, list[list[Any]]] = {}
+    for sheet in book.sheets:
+        last = sheet.used_range.last_cell
+        values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+        sheets[sheet.name] = [["" if v is None else v for v in row] for row in values or []]
+    return sheets
+
+
+def _split_ref(text: str) -> tuple[str, str] | None:
+    """"项目1!H6" → ("项目1", "H6")."""
+    if "!" not in text:
+        return None
+    sheet, ref = text.rsplit("!", 1)
+    sheet = sheet.strip("'").replace("''", "'")
+    try:
+        coordinate_from_string(ref)
+    except ValueError:
+        return None
+    return sheet, ref
+
+
+# ---------------------------------------------------------------- the results sheet
+
+
+def _safe(value: Any) -> Any:
+    """Text that Excel would take for a formula is written as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def link(sheet: str, ref: str) -> str:
+    """A formula that shows ``sheet!ref`` and jumps there when clicked."""
+    quoted = sheet.replace("'", "''").replace('"', '""')
+    shown = f"{sheet}!{ref}".replace('"', '""')
+    return f'=HYPERLINK("#\'{quoted}\'!{ref}","{shown}")'
+
+
+def results_block(report: Report, sheet_names: set[str]) -> list[list[Any]]:
+    """The whole 校验结果 sheet as one 2-D block from A1."""
+    width = len(RESULT_COLUMNS)
+
+    def line(first: str) -> list[Any]:
+        return [first] + [""] * (width - 1)
+
+    block = [line(f"校验结果：{report.summary_zh()}"), line(NOTE), list(HEADERS)]
+    block += [line("")] * (HEADER_ROW - len(block))
+    order = {Severity.ERROR: 0, Severity.WARNING: 1}
+    findings = sorted(report.findings, key=lambda f: order[f.severity])  # stable: catalog order within
+    for i, f in enumerate(findings, start=1):
+        loc = f.location
+        where = " ".join(p for p in (loc.row, loc.field) if p)
+        cell = link(loc.sheet, loc.cell) if loc.sheet in sheet_names and loc.cell else \
+            (f"{loc.sheet}!{loc.cell}" if loc.cell else "")
+        row = {"no": i, "severity": f.severity.value, "table": loc.table, "where": where, "cell": cell,
+               "rule": f.rule, "message": f.message, "hint": f.hint, "explanation": f.explanation,
+               "key": loc.key}
+        block.append([row[c.key] if c.key == "cell" else _safe(row[c.key]) for c in RESULT_COLUMNS])
+    return block
+
+
+# ---------------------------------------------------------------- colours
+
+
+class _Fills:
+    """The template colour of any cell of a sheet, from the sheet's layout (as the reader fits it)."""
+
+    def __init__(self, sheets: dict[str, list[list[Any]]], kinds: list[SheetKind]) -> None:
+        grids = {name: Grid(rows) for name, rows in sheets.items()}
+        self._layouts: dict[str, Layout] = {}
+        for kind in kinds:
+            if kind.view is not None:
+                continue
+            for name in _sheets_of(kind, grids):
+                self._layouts[name] = _fit_layout(kind, name, grids[name])
+        self._maps: dict[str, dict[tuple[int, int], str]] = {}
+
+    def of(self, sheet: str, row: int, col: int) -> str | None:
+        if sheet not in self._maps:
+            fills: dict[tuple[int, int], str] = {}
+            layout = self._layouts.get(sheet)
+            if layout is not None:
+                cells = list(layout.cells)
+                for table in layout.tables:
+                    for i in range(table.capacity):
+                        cells += table.cells_of_row(i)
+                for c in cells:
+                    color = ROLE_FILL.get(c.role)
+                    if color:
+                        for r in range(c.row, c.row + c.rows):
+                            for k in range(c.col, c.col + c.cols):
+                                fills[(r, k)] = color
+            self._maps[sheet] = fills
+        return self._maps[sheet].get((row, col))
+
+
+def _rc(ref: str) -> tuple[int, int]:
+    letters, row = coordinate_from_string(ref)
+    return row, column_index_from_string(letters)
+
+
+def _paint(book, sheet: str, colors: dict[tuple[int, int], str | None]) -> None:
+    """One ``set_colors`` over the bounding box of ``colors``; other cells keep their fill."""
+    rows = [r for r, _ in colors]
+    cols = [c for _, c in colors]
+    top, left, bottom, right = min(rows), min(cols), max(rows), max(cols)
+    matrix = [[colors.get((r, c), ...) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
+    book.sheets[sheet].range((top, left), (bottom, right)).set_colors(matrix)
+
+
+# ---------------------------------------------------------------- the button
+
+
+def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind] | None = None) -> Outcome:
+    """Validate ``book`` (any xlwings engine) and write its 校验结果 sheet; returns what was done."""
+    kinds = kinds or UNIT_SHEETS
+    sheets = read_book(book)
+    previous = result_rows(sheets.get(RESULTS_SHEET, []))
+    read = read_sheets({n: v for n, v in sheets.items()}, kinds)  # 情况说明 come back through the reader
+    report = validate(read.submission, settings)
+    names = set(sheets) - {RESULTS_SHEET}
+
+    # The results sheet: cleared and written in one block.
+    block = results_block(report, names)
+    if RESULTS_SHEET in sheets:
+        target = book.sheets[RESULTS_SHEET]
+        target.clear()
+        fresh = False
+    else:
+        target = book.sheets.add(RESULTS_SHEET, before=book.sheets[0])
+        fresh = True
+    target.range((1, 1)).value = block
+    target.range((HEADER_ROW, 1), (HEADER_ROW, len(RESULT_COLUMNS))).font.bold = True
+    target.range((1, 1)).font.bold = True
+    if fresh:  # Excel keeps column widths through a clear
+        scale = _width_scale(book)
+        for c in RESULT_COLUMNS:
+            target.range((1, c.col)).column_width = c.width * scale
+    sev_col = COLUMN["severity"].col
+    if len(block) >= FIRST_ROW:
+        target.range((FIRST_ROW, sev_col), (len(block), sev_col)).set_colors(
+            [[ERROR_COLOR if row[sev_col - 1] == Severity.ERROR.value else WARNING_COLOR] for row in block[FIRST_ROW - 1:]])
+
+    # Highlights: the new ones, and the template colour back where the last run coloured a cell.
+    new: dict[str, dict[tuple[int, int], str]] = {}
+    for f in sorted(report.findings, key=lambda f: f.severity is Severity.ERROR):  # errors win
+        loc = f.location
+        if loc.sheet in names and loc.cell:
+            new.setdefault(loc.sheet, {})[_rc(loc.cell)] = SEVERITY_COLOR[f.severity]
+    fills = _Fills(sheets, kinds)
+    outcome = Outcome(report)
+    paint: dict[str, dict[tuple[int, int], str | None]] = {}
+    for row in previous:
+        where = _split_ref(row["cell"])
+        if where is None or where[0] not in names:
+            continue
+        sheet, ref = where
+        rc = _rc(ref)
+        if rc in new.get(sheet, {}):
+            continue
+        if rc not in paint.setdefault(sheet, {}):
+            paint[sheet][rc] = fills.of(sheet, *rc)
+            outcome.restored.setdefault(sheet, []).append(ref)
+    for sheet, cells in new.items():
+        paint.setdefault(sheet, {}).update(cells)
+        outcome.highlighted[sheet] = sorted((_ref(rc) for rc in cells), key=lambda r: _rc(r))
+    for sheet, colors in paint.items():
+        if colors:
+            try:
+                _paint(book, sheet, colors)
+            except Exception:  # noqa: BLE001 - e.g. a sheet protected without "format cells" (old templates)
+                outcome.not_coloured.append(sheet)
+    target.activate()
+    return outcome
+
+
+def _width_scale(book) -> float:
+    """Column widths are characters on the desktop engines and points in Office.js (xlwings Lite)."""
+    try:
+        if isinstance(getattr(book.impl, "api", None), dict):  # the book JSON of Office.js (Lite, Server)
+            return 6.0
+        return 6.0 if book.app.engine.name in ("remote", "officejs") else 1.0
+    except Exception:  # noqa: BLE001 - an engine without app/engine: characters
+        return 1.0
+
+
+def _ref(rc: tuple[int, int]) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(rc[1])}{rc[0]}"
