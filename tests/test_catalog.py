@@ -54,3 +54,15 @@ def test_a_broken_rule_reports_itself_and_the_others_still_run():
     findings = run_rules(_one_bad_project(), Settings.default(), [broken, RULES["T103"]])
     assert [(f.rule, f.severity) for f in findings] == [("E901", Severity.ERROR), ("T103", Severity.ERROR)]
     assert "T999" in findings[0].message and "boom" in findings[0].message
+
+
+def test_an_explanation_answers_only_the_finding_it_was_written_for():
+    """Three T114 of one table (no 产出, 效益, 满意度) are three places: one 情况说明 each."""
+    from perfeval_xl.core.model import Explanation
+
+    sub = _one_bad_project()
+    missing = [f for f in validate(sub).findings if f.rule == "T114"]
+    assert [f.location.field for f in missing] == ["一级指标（产出）", "一级指标（效益）", "一级指标（满意度）"]
+    sub.explanations = [Explanation("T114", missing[2].location.key, "本项目为人员工资，不设满意度指标")]
+    explained = {f.location.field: f.explanation for f in validate(sub).findings if f.rule == "T114"}
+    assert explained == {"一级指标（产出）": "", "一级指标（效益）": "", "一级指标（满意度）": "本项目为人员工资，不设满意度指标"}

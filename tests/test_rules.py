@@ -282,7 +282,7 @@ CASES: dict[str, Case] = {
         # the satisfaction indicator filed as a 产出/质量 indicator; the fix moves it back (一级 and 二级)
         lambda: project(sat=dict(level1="产出指标", level2="质量指标")),
         lambda: project(sat=dict(level1="满意度指标", level2="服务对象满意度指标")),
-        Expect(PROJECT, "绩效指标", "一级指标", f"{PROJECT}：没有满意度指标。"),
+        Expect(PROJECT, "绩效指标", "一级指标（满意度）", f"{PROJECT}：没有满意度指标。"),
     ),
     "T115": case(
         lambda: project(sat=dict(actual="满意")),

@@ -249,7 +249,7 @@ def check_required_level1(ctx, table: PerformanceTable) -> Iterator[Hit]:
             present.add("满意度")
     for level1 in ctx.settings["indicators.required_level1"]:
         if level1 not in present:
-            yield hit(None, "一级指标", "绩效指标", level1=level1)
+            yield hit(None, f"一级指标（{level1}）", "绩效指标", level1=level1)  # one key per level: one 情况说明 each
 
 
 @rule("T115", "年度指标值与实际完成值无法比较", severity="提示", scope="table",
