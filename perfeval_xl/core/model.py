@@ -330,4 +330,5 @@ class Submission(Located):
     template_version: str = ""
     explanations: list[Explanation] = field(default_factory=list)
     unreadable: list[UnreadableCell] = field(default_factory=list)
-    notices: list[ReadNotice] = field(default_factory=list)
+    # what the reader saw in the workbook (S102–S104); left out of an export while empty
+    notices: list[ReadNotice] = field(default_factory=list, metadata={"omit_empty": True})

@@ -93,6 +93,6 @@ def _read_bytes(path: Path, limit: int, limit_mb: float) -> bytes:
     except IsADirectoryError:
         raise ReadError(f"{path}：是文件夹，不是文件") from None
     except PermissionError:
-        raise ReadError(f"{path}：没有读取权限") from None
+        raise ReadError(f"{path}：没有读取权限，或文件正被其他程序（如 Excel、WPS）占用") from None
     except OSError as exc:
         raise ReadError(f"{path}：无法读取（{exc.strerror or exc}）") from None

@@ -174,7 +174,11 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> dict
     record: dict[str, Any] = {"path": rel, "name": path.name, "size": None, "mtime_ns": 0, "sha256": "",
                               "status": "unreadable", "reason": "", "seconds": 0.0}
     try:
-        record["size"], record["mtime_ns"] = file_stat(path)
+        try:
+            record["size"], record["mtime_ns"] = file_stat(path)
+        except FileNotFoundError:
+            record["reason"] = f"{path.name}：文件不存在（可能在汇总过程中被删除或移走）"
+            return record
         if path.suffix.lower() in (".xlsb", ".et", ".ods"):
             record["reason"] = (f"{path.name}：是 {path.suffix.lower()} 格式，本工具只读取 .xlsx / .xlsm；"
                                 f"请在 Excel 或 WPS 中“另存为” .xlsx 后再提交。")
