@@ -72,7 +72,7 @@ def sheet_part(data: bytes, sheet: str) -> str:
     """The part name (xl/worksheets/sheetN.xml) of a sheet, by the workbook's own declarations."""
     z = zipfile.ZipFile(io.BytesIO(data))
     _, parts = guard._sheets(z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels"))
-    return next(part for part, s in parts.items() if s.name == sheet)
+    return next(part for part, owners in parts.items() if any(s.name == sheet for s in owners))
 
 
 def edit_sheet(data: bytes, sheet: str, edit) -> bytes:

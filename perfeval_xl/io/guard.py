@@ -151,14 +151,16 @@ def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] 
         if name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
             out.add(info, workbook if name == "xl/workbook.xml" else rels, info.CRC)
             continue
-        sheet = parts.get(name)
-        if sheet is not None and not read_sheet(sheet.name):
+        owners = parts.get(name, [])
+        if name.startswith("xl/worksheets/") and not owners:
+            owners = [SheetXml(name)]  # a worksheet no sheet we could see declares: checked all the same
+        if owners and not any(read_sheet(sheet.name) for sheet in owners):
             out.raw(info, _raw(data, info))  # never parsed
-        elif name.endswith((".xml", ".rels")) or sheet is not None:
+        elif name.endswith((".xml", ".rels")) or owners:
             text = _inflate(data, info, budget)
-            fitted = _fit_sheet(sheet, text, limits) if sheet is not None else text
-            if sheet is not None:
-                sheet.xml = fitted
+            fitted = _fit_sheet(owners[0], text, limits) if owners else text
+            for sheet in owners:
+                sheet.xml, sheet.rows_cut = fitted, owners[0].rows_cut
             out.add(info, fitted, info.CRC if fitted is text else zlib.crc32(fitted))
         else:
             out.raw(info, _raw(data, info))  # images, vbaProject.bin (never run), printer settings
@@ -254,7 +256,7 @@ def _attrs(text: bytes) -> dict[str, str]:
     return out
 
 
-def _sheets(workbook: bytes, rels: bytes) -> tuple[dict[str, SheetXml], dict[str, SheetXml]]:
+def _sheets(workbook: bytes, rels: bytes) -> tuple[dict[str, SheetXml], dict[str, list[SheetXml]]]:
     """Sheets by name (in order, with their state) and by the part that holds them."""
     targets = {}
     for m in _REL.finditer(rels):
@@ -264,14 +266,14 @@ def _sheets(workbook: bytes, rels: bytes) -> tuple[dict[str, SheetXml], dict[str
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[a.get("Id", "")] = path
     by_name: dict[str, SheetXml] = {}
-    by_part: dict[str, SheetXml] = {}
+    by_part: dict[str, list[SheetXml]] = {}
     for m in _SHEET.finditer(workbook):
         a = _attrs(m[1])
         sheet = SheetXml(a.get("name", ""), a.get("state", "visible"))
         by_name[sheet.name] = sheet
         part = targets.get(a.get("id", ""))
         if part:
-            by_part[part] = sheet
+            by_part.setdefault(part, []).append(sheet)
     return by_name, by_part
 
 
