@@ -2,11 +2,13 @@
 what is not a workbook, what is encrypted, what would unpack to too much, XML that declares a
 DTD, and sheets whose cell area is too large; cut sheets at the row cap.
 
-The file is read once and inflated once, here, with every size bounded: the checked parts are
-handed on uncompressed in a rebuilt (stored) zip, so calamine parses exactly the bytes checked
-here and never inflates anything itself. Worksheets the reader skips are copied as they are
-(calamine never opens them). Each read worksheet keeps its XML for the reader's questions:
-which cells hold formulas (S102), which hold error values such as #DIV/0! (S101).
+The file is read once (``read.py``) and checked here with every size bounded: the zip's central
+directory first (nothing inflated), then each worksheet the reader parses is inflated — never
+past what it declares — and kept for the reader's questions: which cells hold formulas (S102),
+which show error values such as #DIV/0! (S101). Other XML parts are looked at up to their root
+element; while their packed size cannot unpack past the budget they are not inflated here.
+calamine then parses the same bytes; when rows were cut it gets a rebuilt zip whose checked parts
+are stored uncompressed. Worksheets the reader skips are never parsed by anyone.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from typing import Any, Callable
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an old .xls, or an encrypted .xlsx
 ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 MB = 1024 * 1024
+HEAD = 8192  # bytes of a part's start in which its XML prolog is looked at
+MAX_DEFLATE_RATIO = 1032  # the most a deflate stream can unpack per byte
+MAX_SIZE_OF_PART = 3500 * MB
+WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 
 NOT_WORKBOOK = "不是有效的 Excel 工作簿（文件已损坏，或并非 .xlsx 格式）"
 TRUNCATED = "文件不完整或已损坏（可能在下载或拷贝时被截断），请重新获取原文件后再提交"
@@ -92,10 +98,13 @@ class SheetXml:
     def errors(self) -> dict[tuple[int, int], str]:
         """Cells showing an error value (#DIV/0!, #REF!, #NAME? …) by (row, col), 1-based."""
         xml = self.xml
-        if xml is None or (b't="e"' not in xml and b"t='e'" not in xml):
+        if xml is None:
+            return {}
+        start, end = _sheet_data(xml)
+        if _ERROR_TYPE.search(xml, start, end) is None:
             return {}
         found = {}
-        for m in _ERROR_CELL.finditer(xml):
+        for m in _ERROR_CELL.finditer(xml, start, end):
             col, row = _col_number(m["col"]), int(m["row"])
             found[(row, col)] = html.unescape(m["value"].decode("utf-8", "replace")).strip() or "#错误值"
         return found
@@ -107,6 +116,7 @@ class Inspected:
     sheets: dict[str, SheetXml]  # by sheet name, in workbook order
 
 
+_ERROR_TYPE = re.compile(rb"t=[\"']e[\"']")
 _FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*>"
@@ -117,7 +127,6 @@ _REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')
 _ROW_ATTR = re.compile(rb'\br="(\d+)"')
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
-_ATTR = re.compile(rb"([\w:]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
 def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] = lambda name: True) -> Inspected:
@@ -145,25 +154,50 @@ def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] 
     rels = _inflate(data, members["xl/_rels/workbook.xml.rels"], budget) if "xl/_rels/workbook.xml.rels" in members else b""
     sheets, parts = _sheets(workbook, rels)
 
-    out = _StoredZip()
+    # Parts calamine may read that are copied packed (styles, shared strings …): only their prolog
+    # is inflated here. A deflate stream unpacks to at most ~1 032 × its size; while that bound
+    # fits in the budget, a header that lies about the size cannot hurt, else they are all inflated.
+    def is_sheet(name: str) -> bool:
+        return name in parts or name.startswith("xl/worksheets/")
+
+    def other_xml(name: str) -> bool:
+        return name.endswith((".xml", ".rels")) and not is_sheet(name) and name not in WORKBOOK_PARTS
+
+    verify = sum(i.compress_size for i in infos if other_xml(i.filename)) * MAX_DEFLATE_RATIO > budget[0] - sum(
+        i.file_size for i in infos if is_sheet(i.filename))
+    kept: list[tuple[zipfile.ZipInfo, bytes | None, int]] = []  # (part, new bytes or None for as-is, CRC)
+    cut = False
     for info in infos:
         name = info.filename
-        if name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-            out.add(info, workbook if name == "xl/workbook.xml" else rels, info.CRC)
+        if name in WORKBOOK_PARTS:
+            kept.append((info, workbook if name == "xl/workbook.xml" else rels, info.CRC))
+            continue
+        if other_xml(name) and not verify:
+            _check_head(data, info)
+            kept.append((info, None, info.CRC))
             continue
         owners = parts.get(name, [])
         if name.startswith("xl/worksheets/") and not owners:
             owners = [SheetXml(name)]  # a worksheet no sheet we could see declares: checked all the same
         if owners and not any(read_sheet(sheet.name) for sheet in owners):
-            out.raw(info, _raw(data, info))  # never parsed
+            kept.append((info, None, info.CRC))  # never parsed
         elif name.endswith((".xml", ".rels")) or owners:
             text = _inflate(data, info, budget)
             fitted = _fit_sheet(owners[0], text, limits) if owners else text
             for sheet in owners:
                 sheet.xml, sheet.rows_cut = fitted, owners[0].rows_cut
-            out.add(info, fitted, info.CRC if fitted is text else zlib.crc32(fitted))
+            kept.append((info, fitted, info.CRC if fitted is text else zlib.crc32(fitted)))
+            cut = cut or fitted is not text
         else:
-            out.raw(info, _raw(data, info))  # images, vbaProject.bin (never run), printer settings
+            kept.append((info, None, info.CRC))  # images, vbaProject.bin (never run), printer settings
+    if not cut:
+        return Inspected(data, sheets)  # every part the reader parses was inflated and checked above
+    out = _StoredZip()  # rows were cut: the reader gets the checked parts uncompressed
+    for info, text, crc in kept:
+        if text is None:
+            out.raw(info, _raw(data, info))
+        else:
+            out.add(info, text, crc)
     return Inspected(out.bytes(), sheets)
 
 
@@ -223,58 +257,93 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
     return text
 
 
-def _check_prolog(text: bytes, name: str) -> None:
-    """Refuse a DTD (entity bombs, external entities): it can only stand before the root element."""
-    if text[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        head = text[:8192].decode("utf-16", "replace").encode("utf-8")
+def _check_head(data: bytes, info: zipfile.ZipInfo) -> None:
+    """The prolog check on the first 8 KB of a part, inflating no more (all of it if the prolog is longer)."""
+    raw = _raw(data, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        head = raw[:HEAD]
     else:
-        head = text[:8192]
+        try:
+            head = zlib.decompressobj(-15).decompress(raw, HEAD)
+        except zlib.error:
+            raise Refused(TRUNCATED) from None
+    if len(head) == HEAD and _prolog_end(head) is None:
+        _inflate(data, info, [MAX_SIZE_OF_PART])  # a prolog past 8 KB: look at all of it
+    else:
+        _check_prolog(head, info.filename)
+
+
+def _prolog_end(head: bytes) -> int | None:
+    """Where the root element starts; None when the prolog runs past ``head``; -1 for a DTD."""
     i = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     while True:
         while i < len(head) and head[i] in b" \t\r\n":
             i += 1
         if head.startswith(b"<?", i):
             end = head.find(b"?>", i)
-            i = end + 2 if end >= 0 else len(head)
+            if end < 0:
+                return None
+            i = end + 2
         elif head.startswith(b"<!--", i):
             end = head.find(b"-->", i)
-            i = end + 3 if end >= 0 else len(head)
-        elif head.startswith(b"<!", i) or i >= len(head) and (b"<!DOCTYPE" in text or b"<!ENTITY" in text):
-            raise Refused(f"部件 {name} 含有 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这样的文件，"
-                          f"可能是恶意构造的，拒绝读取")
+            if end < 0:
+                return None
+            i = end + 3
+        elif head.startswith(b"<!", i):
+            return -1
+        elif i >= len(head):
+            return None
         else:
-            return
+            return i
 
 
-def _attrs(text: bytes) -> dict[str, str]:
-    out = {}
-    for m in _ATTR.finditer(text):
-        key = m[1].decode("ascii", "replace")
-        value = m[2] if m[2] is not None else m[3]
-        out[key.split(":")[-1] if ":" in key and key.endswith(":id") else key] = html.unescape(
-            value.decode("utf-8", "replace"))
-    return out
+def _check_prolog(text: bytes, name: str) -> None:
+    """Refuse a DTD (entity bombs, external entities): it can only stand before the root element."""
+    if text[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (Excel never writes it)
+        text = text.decode("utf-16", "replace").encode("utf-8")
+    end = _prolog_end(text)
+    if end == -1 or end is None and (b"<!DOCTYPE" in text or b"<!ENTITY" in text):
+        raise Refused(f"部件 {name} 含有 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这样的文件，"
+                      f"可能是恶意构造的，拒绝读取")
+
+
+def _attr(element: bytes, name: bytes) -> str:
+    m = re.search(rb"\s(?:\w+:)?" + name + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", element)
+    if m is None:
+        return ""
+    raw = m[1] if m[1] is not None else m[2]
+    value = raw.decode("utf-8", "replace")
+    return html.unescape(value) if b"&" in raw else value
 
 
 def _sheets(workbook: bytes, rels: bytes) -> tuple[dict[str, SheetXml], dict[str, list[SheetXml]]]:
     """Sheets by name (in order, with their state) and by the part that holds them."""
     targets = {}
     for m in _REL.finditer(rels):
-        a = _attrs(m[1])
-        target = a.get("Target", "")
+        target = _attr(m[1], b"Target")
         if target:
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            targets[a.get("Id", "")] = path
+            targets[_attr(m[1], b"Id")] = path
     by_name: dict[str, SheetXml] = {}
     by_part: dict[str, list[SheetXml]] = {}
-    for m in _SHEET.finditer(workbook):
-        a = _attrs(m[1])
-        sheet = SheetXml(a.get("name", ""), a.get("state", "visible"))
+    start = workbook.find(b"sheets>")  # the <sheets> list, not the defined names after it
+    end = workbook.find(b"sheets>", start + 7)
+    for m in _SHEET.finditer(workbook, max(start, 0), end if end > start else len(workbook)):
+        sheet = SheetXml(_attr(m[1], b"name"), _attr(m[1], b"state") or "visible")
         by_name[sheet.name] = sheet
-        part = targets.get(a.get("id", ""))
+        part = targets.get(_attr(m[1], rb"id"))
         if part:
             by_part.setdefault(part, []).append(sheet)
     return by_name, by_part
+
+
+def _sheet_data(xml: bytes) -> tuple[int, int]:
+    """The span of <sheetData> (all of the part when it cannot be found)."""
+    start = xml.find(b"sheetData")
+    end = xml.rfind(b"</", 0, max(xml.rfind(b"sheetData>"), 0))  # "</sheetData>" or "</x:sheetData>"
+    if start < 0 or end <= start:
+        return 0, len(xml)
+    return start, end
 
 
 def _col_number(letters: bytes | str) -> int:
@@ -289,12 +358,9 @@ def _fit_sheet(sheet: SheetXml, text: bytes, limits: Limits) -> bytes:
 
     The fast path is one search: no reference past column ZZ or row 999, so the area is small.
     """
+    start, end = _sheet_data(text)
     small_limits = limits.max_rows < 999 or limits.max_cells < 999 * 702
-    if not small_limits and _FAR.search(text) is None:
-        return text
-    start = text.find(b"<sheetData")
-    end = text.rfind(b"</sheetData>")
-    if start < 0 or end < 0:
+    if not small_limits and _FAR.search(text, start, end) is None:
         return text
     cut = None
     for m in re.finditer(rb"<(?:\w+:)?row\b([^>]*)>", text[start:end]):
@@ -347,4 +413,5 @@ class _StoredZip:
         directory = b"".join(self.central)
         end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(self.central), len(self.central), len(directory),
                           self.offset, 0)
-        return b"".join(self.body) + directory + end
+        self.body += (directory, end)
+        return b"".join(self.body)  # one copy of the package
