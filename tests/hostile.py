@@ -173,6 +173,10 @@ def make_corpus(folder: Path) -> dict[str, Case]:
                    if n == "xl/styles.xml" else b)
     add("实体炸弹.xlsx", laughs, Case(2, "部件 xl/styles.xml 含有 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这样的文件，"
                                      "可能是恶意构造的，拒绝读取"))
+    padded = rezip(good, lambda n, b: b"<?xml version='1.0'?>" + b"<!--" + b" " * 20000 + b"-->" + LAUGHS.encode()[21:]
+                   + re.sub(rb"^<\?xml[^>]*\?>", b"", b) if n == "[Content_Types].xml" else b)
+    add("长注释后的实体炸弹.xlsx", padded, Case(2, "部件 [Content_Types].xml 含有 XML 文档类型声明（DOCTYPE/ENTITY），"
+                                           "Excel 不会写出这样的文件，可能是恶意构造的，拒绝读取"))
     add("旧格式.xls", compound_file(["Workbook"]), Case(2, guard.OLD_XLS))
     add("改了扩展名的旧格式.xlsx", compound_file(["Workbook", "SummaryInformation"]), Case(2, guard.OLD_XLS))
     add("加密.xlsx", compound_file(["EncryptionInfo", "EncryptedPackage"]), Case(2, guard.ENCRYPTED))

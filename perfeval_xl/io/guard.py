@@ -26,7 +26,7 @@ from typing import Any, Callable
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an old .xls, or an encrypted .xlsx
 ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 MB = 1024 * 1024
-HEAD = 8192  # bytes of a part's start in which its XML prolog is looked at
+HEAD = 1024  # bytes of a part's start in which its XML prolog is looked at (more only when it runs longer)
 MAX_DEFLATE_RATIO = 1032  # the most a deflate stream can unpack per byte
 MAX_SIZE_OF_PART = 3500 * MB
 WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
@@ -258,7 +258,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
 
 
 def _check_head(data: bytes, info: zipfile.ZipInfo) -> None:
-    """The prolog check on the first 8 KB of a part, inflating no more (all of it if the prolog is longer)."""
+    """The prolog check on the start of a part, inflating no more (all of it if the prolog is longer)."""
     raw = _raw(data, info)
     if info.compress_type == zipfile.ZIP_STORED:
         head = raw[:HEAD]
@@ -268,7 +268,7 @@ def _check_head(data: bytes, info: zipfile.ZipInfo) -> None:
         except zlib.error:
             raise Refused(TRUNCATED) from None
     if len(head) == HEAD and _prolog_end(head) is None:
-        _inflate(data, info, [MAX_SIZE_OF_PART])  # a prolog past 8 KB: look at all of it
+        _inflate(data, info, [MAX_SIZE_OF_PART])  # a prolog longer than HEAD: look at all of it
     else:
         _check_prolog(head, info.filename)
 

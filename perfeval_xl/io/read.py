@@ -84,7 +84,9 @@ def _read_bytes(path: Path, limit: int, limit_mb: float) -> bytes:
         if size > limit:
             raise ReadError(f"{path.name}：文件过大（{size / (1024 * 1024):.1f} MB，上限 {limit_mb:g} MB），拒绝读取")
         with open(path, "rb") as fh:  # one read; never more than the limit, even if the file grows meanwhile
-            data = fh.read(limit + 1)
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(limit + 1 - len(data))
         if len(data) > limit:
             raise ReadError(f"{path.name}：文件过大（上限 {limit_mb:g} MB），拒绝读取")
         return data
