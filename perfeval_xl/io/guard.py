@@ -84,9 +84,9 @@ class SheetXml:
         if xml is None:
             return None
         needle = b' r="' + ref.encode("ascii") + b'"'
-        at = xml.find(needle, self._pos)  # cells come in order, and so do a layout's cells
+        at = xml.find(needle, self._pos)  # cells come in order, and mostly so do the reader's questions
         if at < 0:
-            at = xml.find(needle)
+            at = xml.rfind(needle, 0, self._pos + len(needle))
             if at < 0:
                 return None
         self._pos = at
@@ -116,7 +116,7 @@ class Inspected:
     sheets: dict[str, SheetXml]  # by sheet name, in workbook order
 
 
-_ERROR_TYPE = re.compile(rb"t=[\"']e[\"']")
+_ERROR_TYPE = re.compile(rb't="e"')  # as every writer puts it (a quick look; _ERROR_CELL reads either quote)
 _FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*>"
