@@ -112,14 +112,14 @@ class SheetXml:
 
 @dataclass
 class Inspected:
-    data: bytes  # the package to parse (stored members)
+    data: bytes  # what to parse: the file itself, or a rebuilt zip when rows were cut
     sheets: dict[str, SheetXml]  # by sheet name, in workbook order
 
 
 _ERROR_TYPE = re.compile(rb't="e"')  # as every writer puts it (a quick look; _ERROR_CELL reads either quote)
 _FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(
-    rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*>"
+    rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*(?<!/)>"
     rb"(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>(?P<value>[^<]*)<", re.S)
 # Any reference past column ZZ or row 999 (or a row element past 999): the slow, exact path.
 _FAR = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,2}\d{4})')
