@@ -121,8 +121,8 @@ _FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*(?<!/)>"
     rb"(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>(?P<value>[^<]*)<", re.S)
-# Any reference past column ZZ or row 999 (or a row element past 999): the slow, exact path.
-_FAR = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,2}\d{4})')
+# Any cell reference past column ZZ or row 999: the slow, exact path.
+_FAR = re.compile(rb' r="[A-Z](?:[A-Z]{2}|[A-Z]?\d{4})')
 _REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')
 _ROW_ATTR = re.compile(rb'\br="(\d+)"')
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
