@@ -39,9 +39,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         raise UserError(str(exc)) from None
 
 
-def _read(path: str):
+def _read(path: str, settings: Settings | None = None):
+    from .io.guard import Limits
+
     try:
-        return read_submission(path)
+        return read_submission(path, Limits.from_settings(settings))
     except ReadError as exc:
         raise UserError(str(exc)) from None
 
@@ -108,7 +110,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             print(f"建议得分：{'无法计算' if score.value is None else score.value}（{score.rule}）")
             print(score.explanation)
         return EXIT_OK
-    sub = _read(args.file).submission
+    sub = _read(args.file, settings).submission
     summary = submission_summary(sub, settings)
     if args.format == "json":
         _print_json(summary)
@@ -160,7 +162,7 @@ def score_text(summary: dict[str, Any]) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    loaded = _read(args.file)
+    loaded = _read(args.file, settings)
     report = validate(loaded.submission, settings, path=args.file, sha256=loaded.sha256)
     if args.report:
         report.findings.extend(_report_findings(loaded.submission, args.report, settings))
@@ -213,7 +215,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(f"输出文件 {out} 与输入文件相同；为保护原始数据，请另选输出文件名。")
     if out.exists() and not args.force:
         raise UserError(f"{out} 已存在；如确需覆盖，请加 --force。")
-    sub = _read(args.file).submission
+    sub = _read(args.file, settings).submission
     try:
         blocks = write_report(sub, out, settings, project=args.project, templates=args.templates)
     except (ReportError, TemplateError) as exc:
@@ -305,7 +307,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise UserError("输出文件应以 .xlsx 结尾。")
     if args.from_json:
-        sub = _read(args.from_json).submission
+        sub = _read(args.from_json, settings).submission
     else:
         if not args.unit:
             raise UserError("请用 --unit 给出单位名称，或用 --from-json 给出导出的数据。")

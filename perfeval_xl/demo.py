@@ -17,6 +17,7 @@ from typing import Any
 
 from .core.settings import Settings
 from .core.validate import validate
+from .io.guard import Limits
 from .io.read import ReadError, read_submission
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "报送"
@@ -62,7 +63,7 @@ def _validate_one(path: Path, root: Path, outdir: Path, settings: Settings) -> d
     rel = path.relative_to(root).as_posix()
     target = outdir / (path.stem + ".txt")
     try:
-        loaded = read_submission(path)
+        loaded = read_submission(path, Limits.from_settings(settings))
     except ReadError as exc:
         target.write_text(f"未能读取：{exc}\n", encoding="utf-8")
         return {"file": rel, "readable": False, "reason": str(exc), "output": target}
@@ -184,7 +185,7 @@ def findings_markdown(paths: list[Path] | None = None, settings: Settings | None
     settings = settings or Settings.default()
     out = []
     for path in paths if paths is not None else real_examples():
-        loaded = read_submission(path)
+        loaded = read_submission(path, Limits.from_settings(settings))
         sub = loaded.submission
         report = validate(sub, settings)
         title = f"{sub.unit.unit_name} {sub.unit.year} 年度"

@@ -204,7 +204,7 @@ def test_rollup_button_python_part(tmp_path):
     shutil.copyfile(WANGJIAHE, folder / WANGJIAHE.name)
     shutil.copyfile(ROOT / "examples/报送/岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx", folder / "洋湖.xlsx")
     text = run_rollup(folder)
-    assert text.startswith("汇总 2 个单位（共 2 个文件）；错误 27 个，提示 16 个。已写入 ")
+    assert text.startswith("汇总 2 个单位（共 2 个文件）；错误 27 个，提示 34 个。已写入 ")
     assert (folder / "区汇总.xlsx").exists() and sorted(p.name for p in (folder / "退回意见").iterdir())
     assert run_rollup(tmp_path / "没有这个文件夹") == f"文件夹 {tmp_path / '没有这个文件夹'} 不存在。"
 

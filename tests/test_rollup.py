@@ -165,8 +165,9 @@ def test_summary_sheet_has_one_row_per_counted_unit_with_exact_figures(run, fold
     assert y["执行率"] == pytest.approx(527.15 / 550.207)
     assert y["部门自评总分"] == "" and y["项目平均分"] == pytest.approx(98.8) and y["汇总得分"] == pytest.approx(98.8)
     assert (y["得分依据"], y["等级"]) == ("项目平均分（5 个项目）", "优")
-    # the seed's own slips (tests/data/README.md) + X501 (提示) for the duplicate
-    assert (y["错误数"], y["提示数"], y["未说明的偏差"], y["超额>120%"]) == (25, 9 + 1, 4, 4)
+    # the seed's own slips (tests/data/README.md) + 18 S102 (提示: the seed's stated 执行率, 执行得分,
+    # 总分 differ from what the formulas give, so the workbook holds them as constants) + X501 (提示)
+    assert (y["错误数"], y["提示数"], y["未说明的偏差"], y["超额>120%"]) == (25, 9 + 18 + 1, 4, 4)
     assert y["模板版本"] == TEMPLATE_VERSION and "公式单元格没有保存计算结果" in y["说明"]
 
     p = rows[PINGTANG]
@@ -312,7 +313,7 @@ def test_unreadable_files_are_listed_with_their_reasons(run):
     rows = {r["来源文件"]: r["原因"] for r in table(run["out"] / "区汇总.xlsx", "未能读取")}
     assert rows == {
         "坏文件.xlsx": "坏文件.xlsx：不是有效的 Excel 工作簿（文件已损坏，或并非 .xlsx 格式）",
-        "截断.xlsx": "截断.xlsx：不是有效的 Excel 工作簿（文件已损坏，或并非 .xlsx 格式）",
+        "截断.xlsx": "截断.xlsx：文件不完整或已损坏（可能在下载或拷贝时被截断），请重新获取原文件后再提交",
         "旧格式.xls": "旧格式.xls：是旧版 .xls 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再提交。",
         "空白工作簿.xlsx": "空白工作簿.xlsx：工作簿中没有找到自评表（没有“单位信息”封面，也没有项目支出绩效自评表），"
                       "可能不是用本工具的模板填写的",
@@ -416,8 +417,9 @@ def test_json_report(run, folder):
     assert list(files) == sorted(files)
     new = files[YANGHU_NEW]
     assert new["sha256"] == hashlib.sha256((folder / YANGHU_NEW).read_bytes()).hexdigest()
-    assert (new["status"], new["valid"], new["counts"]["errors"], new["counts"]["warnings"]) == ("ok", False, 25, 10)
+    assert (new["status"], new["valid"], new["counts"]["errors"], new["counts"]["warnings"]) == ("ok", False, 25, 28)
     assert new["counts"]["by_rule"]["T109"] == {"error": 4} and new["counts"]["by_rule"]["X501"] == {"warning": 1}
+    assert new["counts"]["by_rule"]["S102"] == {"warning": 18}
     assert new["figures"]["project_avg"] == 98.8 and new["grade"] == "优"
     assert (files[YANGHU_OLD]["status"], files[YANGHU_OLD]["superseded_by"]) == ("superseded", YANGHU_NEW)
     bad = files["坏文件.xlsx"]
@@ -441,7 +443,7 @@ def test_feedback_workbook_per_unit_with_errors(run):
     assert ws.max_row == 4 and ws.freeze_panes == "A4" and ws.page_setup.orientation == "landscape"
     ws = load_workbook(run["out"] / "退回意见" / f"{YANGHU}2022年度退回意见.xlsx")["退回意见"]
     severities = [ws.cell(r, 2).value for r in range(4, ws.max_row + 1)]
-    assert severities == ["错误"] * 25 + ["提示"] * 10  # 错误 first
+    assert severities == ["错误"] * 25 + ["提示"] * 28  # 错误 first
     assert ws.cell(4, 9).value  # 修改建议
 
 

@@ -22,7 +22,6 @@ import pytest
 from perfeval_xl.core.catalog import all_rules
 from perfeval_xl.core.findings import Finding
 from perfeval_xl.core.model import (
-    UnreadableCell,
     BasicData,
     BuildingRow,
     DepartmentTable,
@@ -31,10 +30,12 @@ from perfeval_xl.core.model import (
     FundingRow,
     Indicator,
     ProjectTable,
+    ReadNotice,
     RubricEntry,
     RubricSheet,
     Source,
     Submission,
+    UnreadableCell,
 )
 from perfeval_xl.core.rubric import RUBRIC_ITEMS
 from perfeval_xl.core.settings import Settings
@@ -424,6 +425,24 @@ CASES: dict[str, Case] = {
         lambda: Submission(projects=project().projects, unreadable=[UnreadableCell("项目1", "F7", "全年执行数", "60.63万元")]),
         lambda: Submission(projects=project().projects),
         Expect("项目1", "", "全年执行数", "项目1 F7（全年执行数）应为数字，填的是“60.63万元”。", "项目1", "F7"),
+    ),
+    "S102": case(
+        lambda: Submission(projects=project().projects,
+                           notices=[ReadNotice("formula_overwritten", "项目1", "H6", "执行率", "0.95")]),
+        lambda: Submission(projects=project().projects),
+        Expect("项目1", "", "执行率", "项目1 H6（执行率）在模板中是公式，现在填的是常数“0.95”。", "项目1", "H6"),
+    ),
+    "S103": case(
+        lambda: Submission(projects=project().projects,
+                           notices=[ReadNotice("rows_ignored", "项目1", "A2001", text="2000", count=98000)]),
+        lambda: Submission(projects=project().projects),
+        Expect("项目1", "", "", "项目1 第 2001 行以下还有 98000 行内容，超出每个工作表最多读取的 2000 行，未读取。",
+               "项目1", "A2001"),
+    ),
+    "S104": case(
+        lambda: Submission(projects=project().projects, notices=[ReadNotice("hidden_sheet", "Sheet3", text="veryHidden")]),
+        lambda: Submission(projects=project().projects),
+        Expect("Sheet3", "", "", "工作表“Sheet3”被深度隐藏（在 Excel 的“取消隐藏”中看不到）。", "Sheet3", ""),
     ),
 }
 

@@ -303,6 +303,19 @@ class UnreadableCell:
     cell: str
     field: str  # Chinese label
     text: str
+    expected: str = "数字"  # what the cell should hold, for the message
+
+
+@dataclass
+class ReadNotice:
+    """Something the reader saw in the workbook itself (rules S102–S104)."""
+
+    kind: str  # "formula_overwritten" | "rows_ignored" | "hidden_sheet"
+    sheet: str
+    cell: str = ""
+    field: str = ""  # Chinese label of the cell
+    text: str = ""  # the constant; the row cap; the sheet's state
+    count: int = 0  # rows left unread
 
 
 @dataclass
@@ -317,3 +330,5 @@ class Submission(Located):
     template_version: str = ""
     explanations: list[Explanation] = field(default_factory=list)
     unreadable: list[UnreadableCell] = field(default_factory=list)
+    # what the reader saw in the workbook (S102–S104); left out of an export while empty
+    notices: list[ReadNotice] = field(default_factory=list, metadata={"omit_empty": True})

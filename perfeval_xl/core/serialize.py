@@ -33,6 +33,8 @@ def to_dict(obj: Any) -> Any:
                 if value:
                     out["_sources"] = {k: str(s) for k, s in value.items()}
                 continue
+            if f.metadata.get("omit_empty") and not value:
+                continue
             out[f.name] = to_dict(value)
         return out
     if isinstance(obj, list):

@@ -29,7 +29,7 @@ from ..core.findings import Report, Severity
 from ..core.settings import Settings
 from ..core.validate import validate
 from ..io.results_read import result_rows
-from ..io.xlsx_read import Grid, _fit_layout, _sheets_of, read_sheets
+from ..io.xlsx_read import Grid, read_sheets, sheet_layouts
 from ..io.xlsx_write import COMPUTED_FILL, HEADER_FILL, INPUT_FILL
 from ..layout.grid import COMPUTED, HEADER, INPUT, Layout
 from ..layout.results import (COLUMN, ERROR_COLOR, FIRST_ROW, HEADER_ROW, HEADERS, NOTE, RESULT_COLUMNS,
@@ -134,12 +134,7 @@ class _Fills:
 
     def __init__(self, sheets: dict[str, list[list[Any]]], kinds: list[SheetKind]) -> None:
         grids = {name: Grid(rows) for name, rows in sheets.items()}
-        self._layouts: dict[str, Layout] = {}
-        for kind in kinds:
-            if kind.view is not None:
-                continue
-            for name in _sheets_of(kind, grids):
-                self._layouts[name] = _fit_layout(kind, name, grids[name])
+        self._layouts: dict[str, Layout] = {name: layout for _, name, layout in sheet_layouts(grids, kinds)}
         self._maps: dict[str, dict[tuple[int, int], str]] = {}
 
     def of(self, sheet: str, row: int, col: int) -> str | None:

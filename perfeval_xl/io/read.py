@@ -7,19 +7,23 @@ Every failure becomes a ReadError with a Chinese message naming the file; caller
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
 from ..core.model import Submission
 from ..core.serialize import ModelError, submission_from_json
+from .guard import OLD_XLS, Limits, Refused
 
-# Larger files are refused before reading: real submissions are well under 1 MB.
-MAX_JSON_BYTES = 50 * 1024 * 1024
+NO_TEMPLATE = ("工作簿中没有找到自评表（没有“单位信息”封面，也没有项目支出绩效自评表），"
+               "可能不是用本工具的模板填写的")
 
 
 class ReadError(Exception):
     """A file that cannot be used; ``str(err)`` is the message for the person."""
+
+
+class NoTemplateContent(ReadError):
+    """A readable workbook with nothing of the template in it (another template, sheets missing)."""
 
 
 class Loaded(NamedTuple):
@@ -28,10 +32,15 @@ class Loaded(NamedTuple):
     recomputed: list[str]  # formula cells without a cached value, read as the core computes them
 
 
-def read_submission(path: str | Path) -> Loaded:
-    """The submission in ``path`` and the sha256 of its bytes. The file is only read."""
+def read_submission(path: str | Path, limits: Limits | None = None) -> Loaded:
+    """The submission in ``path`` and the sha256 of its bytes. The file is only read, once.
+
+    ``limits`` (default: the rules file's [limits]) bound what a file may cost; a workbook with
+    nothing of the template in it raises NoTemplateContent.
+    """
     path = Path(path)
-    data = _read_bytes(path)
+    limits = limits or Limits()
+    data = _read_bytes(path, limits.file_bytes, limits.file_mb)
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -44,35 +53,48 @@ def read_submission(path: str | Path) -> Loaded:
         except ModelError as exc:
             raise ReadError(f"{path.name}：{exc}") from None
     if suffix in (".xlsx", ".xlsm"):
-        result = _read_xlsx(path)
+        result = _read_xlsx(path, data, limits)
+        if not has_template_content(result.submission):
+            raise NoTemplateContent(f"{path.name}：{NO_TEMPLATE}")
         return Loaded(result.submission, digest, result.recomputed)
     if suffix == ".xls":
-        raise ReadError(f"{path.name}：是旧版 .xls 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再提交。")
+        raise ReadError(f"{path.name}：{OLD_XLS}")
     raise ReadError(f"{path.name}：无法识别的文件类型（应为 .json、.xlsx 或 .xlsm）")
 
 
-def _read_xlsx(path: Path):
+def has_template_content(sub: Submission) -> bool:
+    return bool(sub.unit.sources or sub.projects or sub.department is not None
+                or sub.basic_data is not None or sub.rubric is not None)
+
+
+def _read_xlsx(path: Path, data: bytes, limits: Limits):
     from .xlsx_read import read_workbook  # the Excel adapter is only imported when needed
 
-    if not zipfile.is_zipfile(path):
-        raise ReadError(f"{path.name}：不是有效的 Excel 工作簿（文件已损坏，或并非 .xlsx 格式）")
     try:
-        return read_workbook(path)
-    except Exception as exc:  # calamine/zip errors on broken files: the message, never a traceback
+        return read_workbook(data, limits=limits)
+    except Refused as exc:
+        raise ReadError(f"{path.name}：{exc}") from None
+    except Exception as exc:  # calamine errors on broken files: the message, never a traceback
         raise ReadError(f"{path.name}：无法读取工作簿（{type(exc).__name__}: {exc}）") from None
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int, limit_mb: float) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise ReadError(f"{path.name}：文件过大（{size // (1024 * 1024)} MB），拒绝读取")
-        return path.read_bytes()
+        if size > limit:
+            raise ReadError(f"{path.name}：文件过大（{size / (1024 * 1024):.1f} MB，上限 {limit_mb:g} MB），拒绝读取")
+        with open(path, "rb") as fh:  # one read; never more than the limit, even if the file grows meanwhile
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(limit + 1 - len(data))
+        if len(data) > limit:
+            raise ReadError(f"{path.name}：文件过大（上限 {limit_mb:g} MB），拒绝读取")
+        return data
     except FileNotFoundError:
         raise ReadError(f"{path}：文件不存在") from None
     except IsADirectoryError:
         raise ReadError(f"{path}：是文件夹，不是文件") from None
     except PermissionError:
-        raise ReadError(f"{path}：没有读取权限") from None
+        raise ReadError(f"{path}：没有读取权限，或文件正被其他程序（如 Excel、WPS）占用") from None
     except OSError as exc:
         raise ReadError(f"{path}：无法读取（{exc.strerror or exc}）") from None

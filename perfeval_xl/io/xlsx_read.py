@@ -1,29 +1,34 @@
 """Read a filled workbook back into the model through the same layouts that wrote it.
 
-Values come from python-calamine (fast, read-only, never runs macros). A computed cell with no
-cached value (a workbook written by a program and never opened in Excel) gets the core's own
-value for it, and the read says so. Text in a number cell is kept out of the model and
-reported (``Submission.unreadable``) rather than guessed.
+Values come from python-calamine (fast, read-only, never runs macros), after ``guard`` has
+checked the package and bounded what it may cost. A computed cell with no cached value (a
+workbook written by a program and never opened in Excel) gets the core's own value for it, and
+the read says so. Text in a number cell, and an error value (#DIV/0!, #REF!) in any cell, is
+kept out of the model and reported (``Submission.unreadable``) rather than guessed. What the
+reader sees in the workbook itself — a template formula typed over with a constant, rows past
+the row cap, hidden sheets — becomes ``Submission.notices`` (rules S102–S104).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from python_calamine import CalamineWorkbook
 
-from ..core.model import Located, Source, Submission, UnreadableCell
+from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
 from ..layout.paths import get_path, set_path
 from ..layout.choices import LISTS_SHEET
 from ..layout.sheets import UNIT_SHEETS
 from ..layout.workbook import SheetKind
+from .guard import Limits, SheetXml, inspect_xlsx
 from .results_read import attach_explanations
 
 NUMBER_KINDS = ("amount", "rate", "points", "count", "year")
@@ -33,6 +38,10 @@ NUMBER_KINDS = ("amount", "rate", "points", "count", "year")
 class ReadResult:
     submission: Submission
     recomputed: list[str] = field(default_factory=list)  # "项目1!H6": no cached value, core value used
+
+
+class CellError(str):
+    """An error value a cell shows (#DIV/0!, #REF!, #NAME? …): never a number, never text."""
 
 
 class Grid:
@@ -55,18 +64,50 @@ class Grid:
         return None
 
 
-def read_workbook(path: str | Path, kinds: list[SheetKind] | None = None) -> ReadResult:
-    """Read an .xlsx/.xlsm file (values only; macros are never run)."""
+def read_workbook(source: str | Path | bytes, kinds: list[SheetKind] | None = None,
+                  limits: Limits | None = None) -> ReadResult:
+    """Read an .xlsx/.xlsm file or its bytes (values only; macros are never run).
+
+    Raises guard.Refused (Chinese reason) for a file that is not read at all.
+    """
     kinds = kinds or UNIT_SHEETS
-    book = CalamineWorkbook.from_path(str(path))
+    limits = limits or Limits()
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
     plan = _rows_needed(kinds)
+    package = inspect_xlsx(data, limits, lambda name: plan.get(name, -1) != 0)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
     sheets = {}
     for name in book.sheet_names:
         rows = plan.get(name, -1)
         if rows != 0:
-            sheets[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False,
-                                                                  nrows=rows if rows > 0 else None)
-    return read_sheets(sheets, kinds)
+            nrows = limits.max_rows if rows < 0 else min(rows, limits.max_rows)
+            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
+            xml = package.sheets.get(name)
+            if xml is not None:
+                _put_errors(values, xml.errors())
+            sheets[name] = values
+    result = read_sheets(sheets, kinds, package.sheets)
+    _notices(result.submission, package.sheets, limits)
+    return result
+
+
+def _put_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> None:
+    """calamine reads an error value as ""; put it back so that the cell is reported, not read as blank."""
+    for (row, col), text in errors.items():
+        if row - 1 < len(rows):
+            line = rows[row - 1]
+            if col - 1 >= len(line):
+                line.extend([""] * (col - len(line)))
+            line[col - 1] = CellError(text)
+
+
+def _notices(sub: Submission, sheets: dict[str, SheetXml], limits: Limits) -> None:
+    for sheet in sheets.values():
+        if sheet.rows_cut:
+            sub.notices.append(ReadNotice("rows_ignored", sheet.name, f"A{limits.max_rows + 1}",
+                                          count=sheet.rows_cut, text=str(limits.max_rows)))
+        if sheet.state in ("hidden", "veryHidden") and sheet.name != LISTS_SHEET:
+            sub.notices.append(ReadNotice("hidden_sheet", sheet.name, text=sheet.state))
 
 
 def _rows_needed(kinds: list[SheetKind]) -> dict[str, int]:
@@ -95,30 +136,45 @@ def _rows_needed(kinds: list[SheetKind]) -> dict[str, int]:
 _PLANS: dict[tuple, dict[str, int]] = {}
 
 
-def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | None = None) -> ReadResult:
-    """Read sheet values (rows from A1, as calamine or an xlwings book gives them) into the model."""
-    kinds = kinds or UNIT_SHEETS
+def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | None = None,
+                xml: dict[str, SheetXml] | None = None) -> ReadResult:
+    """Read sheet values (rows from A1, as calamine or an xlwings book gives them) into the model.
+
+    ``xml`` (the package's sheets, when read from a file) tells which cells hold formulas: a
+    template formula cell holding a constant is reported (S102).
+    """
     grids = {name: Grid(rows) for name, rows in sheets.items()}
     sub = Submission()
     result = ReadResult(sub)
-    for kind in kinds:
-        if kind.view is not None:
-            continue  # 项目清单: formulas over the other sheets, nothing of its own to read
-        for name in _sheets_of(kind, grids):
-            obj = kind.new()
-            layout = _fit_layout(kind, name, grids[name])
-            _read_sheet(layout, grids[name], obj, sub, result)
-            if not kind.always and _is_empty(layout, obj):
-                continue  # a sheet nobody filled (or the blank master sheet clerks copy)
-            kind.attach(sub, obj)
+    for kind, name, layout in sheet_layouts(grids, kinds or UNIT_SHEETS):
+        obj = kind.new()
+        _read_sheet(layout, grids[name], obj, sub, result, (xml or {}).get(name))
+        if not kind.always and _is_empty(layout, obj):
+            continue  # a sheet nobody filled (or the blank master sheet clerks copy)
+        kind.attach(sub, obj)
     attach_explanations(sheets, sub)  # 情况说明 typed on a 校验结果 sheet
     return result
 
 
-def _sheets_of(kind: SheetKind, grids: dict[str, Grid]) -> list[str]:
+def sheet_layouts(grids: dict[str, Grid], kinds: list[SheetKind]) -> Iterator[tuple[SheetKind, str, Layout]]:
+    """Each sheet the layouts know, with its kind and its layout fitted to the rows it really has."""
+    claimed: set[str] = set()
+    for kind in kinds:
+        if kind.view is not None:
+            continue  # 项目清单: formulas over the other sheets, nothing of its own to read
+        for name in _sheets_of(kind, grids, claimed):
+            claimed.add(name)
+            yield kind, name, _fit_layout(kind, name, grids[name])
+
+
+def _sheets_of(kind: SheetKind, grids: dict[str, Grid], claimed: set[str]) -> list[str]:
     if not kind.repeated:
-        return [kind.sheet] if kind.sheet in grids else []
-    return [name for name, grid in grids.items() if _text(grid.value(1, 1)) == kind.title]
+        if kind.sheet in grids:
+            return [kind.sheet]
+        # a renamed sheet: found by its title in A1, as project sheets are
+        return [name for name, grid in grids.items()
+                if name not in claimed and _text(grid.value(1, 1)) == kind.title][:1]
+    return [name for name, grid in grids.items() if name not in claimed and _text(grid.value(1, 1)) == kind.title]
 
 
 def _fit_layout(kind: SheetKind, sheet: str, grid: Grid) -> Layout:
@@ -134,7 +190,8 @@ def _fit_layout(kind: SheetKind, sheet: str, grid: Grid) -> Layout:
     return layout
 
 
-def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: ReadResult) -> None:
+def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: ReadResult,
+                xml: SheetXml | None = None) -> None:
     computed: list[tuple[Cell, Any]] = []
     for cell in layout.fields():
         if cell.role == INPUT:
@@ -153,12 +210,23 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
                     _store(layout, cell, grid, item, item, cell.field, sub)
             for cell in row_cells:  # computed columns (楼堂馆所 控制率), after the row's inputs
                 if cell.role == COMPUTED:
-                    _store_computed(layout, cell, grid.value(cell.row, cell.col), grid, item, sub, result)
+                    raw = grid.value(cell.row, cell.col)
+                    _check_formula(layout, cell, raw, xml, item, sub)
+                    _store_computed(layout, cell, raw, grid, item, sub, result)
             if any(v not in (None, "") for v in _values(item, table)):
                 items.append(item)
         set_path(obj, table.field, items)
     for cell, raw in computed:  # after the inputs: a missing cached value is recomputed from them
+        _check_formula(layout, cell, raw, xml, obj, sub)
         _store_computed(layout, cell, raw, grid, obj, sub, result)
+
+
+def _check_formula(layout: Layout, cell: Cell, raw: Any, xml: SheetXml | None, obj: Any, sub: Submission) -> None:
+    """A template formula cell that holds a constant (typed over): S102."""
+    if xml is None or not cell.formula or cell.stamp or _blank(raw) or isinstance(raw, CellError):
+        return
+    if xml.has_formula(cell.ref) is False:
+        sub.notices.append(ReadNotice("formula_overwritten", layout.sheet, cell.ref, _label(obj, cell.field), _text(raw)))
 
 
 def _store_computed(layout: Layout, cell: Cell, raw: Any, grid: Grid, obj: Any, sub: Submission,
@@ -193,7 +261,8 @@ def _store(layout: Layout, cell: Cell, grid: Grid, root: Any, obj: Any, path: st
         raw = grid.value(cell.row, cell.col)
     value, ok = convert(raw, cell.kind)
     if not ok:
-        sub.unreadable.append(UnreadableCell(layout.sheet, cell.ref, _label(obj, path), _text(raw)))
+        expected = "数字" if cell.kind in NUMBER_KINDS else "文字（不能是错误值）"
+        sub.unreadable.append(UnreadableCell(layout.sheet, cell.ref, _label(obj, path), _text(raw), expected))
         value = None
     if "." not in path and isinstance(obj, Located):  # most cells: skip the path walk
         setattr(obj, path, value)
@@ -232,7 +301,10 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "012
 
 
 def convert(raw: Any, kind: str) -> tuple[Any, bool]:
-    """A cell value as the model wants it; (None, False) when a number cell holds text."""
+    """A cell value as the model wants it; (None, False) when a number cell holds text, or any
+    cell an error value."""
+    if isinstance(raw, CellError):
+        return None, False
     if _blank(raw):
         return (None if kind in NUMBER_KINDS else ""), True
     if kind not in NUMBER_KINDS:

@@ -27,7 +27,8 @@ from ..core.settings import Settings
 from ..core.summary import submission_summary
 from ..core.validate import CheckContext, validate
 from ..core.values import money_hint_from_name, parse_value
-from ..io.read import ReadError, read_submission
+from ..io.guard import Limits
+from ..io.read import NoTemplateContent, ReadError, read_submission
 from ..layout.sheets import COVER
 
 # parse_value(...).kind in Chinese (DOMAIN §E)
@@ -145,9 +146,15 @@ def table_type(sub: Submission) -> str:
     return "、".join(parts)
 
 
-def _nothing_known(sub: Submission) -> bool:
-    return (not sub.unit.sources and not sub.projects and sub.department is None
-            and sub.basic_data is None and sub.rubric is None)
+_LIMITS: dict[int, Limits] = {}
+
+
+def _limits(settings: Settings) -> Limits:
+    key = id(settings)
+    if key not in _LIMITS:
+        _LIMITS.clear()
+        _LIMITS[key] = Limits.from_settings(settings)
+    return _LIMITS[key]
 
 
 def _blank(sub: Submission) -> bool:
@@ -167,28 +174,32 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> dict
     record: dict[str, Any] = {"path": rel, "name": path.name, "size": None, "mtime_ns": 0, "sha256": "",
                               "status": "unreadable", "reason": "", "seconds": 0.0}
     try:
-        record["size"], record["mtime_ns"] = file_stat(path)
+        try:
+            record["size"], record["mtime_ns"] = file_stat(path)
+        except FileNotFoundError:
+            record["reason"] = f"{path.name}：文件不存在（可能在汇总过程中被删除或移走）"
+            return record
         if path.suffix.lower() in (".xlsb", ".et", ".ods"):
             record["reason"] = (f"{path.name}：是 {path.suffix.lower()} 格式，本工具只读取 .xlsx / .xlsm；"
                                 f"请在 Excel 或 WPS 中“另存为” .xlsx 后再提交。")
             record["sha256"] = sha256_of(path)
             return record
         try:
-            loaded = read_submission(path)
+            loaded = read_submission(path, _limits(settings))
+        except NoTemplateContent as exc:
+            title = own_output_title(path)
+            if title:
+                record["status"], record["reason"] = "ignored", f"{path.name}：是本工具生成的{title}工作簿，不参加汇总"
+            else:
+                record["reason"] = str(exc)
+            record["sha256"] = sha256_of(path)
+            return record
         except ReadError as exc:
             record["reason"] = str(exc)
             record["sha256"] = sha256_of(path)
             return record
         record["sha256"] = loaded.sha256
         sub = loaded.submission
-        if _nothing_known(sub):
-            title = own_output_title(path)
-            if title:
-                record["status"], record["reason"] = "ignored", f"{path.name}：是本工具生成的{title}工作簿，不参加汇总"
-            else:
-                record["reason"] = (f"{path.name}：工作簿中没有找到自评表（没有“单位信息”封面，也没有项目支出绩效自评表），"
-                                    f"可能不是用本工具的模板填写的")
-            return record
         if _blank(sub):
             record["reason"] = f"{path.name}：是空白模板，单位信息和自评表都没有填写"
             return record

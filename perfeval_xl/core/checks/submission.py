@@ -1,4 +1,5 @@
-"""Checks of the submission as a whole: cells the reader could not use."""
+"""Checks of the submission as a whole: cells the reader could not use, and what it saw in the
+workbook itself (formulas typed over, rows past the row cap, hidden sheets)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,60 @@ from typing import Iterator
 from ..catalog import Hit, rule
 from ..model import Submission
 
+STATES_ZH = {"hidden": "被隐藏", "veryHidden": "被深度隐藏（在 Excel 的“取消隐藏”中看不到）"}
+
 
 @rule("S101", "数字单元格中填了文字", severity="错误", scope="submission",
-      message="{table} {cell}（{field}）应为数字，填的是“{text}”。",
-      hint="只填数字：金额以万元为单位，百分比如 93.70%；单位和说明请写在偏差原因或情况说明中。",
-      what="金额、分值、比率等数字单元格中只有数字（全角数字和千分位逗号可以识别）。",
-      why="单元格中的“12 次”“约18万”无法参与计算，公式和评分都会出错。",
-      example="全年执行数填“60.63万元”→ 报错（应填 60.63）。",
+      message="{table} {cell}（{field}）应为{expected}，填的是“{text}”。",
+      hint="只填数字：金额以万元为单位，百分比如 93.70%；单位和说明请写在偏差原因或情况说明中。"
+           "显示 #DIV/0!、#REF! 等错误值的单元格，请改正其公式或所引用的单元格。",
+      what="金额、分值、比率等数字单元格中只有数字（全角数字和千分位逗号可以识别）；任何单元格都不显示错误值"
+           "（#DIV/0!、#REF!、#NAME? 等）。",
+      why="单元格中的“12 次”“约18万”无法参与计算，公式和评分都会出错；显示错误值的单元格没有可用的数。",
+      example="全年执行数填“60.63万元”→ 报错（应填 60.63）；执行率显示 #DIV/0!（全年预算数为 0）→ 报错。",
       basis="模板的数据有效性设置；DOMAIN.md §E")
 def check_unreadable(ctx, sub: Submission) -> Iterator[Hit]:
     for u in sub.unreadable:
-        yield Hit(None, u.field, "", {"cell": u.cell, "text": u.text}, sheet=u.sheet, cell=u.cell, table=u.sheet)
+        yield Hit(None, u.field, "", {"cell": u.cell, "text": u.text, "expected": u.expected},
+                  sheet=u.sheet, cell=u.cell, table=u.sheet)
+
+
+@rule("S102", "公式被改写", severity="提示", scope="submission",
+      message="{table} {cell}（{field}）在模板中是公式，现在填的是常数“{text}”。",
+      hint="恢复模板中的公式（可从新模板中复制该单元格），让它随所填数字自动计算；确需手填的，请在情况说明中写明原因。",
+      what="模板中由公式计算的单元格（执行率、合计、得分等）仍是公式，没有被手填的数字覆盖。",
+      why="公式被改写为常数后，修改所填数字时它不再随之变化，表中前后数字就会不一致，且不易察觉。",
+      example="项目1 H6（执行率）原为 =E6/D6，被改为手填的 0.95 → 提示。",
+      basis="模板的公式单元格（perfeval_xl.layout 中的计算单元格）")
+def check_formulas(ctx, sub: Submission) -> Iterator[Hit]:
+    for n in sub.notices:
+        if n.kind == "formula_overwritten":
+            yield Hit(None, n.field, "", {"cell": n.cell, "text": n.text}, sheet=n.sheet, cell=n.cell, table=n.sheet)
+
+
+@rule("S103", "超出读取行数的内容未读取", severity="提示", scope="submission",
+      message="{table} 第 {first_row} 行以下还有 {count} 行内容，超出每个工作表最多读取的 {max_rows} 行，未读取。",
+      hint="删除表格下方粘贴的多余内容；如确需更多行，请区财政局在规则文件 [limits] 中调高 max_rows。",
+      what="每个工作表只读取前 max_rows 行（默认 2000，规则文件 [limits]），以下有内容的行数单列提示。",
+      why="表格下方误粘贴的上万行数据会拖慢汇总，其中的内容也不属于任何自评表；未读取的内容要让人知道。",
+      example="项目1 第 2001 行以下粘贴了 98000 行明细 → 提示，这些行未读取。",
+      basis="SECURITY.md（读取上限）")
+def check_rows_ignored(ctx, sub: Submission) -> Iterator[Hit]:
+    for n in sub.notices:
+        if n.kind == "rows_ignored":
+            yield Hit(None, "", "", {"first_row": int(n.text) + 1, "count": n.count, "max_rows": n.text},
+                      sheet=n.sheet, cell=n.cell, table=n.sheet)
+
+
+@rule("S104", "工作簿中有隐藏的工作表", severity="提示", scope="submission",
+      message="工作表“{sheet}”{state}。",
+      hint="取消隐藏并检查其中内容：不属于自评的工作表请删除后再提交。",
+      what="除模板自带的下拉选项表（_lists）外，工作簿中没有隐藏或深度隐藏的工作表。",
+      why="隐藏的工作表不易被审核人员看到，可能带有不应提交的数据或被人为藏起的内容。",
+      example="工作簿中有深度隐藏的工作表“Sheet3”→ 提示。",
+      basis="SECURITY.md")
+def check_hidden_sheets(ctx, sub: Submission) -> Iterator[Hit]:
+    for n in sub.notices:
+        if n.kind == "hidden_sheet":
+            yield Hit(None, "", "", {"sheet": n.sheet, "state": STATES_ZH.get(n.text, n.text)},
+                      sheet=n.sheet, cell="", table=n.sheet)

@@ -1,0 +1,417 @@
+"""Look at a workbook's bytes before any parser does (issue #7): refuse, with a Chinese reason,
+what is not a workbook, what is encrypted, what would unpack to too much, XML that declares a
+DTD, and sheets whose cell area is too large; cut sheets at the row cap.
+
+The file is read once (``read.py``) and checked here with every size bounded: the zip's central
+directory first (nothing inflated), then each worksheet the reader parses is inflated — never
+past what it declares — and kept for the reader's questions: which cells hold formulas (S102),
+which show error values such as #DIV/0! (S101). Other XML parts are looked at up to their root
+element; while their packed size cannot unpack past the budget they are not inflated here.
+calamine then parses the same bytes; when rows were cut it gets a rebuilt zip whose checked parts
+are stored uncompressed. Worksheets the reader skips are never parsed by anyone.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an old .xls, or an encrypted .xlsx
+ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+MB = 1024 * 1024
+HEAD = 1024  # bytes of a part's start in which its XML prolog is looked at (more only when it runs longer)
+MAX_DEFLATE_RATIO = 1032  # the most a deflate stream can unpack per byte
+MAX_SIZE_OF_PART = 3500 * MB
+WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+NOT_WORKBOOK = "不是有效的 Excel 工作簿（文件已损坏，或并非 .xlsx 格式）"
+TRUNCATED = "文件不完整或已损坏（可能在下载或拷贝时被截断），请重新获取原文件后再提交"
+OLD_XLS = "是旧版 .xls 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再提交。"
+ENCRYPTED = "工作簿设置了打开密码，请取消密码后再提交（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）"
+
+
+class Refused(Exception):
+    """The file is not read; ``str(err)`` is the reason, in Chinese, without the file name."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file may cost to read (the [limits] table of the rules file; SECURITY.md)."""
+
+    file_mb: float = 50
+    unpacked_mb: float = 200
+    compression_ratio: float = 200
+    max_parts: int = 2000
+    max_rows: int = 2000
+    max_cells: int = 2_000_000
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Limits:
+        if settings is None:
+            return cls()
+        table = settings.get("limits", {}) or {}
+        return cls(**{k: table[k] for k in cls.__dataclass_fields__ if k in table})
+
+    @property
+    def file_bytes(self) -> int:
+        return int(self.file_mb * MB)
+
+    @property
+    def unpacked_bytes(self) -> int:
+        return int(min(self.unpacked_mb, 3500) * MB)  # a stored zip without zip64 stays below 4 GB
+
+
+@dataclass
+class SheetXml:
+    """One worksheet as the package declares it; ``xml`` only for the sheets that are read."""
+
+    name: str
+    state: str = "visible"  # "hidden", "veryHidden"
+    xml: bytes | None = None
+    rows_cut: int = 0  # rows with content below the row cap, removed before reading
+    _pos: int = field(default=0, repr=False)
+
+    def has_formula(self, ref: str) -> bool | None:
+        """Whether cell ``ref`` (e.g. "H6") holds a formula; None when the cell is not in the XML."""
+        xml = self.xml
+        if xml is None:
+            return None
+        needle = b' r="' + ref.encode("ascii") + b'"'
+        at = xml.find(needle, self._pos)  # cells come in order, and mostly so do the reader's questions
+        if at < 0:
+            at = xml.rfind(needle, 0, self._pos + len(needle))
+            if at < 0:
+                return None
+        self._pos = at
+        end = xml.find(b">", at)
+        if end < 0 or xml[end - 1:end] == b"/":
+            return False
+        return _FORMULA_CHILD.match(xml, end + 1) is not None
+
+    def errors(self) -> dict[tuple[int, int], str]:
+        """Cells showing an error value (#DIV/0!, #REF!, #NAME? …) by (row, col), 1-based."""
+        xml = self.xml
+        if xml is None:
+            return {}
+        start, end = _sheet_data(xml)
+        if _ERROR_TYPE.search(xml, start, end) is None:
+            return {}
+        found = {}
+        for m in _ERROR_CELL.finditer(xml, start, end):
+            col, row = _col_number(m["col"]), int(m["row"])
+            found[(row, col)] = html.unescape(m["value"].decode("utf-8", "replace")).strip() or "#错误值"
+        return found
+
+
+@dataclass
+class Inspected:
+    data: bytes  # what to parse: the file itself, or a rebuilt zip when rows were cut
+    sheets: dict[str, SheetXml]  # by sheet name, in workbook order
+
+
+_ERROR_TYPE = re.compile(rb't="e"')  # as every writer puts it (a quick look; _ERROR_CELL reads either quote)
+_FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
+_ERROR_CELL = re.compile(
+    rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*(?<!/)>"
+    rb"(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>(?P<value>[^<]*)<", re.S)
+# Any cell reference past column ZZ or row 999: the slow, exact path.
+_FAR = re.compile(rb' r="[A-Z](?:[A-Z]{2}|[A-Z]?\d{4})')
+_REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')
+_ROW_ATTR = re.compile(rb'\br="(\d+)"')
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+
+
+def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] = lambda name: True) -> Inspected:
+    """Check ``data`` (the whole file) and return the package to parse. Raises Refused."""
+    if data[:8] == OLE2:
+        if any(name in data for name in ENCRYPTED_STREAMS):
+            raise Refused(ENCRYPTED)
+        raise Refused(OLD_XLS)
+    if len(data) > limits.file_bytes:
+        raise Refused(f"文件过大（{len(data) / MB:.1f} MB，上限 {limits.file_mb:g} MB），拒绝读取")
+    if not data.startswith(b"PK\x03\x04"):
+        raise Refused(NOT_WORKBOOK)
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()  # the central directory only; nothing inflated
+    except Exception:
+        raise Refused(TRUNCATED) from None
+    _check_directory(infos, limits)
+    members = {i.filename: i for i in infos}
+    if "xl/workbook.xml" not in members:
+        if any(n.lower().endswith((".xlsx", ".xlsm")) for n in members):
+            raise Refused("是压缩包，不是 Excel 工作簿；请解压后提交其中的 .xlsx 文件")
+        raise Refused("不是 Excel 工作簿（压缩包中没有 xl/workbook.xml；可能是 Word、WPS 或其他格式的文件改了扩展名）")
+    budget = [limits.unpacked_bytes]
+    workbook = _inflate(data, members["xl/workbook.xml"], budget)
+    rels = _inflate(data, members["xl/_rels/workbook.xml.rels"], budget) if "xl/_rels/workbook.xml.rels" in members else b""
+    sheets, parts = _sheets(workbook, rels)
+
+    # Parts calamine may read that are copied packed (styles, shared strings …): only their prolog
+    # is inflated here. A deflate stream unpacks to at most ~1 032 × its size; while that bound
+    # fits in the budget, a header that lies about the size cannot hurt, else they are all inflated.
+    def is_sheet(name: str) -> bool:
+        return name in parts or name.startswith("xl/worksheets/")
+
+    def other_xml(name: str) -> bool:
+        return name.endswith((".xml", ".rels")) and not is_sheet(name) and name not in WORKBOOK_PARTS
+
+    verify = sum(i.compress_size for i in infos if other_xml(i.filename)) * MAX_DEFLATE_RATIO > budget[0] - sum(
+        i.file_size for i in infos if is_sheet(i.filename))
+    kept: list[tuple[zipfile.ZipInfo, bytes | None, int]] = []  # (part, new bytes or None for as-is, CRC)
+    cut = False
+    for info in infos:
+        name = info.filename
+        if name in WORKBOOK_PARTS:
+            kept.append((info, workbook if name == "xl/workbook.xml" else rels, info.CRC))
+            continue
+        if other_xml(name) and not verify:
+            _check_head(data, info)
+            kept.append((info, None, info.CRC))
+            continue
+        owners = parts.get(name, [])
+        if name.startswith("xl/worksheets/") and not owners:
+            owners = [SheetXml(name)]  # a worksheet no sheet we could see declares: checked all the same
+        if owners and not any(read_sheet(sheet.name) for sheet in owners):
+            kept.append((info, None, info.CRC))  # never parsed
+        elif name.endswith((".xml", ".rels")) or owners:
+            text = _inflate(data, info, budget)
+            fitted = _fit_sheet(owners[0], text, limits) if owners else text
+            for sheet in owners:
+                sheet.xml, sheet.rows_cut = fitted, owners[0].rows_cut
+            kept.append((info, fitted, info.CRC if fitted is text else zlib.crc32(fitted)))
+            cut = cut or fitted is not text
+        else:
+            kept.append((info, None, info.CRC))  # images, vbaProject.bin (never run), printer settings
+    if not cut:
+        return Inspected(data, sheets)  # every part the reader parses was inflated and checked above
+    out = _StoredZip()  # rows were cut: the reader gets the checked parts uncompressed
+    for info, text, crc in kept:
+        if text is None:
+            out.raw(info, _raw(data, info))
+        else:
+            out.add(info, text, crc)
+    return Inspected(out.bytes(), sheets)
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(infos) > min(limits.max_parts, 65535):  # the rebuilt zip has no zip64
+        raise Refused(f"压缩包中的部件过多（{len(infos)} 个，上限 {min(limits.max_parts, 65535)}），不像正常的工作簿，拒绝读取")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise Refused(ENCRYPTED)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Refused(f"使用了 Excel 不会使用的压缩方式（{info.compress_type}），请在 Excel 或 WPS 中重新保存后再提交")
+        total += info.file_size
+        if info.file_size > MB and info.file_size > limits.compression_ratio * max(info.compress_size, 1):
+            raise _bomb(f"部件 {info.filename} 的压缩比 {info.file_size / max(info.compress_size, 1):.0f}:1 "
+                        f"超过上限 {limits.compression_ratio:g}:1")
+    if total > limits.unpacked_bytes:
+        raise _bomb(f"解压后共 {total / MB:.0f} MB，超过上限 {limits.unpacked_mb:g} MB")
+
+
+def _bomb(detail: str) -> Refused:
+    return Refused(f"解压后过大，疑似“压缩炸弹”，未解压即拒绝读取（{detail}）")
+
+
+def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    at = info.header_offset
+    head = data[at:at + 30]
+    if len(head) < 30 or head[:4] != b"PK\x03\x04":
+        raise Refused(TRUNCATED)
+    name_len, extra_len = struct.unpack("<HH", head[26:30])
+    start = at + 30 + name_len + extra_len
+    raw = data[start:start + info.compress_size]
+    if len(raw) < info.compress_size:
+        raise Refused(TRUNCATED)
+    return raw
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
+    """A part's bytes, never more than it declares nor than the budget left; its XML prolog checked."""
+    raw = _raw(data, info)
+    if info.file_size > budget[0]:
+        raise _bomb(f"超过上限 {budget[0] / MB:.0f} MB")
+    if info.compress_type == zipfile.ZIP_STORED:
+        text = raw
+    else:
+        inflater = zlib.decompressobj(-15)
+        try:
+            text = inflater.decompress(raw, info.file_size + 1)
+        except zlib.error:
+            raise Refused(TRUNCATED) from None
+        if len(text) > info.file_size:
+            raise _bomb(f"部件 {info.filename} 解压后比声明的 {info.file_size} 字节大")
+    if len(text) != info.file_size:
+        raise Refused(TRUNCATED)
+    budget[0] -= len(text)
+    _check_prolog(text, info.filename)
+    return text
+
+
+def _check_head(data: bytes, info: zipfile.ZipInfo) -> None:
+    """The prolog check on the start of a part, inflating no more (all of it if the prolog is longer)."""
+    raw = _raw(data, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        head = raw[:HEAD]
+    else:
+        try:
+            head = zlib.decompressobj(-15).decompress(raw, HEAD)
+        except zlib.error:
+            raise Refused(TRUNCATED) from None
+    if len(head) == HEAD and _prolog_end(head) is None:
+        _inflate(data, info, [MAX_SIZE_OF_PART])  # a prolog longer than HEAD: look at all of it
+    else:
+        _check_prolog(head, info.filename)
+
+
+def _prolog_end(head: bytes) -> int | None:
+    """Where the root element starts; None when the prolog runs past ``head``; -1 for a DTD."""
+    i = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while i < len(head) and head[i] in b" \t\r\n":
+            i += 1
+        if head.startswith(b"<?", i):
+            end = head.find(b"?>", i)
+            if end < 0:
+                return None
+            i = end + 2
+        elif head.startswith(b"<!--", i):
+            end = head.find(b"-->", i)
+            if end < 0:
+                return None
+            i = end + 3
+        elif head.startswith(b"<!", i):
+            return -1
+        elif i >= len(head):
+            return None
+        else:
+            return i
+
+
+def _check_prolog(text: bytes, name: str) -> None:
+    """Refuse a DTD (entity bombs, external entities): it can only stand before the root element."""
+    if text[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (Excel never writes it)
+        text = text.decode("utf-16", "replace").encode("utf-8")
+    end = _prolog_end(text)
+    if end == -1 or end is None and (b"<!DOCTYPE" in text or b"<!ENTITY" in text):
+        raise Refused(f"部件 {name} 含有 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这样的文件，"
+                      f"可能是恶意构造的，拒绝读取")
+
+
+def _attr(element: bytes, name: bytes) -> str:
+    m = re.search(rb"\s(?:\w+:)?" + name + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", element)
+    if m is None:
+        return ""
+    raw = m[1] if m[1] is not None else m[2]
+    value = raw.decode("utf-8", "replace")
+    return html.unescape(value) if b"&" in raw else value
+
+
+def _sheets(workbook: bytes, rels: bytes) -> tuple[dict[str, SheetXml], dict[str, list[SheetXml]]]:
+    """Sheets by name (in order, with their state) and by the part that holds them."""
+    targets = {}
+    for m in _REL.finditer(rels):
+        target = _attr(m[1], b"Target")
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[_attr(m[1], b"Id")] = path
+    by_name: dict[str, SheetXml] = {}
+    by_part: dict[str, list[SheetXml]] = {}
+    start = workbook.find(b"sheets>")  # the <sheets> list, not the defined names after it
+    end = workbook.find(b"sheets>", start + 7)
+    for m in _SHEET.finditer(workbook, max(start, 0), end if end > start else len(workbook)):
+        sheet = SheetXml(_attr(m[1], b"name"), _attr(m[1], b"state") or "visible")
+        by_name[sheet.name] = sheet
+        part = targets.get(_attr(m[1], rb"id"))
+        if part:
+            by_part.setdefault(part, []).append(sheet)
+    return by_name, by_part
+
+
+def _sheet_data(xml: bytes) -> tuple[int, int]:
+    """The span of <sheetData> (all of the part when it cannot be found)."""
+    start = xml.find(b"sheetData")
+    end = xml.rfind(b"</", 0, max(xml.rfind(b"sheetData>"), 0))  # "</sheetData>" or "</x:sheetData>"
+    if start < 0 or end <= start:
+        return 0, len(xml)
+    return start, end
+
+
+def _col_number(letters: bytes | str) -> int:
+    n = 0
+    for ch in letters if isinstance(letters, str) else letters.decode("ascii"):
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _fit_sheet(sheet: SheetXml, text: bytes, limits: Limits) -> bytes:
+    """Cut rows past the cap (counting those with content) and refuse a cell area past the limit.
+
+    The fast path is one search: no reference past column ZZ or row 999, so the area is small.
+    """
+    start, end = _sheet_data(text)
+    small_limits = limits.max_rows < 999 or limits.max_cells < 999 * 702
+    if not small_limits and _FAR.search(text, start, end) is None:
+        return text
+    cut = None
+    for m in re.finditer(rb"<(?:\w+:)?row\b([^>]*)>", text[start:end]):
+        r = _ROW_ATTR.search(m[1])
+        if r is not None and int(r[1]) > limits.max_rows:
+            cut = start + m.start()
+            break
+    if cut is not None:
+        tail = text[cut:end]
+        sheet.rows_cut = sum(1 for seg in re.split(rb"<(?:\w+:)?row\b", tail)[1:]
+                             if b"<v" in seg or b"<is>" in seg or b":v>" in seg)
+        text = text[:cut] + text[end:]
+        end = cut
+    max_row = max_col = 0
+    for m in _REF.finditer(text, start, end):
+        max_row = max(max_row, int(m[2]))
+        if m[1]:
+            max_col = max(max_col, _col_number(m[1]))
+    if max_row > limits.max_rows or max_row * max(max_col, 1) > limits.max_cells:
+        raise Refused(f"工作表“{sheet.name}”的数据区域过大（到第 {max_row} 行、第 {max_col} 列），"
+                      f"超过读取上限（{limits.max_rows} 行、{limits.max_cells} 个单元格），拒绝读取")
+    return text
+
+
+class _StoredZip:
+    """A zip written by hand: parts uncompressed (or copied as they were), CRCs and sizes exact."""
+
+    def __init__(self) -> None:
+        self.body: list[bytes] = []
+        self.central: list[bytes] = []
+        self.offset = 0
+
+    def add(self, info: zipfile.ZipInfo, text: bytes, crc: int) -> None:
+        self._entry(info.filename, zipfile.ZIP_STORED, crc, text, len(text))
+
+    def raw(self, info: zipfile.ZipInfo, raw: bytes) -> None:
+        self._entry(info.filename, info.compress_type, info.CRC, raw, info.file_size)
+
+    def _entry(self, name: str, method: int, crc: int, payload: bytes, size: int) -> None:
+        encoded = name.encode("utf-8")
+        flags = 0x800 if not name.isascii() else 0
+        self.body.append(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, 0, 0x21, crc,
+                                     len(payload), size, len(encoded), 0) + encoded)
+        self.body.append(payload)
+        self.central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, crc,
+                                        len(payload), size, len(encoded), 0, 0, 0, 0, 0, self.offset) + encoded)
+        self.offset += 30 + len(encoded) + len(payload)
+
+    def bytes(self) -> bytes:
+        directory = b"".join(self.central)
+        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(self.central), len(self.central), len(directory),
+                          self.offset, 0)
+        self.body += (directory, end)
+        return b"".join(self.body)  # one copy of the package
