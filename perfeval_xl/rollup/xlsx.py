@@ -63,7 +63,9 @@ class Col:
 
 
 def clean_text(value: Any) -> str:
-    text = ILLEGAL.sub("\ufffd", str(value))
+    text = value if isinstance(value, str) else str(value)
+    if not text.isprintable():  # printable text has nothing ILLEGAL: skip the regex (most cells)
+        text = ILLEGAL.sub("\ufffd", text)
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 10] + "…（已截断）"
     return text
@@ -85,8 +87,10 @@ def display_width(text: str) -> float:
 
 def lines_needed(text: str, width: float) -> int:
     usable = max(width - 1.5, 1.0)
-    if len(text) * 1.8 <= usable and "\n" not in text:
-        return 1
+    if "\n" not in text:
+        if len(text) * 1.8 <= usable:
+            return 1
+        return max(1, math.ceil(display_width(text) / usable))
     return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 
@@ -137,15 +141,20 @@ def set_cell(proto: _Protos, col: Col, value: Any):
 
 def cell_xml(ref: str, value: Any, sid: int, qsid: int, is_text: bool) -> str:
     """One cell as SpreadsheetML, the same cell ``set_cell`` gives openpyxl (formula guard included)."""
+    return cell_from_heads(f'<c r="{ref}" s="{sid}"', f'<c r="{ref}" s="{qsid}"', value, is_text)
+
+
+def cell_from_heads(plain: str, quoted: str, value: Any, is_text: bool) -> str:
+    """``cell_xml`` with the cell's opening tag made once per column (``<c r=".." s=".."``, no ``>``)."""
     if value is None or value == "":
-        return f'<c r="{ref}" s="{sid}"/>'
+        return plain + "/>"
     if is_text or isinstance(value, str):
         text = clean_text(value)
-        return f'<c r="{ref}" s="{qsid if text.startswith(FORMULA_TRIGGERS) else sid}" {_inline(text)}</c>'
+        return (quoted if text.startswith(FORMULA_TRIGGERS) else plain) + " " + _inline(text) + "</c>"
     number = clean_number(value)
     if number is None:
-        return f'<c r="{ref}" s="{sid}"/>'
-    return f'<c r="{ref}" s="{sid}" t="n"><v>{number!r}</v></c>'
+        return plain + "/>"
+    return f'{plain} t="n"><v>{number!r}</v></c>'
 
 
 def row_xml(row: str, cells: list[str], height: float | None) -> str:
@@ -213,10 +222,11 @@ class TableSheet:
         ws.append([text_cell(p, c.header) for p, c in zip(self._header, self.columns)])
         if fast:
             # style ids are registered in the workbook's stylesheet now, written when it is saved
-            self._sid = [p.plain.style_id for p in self._protos]
-            self._qsid = [p.quoted.style_id for p in self._protos]
-            self._letters = [get_column_letter(i) for i in range(1, len(self.columns) + 1)]
-            self._text = [c.kind in ("text", "label") for c in self.columns]
+            sids = [p.plain.style_id for p in self._protos]
+            qsids = [p.quoted.style_id for p in self._protos]
+            self._forms = [(f'<c r="{get_column_letter(i)}{ROW}" s="{sid}"', f'<c r="{get_column_letter(i)}{ROW}" s="{qsid}"',
+                            c.kind in ("text", "label"))
+                           for i, (sid, qsid, c) in enumerate(zip(sids, qsids, self.columns), start=1)]
             self.body = tempfile.TemporaryFile("w+b")  # rows as UTF-8, copied into the package as they are
 
     def _height(self, values: Sequence[Any]) -> float | None:
@@ -244,8 +254,8 @@ class TableSheet:
         its record arrives, while the workers read the next files, and only numbers them at the end.
         """
         height = self._height(values) if self._wrapped else None
-        return row_xml(ROW, [cell_xml(letter + ROW, v, sid, qsid, is_text) for letter, sid, qsid, is_text, v
-                             in zip(self._letters, self._sid, self._qsid, self._text, values)], height)
+        return row_xml(ROW, [cell_from_heads(plain, quoted, v, is_text)
+                             for (plain, quoted, is_text), v in zip(self._forms, values)], height)
 
     def append_rendered(self, row: str) -> None:
         self.rows += 1
