@@ -18,8 +18,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from functools import lru_cache
 from typing import Any, Iterator
 
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell
@@ -56,6 +58,14 @@ class Grid:
             if col - 1 < len(line):
                 return line[col - 1]
         return ""
+
+    def any_value(self, row: int, cols: tuple[int, ...]) -> bool:
+        """Whether any of the (1-based) columns of ``row`` holds something."""
+        if row - 1 >= len(self.rows):
+            return False
+        line = self.rows[row - 1]
+        n = len(line)
+        return any(line[c - 1] is not None and line[c - 1] != "" for c in cols if c <= n)
 
     def find_in_column(self, col: int, text: str, start: int, stop: int) -> int | None:
         for row in range(start, stop + 1):
@@ -201,9 +211,9 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
     for table in layout.tables:
         items = []
         for i in range(table.capacity):
-            row_cells = table.cells_of_row(i)
-            if all(_blank(grid.value(c.row, c.col)) for c in row_cells if c.role == INPUT):
+            if not grid.any_value(table.first_row + i, _input_columns(table)):
                 continue  # a spare row: nothing typed, so nothing to read (most rows of a table)
+            row_cells = table.cells_of_row(i)
             item = table.item_type()
             for cell in row_cells:
                 if cell.role == INPUT:
@@ -219,6 +229,13 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
     for cell, raw in computed:  # after the inputs: a missing cached value is recomputed from them
         _check_formula(layout, cell, raw, xml, obj, sub)
         _store_computed(layout, cell, raw, grid, obj, sub, result)
+
+
+def _input_columns(table) -> tuple[int, ...]:
+    cols = table.__dict__.get("_input_columns")  # tables are cached with their layouts
+    if cols is None:
+        cols = table.__dict__["_input_columns"] = tuple(c.col for c in table.columns if c.role == INPUT)
+    return cols
 
 
 def _check_formula(layout: Layout, cell: Cell, raw: Any, xml: SheetXml | None, obj: Any, sub: Submission) -> None:
@@ -266,10 +283,16 @@ def _store(layout: Layout, cell: Cell, grid: Grid, root: Any, obj: Any, path: st
         value = None
     if "." not in path and isinstance(obj, Located):  # most cells: skip the path walk
         setattr(obj, path, value)
-        obj.sources[path] = Source(layout.sheet, cell.ref)
+        obj.sources[path] = _source(layout.sheet, cell.row, cell.col)
         return
     set_path(obj, path, value)
     _record(obj, path, layout.sheet, cell.ref)
+
+
+@lru_cache(maxsize=1 << 16)
+def _source(sheet: str, row: int, col: int) -> Source:
+    """Sources are immutable and the same cells recur in every workbook: make each one once."""
+    return Source(sheet, f"{get_column_letter(col)}{row}")
 
 
 def _owner(obj: Any, path: str) -> tuple[Any, str]:

@@ -214,28 +214,25 @@ def run_dask(paths: list[str], root: str, settings: Settings, scheduler: Any,
 
 
 class _Spill:
-    """Detail rows of every file on disk until the workbook is written (memory stays flat).
-
-    Each file has its detail rows (for 退回意见) and, apart, the same rows rendered for the 区汇总
-    sheets, so each reader loads only what it uses.
-    """
+    """Each file's rendered 区汇总 rows on disk until the workbook is written (memory stays flat),
+    and, apart, its finding rows when 退回意见 are written, so each reader loads only what it uses."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="perfeval-rollup-")
         self.index: dict[str, tuple[int, int]] = {}
 
-    def put(self, path: str, details: Any, rendered: Any = None) -> None:
+    def put(self, path: str, rendered: Any, findings: list | None = None) -> None:
         self.file.seek(0, os.SEEK_END)
         at = self.file.tell()
-        pickle.dump(details, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.index[path] = (at, self.file.tell())
         pickle.dump(rendered, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.index[path] = (at, self.file.tell())
+        pickle.dump(findings or [], self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def get(self, path: str) -> Any:
-        return self._load(path, 0, ([], [], []))
+    def rendered(self, path: str) -> Any:
+        return self._load(path, 0, None)
 
-    def get_rendered(self, path: str) -> Any:
-        return self._load(path, 1, None)
+    def findings(self, path: str) -> list:
+        return self._load(path, 1, [])
 
     def _load(self, path: str, which: int, missing: Any) -> Any:
         if path not in self.index:
@@ -299,7 +296,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         for done, record in enumerate(results, start=1):
             details = record.pop("details", None)
             if details is not None:
-                spill.put(record["path"], details, writer.render(record, details))
+                spill.put(record["path"], writer.render(record, details), details[2] if fb_dir is not None else None)
             records.append(record)
             if progress is not None:
                 progress(done, len(strings), record["path"])
@@ -328,9 +325,9 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     units = [_unit(r, found[r["path"]], settings) for r in readable if r["path"] not in superseded]
     stats = district_stats(units, settings)
     data = RollupData(units=units, listed=readable, rollup_findings=found,
-                      details=spill.get, unreadable=unreadable, stats=stats,
+                      details=lambda path: ([], [], spill.findings(path)), unreadable=unreadable, stats=stats,
                       settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored,
-                      rendered=spill.get_rendered)
+                      rendered=spill.rendered)
     try:
         save_atomic(writer.finish(data), output)
     except OSError as exc:
@@ -401,7 +398,7 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
             raise RollupError(f"退回意见文件 {path} 与一份报送同名；为保护原始数据，请另选 --feedback 文件夹。")
         if not force and path.exists() and own_output_title(path) != FEEDBACK_TITLE:
             raise RollupError(f"{path} 已存在，且不是本工具生成的退回意见；如确需覆盖，请加 --force。")
-        rows = [finding_row(f.to_dict(), u["path"]) for f in found[u["path"]]] + list(spill.get(u["path"])[2])
+        rows = [finding_row(f.to_dict(), u["path"]) for f in found[u["path"]]] + list(spill.findings(u["path"]))
         try:
             write_feedback(path, u, rows)
         except OSError as exc:

@@ -158,8 +158,7 @@ class RollupWriter:
             rendered = data.rendered(record["path"]) if data.rendered is not None and self.fast else None
             if rendered is not None:
                 for sheet, rows in zip(self._detail_sheets, rendered):
-                    for row in rows:
-                        sheet.append_rendered(row)
+                    sheet.append_rendered(rows)
                 continue
             for sheet, rows in zip(self._detail_sheets, data.details(record["path"])):
                 for row in rows:

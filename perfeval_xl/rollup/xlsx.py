@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Sequence
 
 from openpyxl.cell import WriteOnlyCell
@@ -85,6 +86,7 @@ def display_width(text: str) -> float:
     return n + 0.4 * (len(text.encode("utf-8", "replace")) - n)
 
 
+@lru_cache(maxsize=8192)
 def lines_needed(text: str, width: float) -> int:
     usable = max(width - 1.5, 1.0)
     if "\n" not in text:
@@ -110,6 +112,21 @@ class _Protos:
             if header:
                 cell.fill = HEADER_FILL
         self.quoted.quotePrefix = True
+        self._sids: tuple[int, int] | None = None
+
+    @property
+    def sid(self) -> int:
+        """Style id of the plain cell (registered in the workbook's stylesheet on first use)."""
+        return self._ids()[0]
+
+    @property
+    def qsid(self) -> int:
+        return self._ids()[1]
+
+    def _ids(self) -> tuple[int, int]:
+        if self._sids is None:
+            self._sids = (self.plain.style_id, self.quoted.style_id)
+        return self._sids
 
 
 def text_cell(proto: _Protos, value: Any):
@@ -149,12 +166,20 @@ def cell_from_heads(plain: str, quoted: str, value: Any, is_text: bool) -> str:
     if value is None or value == "":
         return plain + "/>"
     if is_text or isinstance(value, str):
-        text = clean_text(value)
-        return (quoted if text.startswith(FORMULA_TRIGGERS) else plain) + " " + _inline(text) + "</c>"
+        formula_like, body = _text_xml(value if isinstance(value, str) else str(value))
+        return (quoted if formula_like else plain) + body
     number = clean_number(value)
     if number is None:
         return plain + "/>"
     return f'{plain} t="n"><v>{number!r}</v></c>'
+
+
+@lru_cache(maxsize=8192)  # bounded: the parent's memory stays flat
+def _text_xml(value: str) -> tuple[bool, str]:
+    """Whether the cleaned text would read as a formula, and the cell's rest; cached, because
+    titles, hints, indicator and unit names recur on every unit's rows."""
+    text = clean_text(value)
+    return text.startswith(FORMULA_TRIGGERS), " " + _inline(text) + "</c>"
 
 
 def row_xml(row: str, cells: list[str], height: float | None) -> str:
@@ -239,7 +264,7 @@ class TableSheet:
 
     def append(self, values: Sequence[Any]) -> None:
         if self.fast:
-            self.append_rendered(self.render(values))
+            self.append_rendered([self.render(values)])
             return
         self.rows += 1
         height = self._height(values) if self._wrapped else None
@@ -257,9 +282,11 @@ class TableSheet:
         return row_xml(ROW, [cell_from_heads(plain, quoted, v, is_text)
                              for (plain, quoted, is_text), v in zip(self._forms, values)], height)
 
-    def append_rendered(self, row: str) -> None:
-        self.rows += 1
-        self.body.write(row.replace(ROW, str(self.rows + 1)).encode("utf-8"))
+    def append_rendered(self, rows: Sequence[str]) -> None:
+        """Rendered rows (``render``), numbered from the next row on, in one write."""
+        first = self.rows + 2
+        self.rows += len(rows)
+        self.body.write("".join([row.replace(ROW, str(n)) for n, row in enumerate(rows, start=first)]).encode("utf-8"))
 
     def close(self) -> None:
         last = get_column_letter(len(self.columns))
@@ -390,8 +417,7 @@ class FreeSheet:
         self.row += 1
         if self.fast:
             row = str(self.row)
-            xml = [cell_xml(get_column_letter(i) + row, v, p.plain.style_id, p.quoted.style_id, t)
-                   for i, (p, v, t) in enumerate(cells, start=1)]
+            xml = [cell_xml(get_column_letter(i) + row, v, p.sid, p.qsid, t) for i, (p, v, t) in enumerate(cells, start=1)]
             self.body.write(row_xml(row, xml, height).encode("utf-8"))
             return self.row
         if height is not None:
