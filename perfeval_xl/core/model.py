@@ -9,6 +9,7 @@ finding can name the sheet and cell. Money is in 万元; rates are fractions (0.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -112,6 +113,7 @@ class Indicator(Located):
         return not self.filled_fields()
 
 
+@lru_cache(maxsize=4096)  # the same names recur in every table and check
 def strip_placeholder(name: str) -> str:
     """"指标 1：补助社区支出" -> "补助社区支出"; "指标 1：" -> ""."""
     return re.sub(r"^\s*指标\s*[0-9０-９一二三四五六七八九十]+\s*[:：]?\s*", "", str(name)).strip()

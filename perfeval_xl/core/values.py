@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -156,6 +157,7 @@ def _squeeze_space(m: re.Match[str]) -> str:
     return " " if _is_ascii_alnum(before) and _is_ascii_alnum(after) else ""
 
 
+@lru_cache(maxsize=8192)  # cell texts recur across tables and rules; the result is a str
 def normalise_text(text: str) -> str:
     """The normalised form of a cell text (idempotent)."""
     text = text.translate(_WIDTH_TABLE).strip()
@@ -632,6 +634,7 @@ def parse_value(text: object, *, money_hint: bool = False) -> ParsedValue:
         return ParsedValue(raw=raw, text=raw.strip(), kind="narrative" if raw.strip() else "empty")
 
 
+@lru_cache(maxsize=4096)
 def money_hint_from_name(indicator_name: str) -> bool:
     """True when an indicator is about money, so a bare "万" in its values means 万元."""
     if not isinstance(indicator_name, str):

@@ -132,7 +132,7 @@ def _rows_needed(kinds: list[SheetKind]) -> dict[str, int]:
             if kind.repeated:
                 continue  # found by the title in A1, under any sheet name
             layout = kind.layout()
-            fields = layout.fields()
+            fields = _fields(layout)
             if kind.view is not None or (not fields and not layout.tables):
                 plan[kind.sheet] = 0
             elif not layout.tables:
@@ -203,7 +203,7 @@ def _fit_layout(kind: SheetKind, sheet: str, grid: Grid) -> Layout:
 def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: ReadResult,
                 xml: SheetXml | None = None) -> None:
     computed: list[tuple[Cell, Any]] = []
-    for cell in layout.fields():
+    for cell in _fields(layout):
         if cell.role == INPUT:
             _store(layout, cell, grid, obj, obj, cell.field, sub)
         else:
@@ -229,6 +229,13 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
     for cell, raw in computed:  # after the inputs: a missing cached value is recomputed from them
         _check_formula(layout, cell, raw, xml, obj, sub)
         _store_computed(layout, cell, raw, grid, obj, sub, result)
+
+
+def _fields(layout: Layout) -> list[Cell]:
+    cells = layout.__dict__.get("_fields")  # layouts are cached: list their field cells once
+    if cells is None:
+        cells = layout.__dict__["_fields"] = layout.fields()
+    return cells
 
 
 def _input_columns(table) -> tuple[int, ...]:
@@ -263,7 +270,7 @@ def _values(item: Any, table) -> list[Any]:
 
 
 def _is_empty(layout: Layout, obj: Any) -> bool:
-    inputs = [get_path(obj, c.field) for c in layout.fields() if c.role == INPUT]
+    inputs = [get_path(obj, c.field) for c in _fields(layout) if c.role == INPUT]
     lists = [get_path(obj, t.field) for t in layout.tables]
     return all(v in (None, "") for v in inputs) and not any(lists)
 
