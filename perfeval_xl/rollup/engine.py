@@ -290,10 +290,12 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
 
     spill = _Spill()
-    writer = RollupWriter(settings)  # rows are rendered as records arrive, while workers read on
+    writer: RollupWriter | None = None  # rows are rendered as records arrive, while workers read on
     try:
         records: list[dict[str, Any]] = []
         for done, record in enumerate(results, start=1):
+            if writer is None:  # set up once the workers are busy with the first files
+                writer = RollupWriter(settings)
             details = record.pop("details", None)
             if details is not None:
                 spill.put(record["path"], writer.render(record, details), details[2] if fb_dir is not None else None)
@@ -301,11 +303,13 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
             if progress is not None:
                 progress(done, len(strings), record["path"])
         records.sort(key=lambda r: r["path"])
+        writer = writer or RollupWriter(settings)
         return _finish(records, spill, writer, folder, output, json_path, fb_dir, paths, settings, started,
                        force)
     finally:
         spill.close()
-        writer.book.close()
+        if writer is not None:
+            writer.book.close()
 
 
 def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: Path, json_path: Path | None,
