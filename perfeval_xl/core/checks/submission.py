@@ -34,9 +34,8 @@ def check_unreadable(ctx, sub: Submission) -> Iterator[Hit]:
       example="项目1 H6（执行率）原为 =E6/D6，被改为手填的 0.95 → 提示。",
       basis="模板的公式单元格（perfeval_xl.layout 中的计算单元格）")
 def check_formulas(ctx, sub: Submission) -> Iterator[Hit]:
-    for n in sub.notices:
-        if n.kind == "formula_overwritten":
-            yield Hit(None, n.field, "", {"cell": n.cell, "text": n.text}, sheet=n.sheet, cell=n.cell, table=n.sheet)
+    for n in _notices(sub, "formula_overwritten"):
+        yield Hit(None, n.field, "", {"cell": n.cell, "text": n.text}, sheet=n.sheet, cell=n.cell, table=n.sheet)
 
 
 @rule("S103", "超出读取行数的内容未读取", severity="提示", scope="submission",
@@ -47,10 +46,9 @@ def check_formulas(ctx, sub: Submission) -> Iterator[Hit]:
       example="项目1 第 2001 行以下粘贴了 98000 行明细 → 提示，这些行未读取。",
       basis="SECURITY.md（读取上限）")
 def check_rows_ignored(ctx, sub: Submission) -> Iterator[Hit]:
-    for n in sub.notices:
-        if n.kind == "rows_ignored":
-            yield Hit(None, "", "", {"first_row": int(n.text) + 1, "count": n.count, "max_rows": n.text},
-                      sheet=n.sheet, cell=n.cell, table=n.sheet)
+    for n in _notices(sub, "rows_ignored"):
+        yield Hit(None, "", "", {"first_row": int(n.text) + 1, "count": n.count, "max_rows": n.text},
+                  sheet=n.sheet, cell=n.cell, table=n.sheet)
 
 
 @rule("S104", "工作簿中有隐藏的工作表", severity="提示", scope="submission",
@@ -61,7 +59,11 @@ def check_rows_ignored(ctx, sub: Submission) -> Iterator[Hit]:
       example="工作簿中有深度隐藏的工作表“Sheet3”→ 提示。",
       basis="SECURITY.md")
 def check_hidden_sheets(ctx, sub: Submission) -> Iterator[Hit]:
-    for n in sub.notices:
-        if n.kind == "hidden_sheet":
-            yield Hit(None, "", "", {"sheet": n.sheet, "state": STATES_ZH.get(n.text, n.text)},
-                      sheet=n.sheet, cell="", table=n.sheet)
+    for n in _notices(sub, "hidden_sheet"):
+        yield Hit(None, "", "", {"sheet": n.sheet, "state": STATES_ZH.get(n.text, n.text)},
+                  sheet=n.sheet, cell="", table=n.sheet)
+
+
+def _notices(sub: Submission, kind: str) -> Iterator:
+    """What the reader saw in the workbook itself (S102–S104), one kind at a time."""
+    return (n for n in sub.notices if n.kind == kind)
