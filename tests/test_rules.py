@@ -110,6 +110,12 @@ def department(*, basic_data: BasicData | None = None, **kw) -> Submission:
                       basic_data=basic_data)
 
 
+def _with(sub: Submission, **parts) -> Submission:
+    for name, value in parts.items():
+        setattr(sub, name, value)
+    return sub
+
+
 def basic(*, staff_authorized: float = 55.0, staff_actual: float = 48.0, staff_control_rate: float = 0.8727,
           buildings: tuple[BuildingRow, ...] = (), **rows: ExpenseRow) -> BasicData:
     """A clean 基础数据表 (砂子塘街道's figures); keyword rows replace or add 经费控制情况 rows."""
@@ -338,6 +344,12 @@ CASES: dict[str, Case] = {
         lambda: department(basic_data=basic(project_spending=ExpenseRow(final=30.0))),
         lambda: department(basic_data=basic(project_spending=ExpenseRow(final=35.0))),
         Expect(DEPT, "按支出性质分", "项目支出", f"{DEPT}：项目支出为 35，基础数据表的项目支出本年决算数为 30。"),
+    ),
+    "D204": case(
+        lambda: _with(department(), projects=project().projects),  # a 95 project inside 项目支出 35
+        lambda: _with(department(spending_basic=0.0, spending_project=95.0), projects=project().projects),
+        Expect(DEPT, "按支出性质分", "项目支出",
+               f"{DEPT}：项目支出为 35，本工作簿 1 张项目支出绩效自评表的全年执行数合计 95，超过了项目支出。"),
     ),
     # ------------------------------------------------------------ 基础数据表
     "B301": case(

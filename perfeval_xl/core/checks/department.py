@@ -65,3 +65,20 @@ def check_project_spending_matches_basic(ctx, table: DepartmentTable) -> Iterato
     if final is not None and amounts_differ(table.spending_project, final, ctx.settings):
         yield hit(table, "spending_project", "按支出性质分", stated=fmt_number(table.spending_project),
                   basic=fmt_number(final))
+
+
+@rule("D204", "项目表执行数之和超过部门项目支出", severity="提示", scope="department",
+      message="{table}：项目支出为 {stated}，本工作簿 {count} 张项目支出绩效自评表的全年执行数合计 {projects}，超过了项目支出。",
+      hint="各项目的全年执行数都是部门项目支出的一部分，合计不应超过它；请核对项目表和部门整体支出绩效自评表中的数字。",
+      what="同一工作簿中各项目支出绩效自评表“年度资金总额”的全年执行数之和，不超过部门整体支出绩效自评表的项目支出。",
+      why="项目只是部门项目支出的一部分（往往只评重点项目），合计超过部门数说明有一处数字填错或口径不一。",
+      example="项目支出 35 万元，两张项目表全年执行数 30 + 20 = 50 万元 → 提示。",
+      basis="DOMAIN.md §D（表间数字一致）")
+def check_projects_within_project_spending(ctx, table: DepartmentTable) -> Iterator[Hit]:
+    executed = [p.funding_total.executed for p in ctx.submission.projects if p.funding_total.executed is not None]
+    if table.spending_project is None or not executed:
+        return
+    projects = total(executed)
+    if projects > table.spending_project + float(ctx.settings["tolerance.amount"]) + 1e-9:
+        yield hit(table, "spending_project", "按支出性质分", stated=fmt_number(table.spending_project),
+                  count=len(executed), projects=fmt_number(projects))
