@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from perfeval_xl import cli
 from perfeval_xl.io.read import read_submission
-from perfeval_xl.io.xlsx_write import PAUSE_BEFORE_RENAME, build_workbook, save_atomic
+from perfeval_xl.io.xlsx_write import build_workbook, save_atomic
 from perfeval_xl.layout.sheets import UNIT_SHEETS
 from perfeval_xl.rollup import rollup
 
@@ -121,9 +121,22 @@ def test_a_roll_up_killed_before_its_rename_leaves_the_previous_output(tmp_path)
     rollup(folder, output, jobs=1)
     previous = output.read_bytes()
     marker = tmp_path / "paused"
-    env = {**os.environ, PAUSE_BEFORE_RENAME: str(marker)}
-    proc = subprocess.Popen([sys.executable, "-m", "perfeval_xl", "rollup", str(folder), "-o", str(output),
-                             "--jobs", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The roll-up, in a process whose os.replace stops (to be killed) just before the output's rename,
+    # after saying where the fully written temporary file is.
+    script = f"""
+import os, sys, time
+from pathlib import Path
+rename = os.replace
+def paused(src, dst, *args, **kwargs):
+    if str(dst) == {str(output)!r}:
+        Path({str(marker)!r}).write_text(str(src), encoding="utf-8")
+        time.sleep(300)
+    return rename(src, dst, *args, **kwargs)
+os.replace = paused
+from perfeval_xl.cli import main
+sys.exit(main(["rollup", {str(folder)!r}, "-o", {str(output)!r}, "--jobs", "1"]))
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:

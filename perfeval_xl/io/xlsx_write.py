@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -235,10 +234,6 @@ def _set_value(target, value: Any) -> None:
     if isinstance(value, str) and value.startswith("="):
         target.data_type = "s"  # openpyxl would otherwise store it as a formula
 
-# Tests only: the name of a file to create once the temporary file is written, after which the
-# writer waits (to be killed) before the rename. Never set in use.
-PAUSE_BEFORE_RENAME = "PERFEVAL_XL_TEST_PAUSE_BEFORE_RENAME"
-
 
 def save_atomic(wb: Workbook, path: str | Path) -> None:
     """Write to a temporary file beside the target, then rename: no partial file under the name.
@@ -251,9 +246,6 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
-        if os.environ.get(PAUSE_BEFORE_RENAME):
-            Path(os.environ[PAUSE_BEFORE_RENAME]).write_text(tmp, encoding="utf-8")
-            time.sleep(300)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
