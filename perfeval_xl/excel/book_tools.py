@@ -11,7 +11,7 @@ from ..io.xlsx_read import Grid, _fit_layout, read_sheets
 from ..layout.grid import INPUT
 from ..layout.project import PROJECT_TITLE
 from ..layout.sheets import PROJECT
-from .validate_book import _rc, read_book
+from .validate_book import _rc, _ref, read_book
 
 
 @dataclass
@@ -68,14 +68,8 @@ def fill_scores(book, settings: Settings | None = None) -> Filled:
     for sheet, cells in writes.items():
         for row, col, values in _runs(cells):
             book.sheets[sheet].range((row, col)).value = [[v] for v in values]
-        out.filled[sheet] = [f"{_letter(c)}{r}" for r, c in sorted(cells, key=lambda rc: (rc[1], rc[0]))]
+        out.filled[sheet] = [_ref(rc) for rc in sorted(cells, key=lambda rc: (rc[1], rc[0]))]
     return out
-
-
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
 
 
 def project_sheets(sheets: dict[str, list[list[Any]]]) -> list[str]:
@@ -101,8 +95,8 @@ def new_project_sheet(book) -> str:
         return f"工作簿中没有“{PROJECT_TITLE}”工作表，无法新增。"
     source = projects[-1]
     name = next_project_name(projects, set(sheets))
-    layout = _fit_layout(PROJECT, source, Grid(sheets[source]))
     grid = Grid(sheets[source])
+    layout = _fit_layout(PROJECT, source, grid)
     clear: dict[tuple[int, int], None] = {}
     for c in layout.cells:
         if c.role == INPUT and grid.value(c.row, c.col) not in (None, ""):

@@ -23,13 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from ..core.findings import Report, Severity
 from ..core.settings import Settings
 from ..core.validate import validate
 from ..io.results_read import result_rows
-from ..io.xlsx_read import Grid, read_sheets, sheet_layouts
+from ..io.xlsx_read import read_sheets
 from ..io.xlsx_write import COMPUTED_FILL, HEADER_FILL, INPUT_FILL
 from ..layout.grid import COMPUTED, HEADER, INPUT, Layout
 from ..layout.results import (COLUMN, ERROR_COLOR, FIRST_ROW, HEADER_ROW, HEADERS, NOTE, RESULT_COLUMNS,
@@ -130,11 +131,10 @@ def results_block(report: Report, sheet_names: set[str]) -> list[list[Any]]:
 
 
 class _Fills:
-    """The template colour of any cell of a sheet, from the sheet's layout (as the reader fits it)."""
+    """The template colour of any cell of a sheet, from the sheet's layout (as the reader fitted it)."""
 
-    def __init__(self, sheets: dict[str, list[list[Any]]], kinds: list[SheetKind]) -> None:
-        grids = {name: Grid(rows) for name, rows in sheets.items()}
-        self._layouts: dict[str, Layout] = {name: layout for _, name, layout in sheet_layouts(grids, kinds)}
+    def __init__(self, layouts: dict[str, Layout]) -> None:
+        self._layouts = layouts
         self._maps: dict[str, dict[tuple[int, int], str]] = {}
 
     def of(self, sheet: str, row: int, col: int) -> str | None:
@@ -178,7 +178,7 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
     kinds = kinds or UNIT_SHEETS
     sheets = read_book(book)
     previous = result_rows(sheets.get(RESULTS_SHEET, []))
-    read = read_sheets({n: v for n, v in sheets.items()}, kinds)  # 情况说明 come back through the reader
+    read = read_sheets(sheets, kinds)  # 情况说明 come back through the reader
     report = validate(read.submission, settings)
     names = set(sheets) - {RESULTS_SHEET}
 
@@ -209,7 +209,7 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
         loc = f.location
         if loc.sheet in names and loc.cell:
             new.setdefault(loc.sheet, {})[_rc(loc.cell)] = SEVERITY_COLOR[f.severity]
-    fills = _Fills(sheets, kinds)
+    fills = _Fills(read.layouts)
     outcome = Outcome(report)
     paint: dict[str, dict[tuple[int, int], str | None]] = {}
     for row in previous:
@@ -247,6 +247,4 @@ def _width_scale(book) -> float:
 
 
 def _ref(rc: tuple[int, int]) -> str:
-    from openpyxl.utils import get_column_letter
-
     return f"{get_column_letter(rc[1])}{rc[0]}"

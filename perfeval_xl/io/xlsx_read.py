@@ -40,6 +40,7 @@ NUMBER_KINDS = ("amount", "rate", "points", "count", "year")
 class ReadResult:
     submission: Submission
     recomputed: list[str] = field(default_factory=list)  # "项目1!H6": no cached value, core value used
+    layouts: dict[str, Layout] = field(default_factory=dict)  # each sheet read, with its fitted layout
 
 
 class CellError(str):
@@ -157,6 +158,7 @@ def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | Non
     sub = Submission()
     result = ReadResult(sub)
     for kind, name, layout in sheet_layouts(grids, kinds or UNIT_SHEETS):
+        result.layouts[name] = layout
         obj = kind.new()
         _read_sheet(layout, grids[name], obj, sub, result, (xml or {}).get(name))
         if not kind.always and _is_empty(layout, obj):
