@@ -284,10 +284,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from .io.templates import TEMPLATE_DIR, build_templates
+    from .io.templates import build_templates
 
-    outdir = Path(args.outdir) if args.outdir else TEMPLATE_DIR
-    for path in build_templates(outdir):
+    # The current folder by default: never into the installation (the repository's
+    # workbook_templates/ is regenerated with --outdir workbook_templates).
+    outdir = Path(args.outdir) if args.outdir else Path.cwd()
+    try:
+        paths = build_templates(outdir)
+    except OSError as exc:
+        raise UserError(f"无法写入 {outdir}：{exc.strerror or exc}") from None
+    for path in paths:
         print(f"已生成 {path}")
     return EXIT_OK
 
@@ -437,12 +443,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", cmd_demo, "在自带的示例区（examples/）上演示全过程：逐份校验、区汇总、图表（run the whole job on the examples）",
                 "perfeval-xl demo -o 示例输出")
     p.add_argument("-o", "--output", default="example-output", help="输出文件夹（默认 example-output）")
-    p.add_argument("--examples", help="示例工作簿所在文件夹（默认：仓库的 examples/报送）")
+    p.add_argument("--examples", help="示例工作簿所在文件夹（默认：随软件安装的示例区）")
     _add_rules_option(p)
 
-    p = command("templates", cmd_templates, "重新生成 workbook_templates/ 中的模板工作簿（rebuild the templates）",
-                "perfeval-xl templates")
-    p.add_argument("--outdir", help="输出目录（默认：仓库的 workbook_templates/）")
+    p = command("templates", cmd_templates, "生成空白模板工作簿（默认写到当前文件夹）（write the template workbooks）",
+                "perfeval-xl templates --outdir 模板")
+    p.add_argument("--outdir", help="输出目录（默认：当前文件夹；在仓库中重新生成时用 --outdir workbook_templates）")
 
     p = command("new", cmd_new, "为一个街道新建本年度的自评工作簿，可预填项目（create a unit workbook）",
                 "perfeval-xl new --unit 洋湖街道 --year 2022 --prefill 项目预算.csv -o 洋湖街道2022.xlsx\n"
