@@ -334,11 +334,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
+    from .bundle_check import check_addin_interpreter
     from .excel.addin import ADDIN_NAME, AddinError, build, install, uninstall
 
     try:
         if args.action == "build":
             path = build(args.outdir, interpreter=args.interpreter or "")
+            _check_bundle(lambda: check_addin_interpreter(args.interpreter or ""))
             print(f"已生成 {path}")
             print(f"在 Windows 上安装：xlwings addin install -f {path}")
         elif args.action == "install":
@@ -352,13 +354,27 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_bundle(check, written: Sequence[Path] = ()) -> None:
+    """A bundle whose modules do not import is an error, not a file to hand out (removed)."""
+    from .bundle_check import BundleError
+
+    try:
+        check()
+    except BundleError as exc:
+        for path in written:
+            Path(path).unlink(missing_ok=True)
+        raise UserError(str(exc)) from None
+
+
 def cmd_lite(args: argparse.Namespace) -> int:
+    from .bundle_check import check_lite_bundle
     from .excel.lite import write_bundle
 
     try:
         paths = write_bundle(args.output)
     except OSError as exc:
         raise UserError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
+    _check_bundle(lambda: check_lite_bundle(paths[0]), written=paths)
     for path in paths:
         print(f"已生成 {path}")
     print("在 xlwings Lite 任务窗格中：把 main.py 与 requirements.txt 的内容分别粘贴到编辑器的同名文件中，然后重启。")
