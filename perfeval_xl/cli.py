@@ -381,6 +381,20 @@ def cmd_lite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_kit(args: argparse.Namespace) -> int:
+    from .bundle_check import BundleError
+    from .kit import KitError, build_kit
+
+    try:
+        out = build_kit(args.output, args.platform, args.python, analysis=not args.no_analysis)
+    except (KitError, BundleError) as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
+    print(f"已生成离线安装包 {out}；请先阅读其中的 安装说明.txt。")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -483,6 +497,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("build", "install", "uninstall"), help="build 生成 .xlam；install / uninstall 仅限 Windows")
     p.add_argument("-o", "--outdir", default=".", help="加载项所在文件夹（默认：当前文件夹）")
     p.add_argument("--interpreter", help="装有 perfeval-xl 的 python.exe 完整路径（写入 xlwings.conf 的 Interpreter_Win）")
+
+    p = command("kit", cmd_kit, "生成离线安装包（政务内网电脑用）：依赖包、安装脚本、加载项、Lite 文件、模板、安装说明",
+                "perfeval-xl kit -o 安装包 --platform win_amd64 --python 3.11")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹（新建，或为空）")
+    p.add_argument("--platform", help="目标平台：win_amd64（默认：本机平台）、win32、linux_x86_64、macosx_arm64 等")
+    p.add_argument("--python", help="目标电脑的 Python 版本，如 3.11（默认：本机的版本）")
+    p.add_argument("--no-analysis", action="store_true", help="不含 pandas（analysis 扩展，约 100 MB）")
 
     p = command("lite", cmd_lite, "生成 xlwings Lite 用的 main.py 与 requirements.txt（Excel for Mac / 网页版 / 365）",
                 "perfeval-xl lite -o lite")

@@ -6,7 +6,7 @@ import sys
 import pytest
 from openpyxl.utils import get_column_letter as openpyxl_letter
 
-from perfeval_xl.columns import MAX_COLUMN, get_column_letter
+from perfeval_xl.layout.columns import MAX_COLUMN, get_column_letter
 from tests.conftest import ROOT
 
 YANGHU = ROOT / "examples/报送/岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx"

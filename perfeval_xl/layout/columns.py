@@ -1,5 +1,6 @@
 """Column letters without openpyxl: ``from openpyxl.utils import get_column_letter`` loads all of
 openpyxl (~80 ms), which `validate` — reading with python-calamine — otherwise never needs.
+(In layout/ so the xlwings Lite bundle, which carries core/layout/io/excel, has it too.)
 
 Same contract as openpyxl's function (tests/test_pkg_startup.py compares every column).
 """
