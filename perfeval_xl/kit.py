@@ -99,7 +99,8 @@ def own_wheel(folder: Path) -> Path:
         root = Path(perfeval_xl.__file__).resolve().parent.parent
         done = _pip(["wheel", "--no-deps", "-q", "-w", str(folder), str(root)])
         if done.returncode != 0:
-            raise KitError(f"无法由源代码生成安装包：{_last_line(done.stderr)}")
+            raise KitError(f"无法由源代码生成 perfeval-xl 的安装包（构建需要从软件包索引取得 setuptools，"
+                           f"请确认本机能访问）：{_last_line(done.stderr)}")
         return next(folder.glob("perfeval_xl-*.whl"))
     return repack_installed(folder)
 
@@ -134,8 +135,10 @@ def _pip(args: list[str]) -> subprocess.CompletedProcess:
 
 
 def _last_line(text: str) -> str:
+    """pip's reason: its first ERROR line (the rest is hints), else its last line."""
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("WARNING:")]
-    return lines[-1] if lines else "（pip 无输出）"
+    errors = [line for line in lines if line.lower().startswith("error:") and "subprocess-exited" not in line]
+    return (errors or lines or ["（pip 无输出）"])[0 if errors else -1][:300]
 
 
 def download(requirements: list[str], wheelhouse: Path, target: Target, python: str) -> None:
@@ -202,15 +205,24 @@ def _requires_dist(wheel: Path) -> list[str]:
 
 def build_kit(outdir: str | Path, platform_name: str | None = None, python: str | None = None,
               analysis: bool = True, progress=print) -> Path:
+    target, python = resolve_target(platform_name, python)
+    outdir = Path(outdir)
+    if outdir.exists() and any(outdir.iterdir()):
+        raise KitError(f"输出文件夹 {outdir} 已存在且不为空；请另选一个新文件夹。")
+    try:
+        _fill_kit(outdir, target, python, analysis, progress)
+    except BaseException:
+        shutil.rmtree(outdir, ignore_errors=True)  # half a kit must not reach a USB stick
+        raise
+    return outdir
+
+
+def _fill_kit(outdir: Path, target: Target, python: str, analysis: bool, progress) -> None:
     from .bundle_check import check_addin_interpreter, check_lite_bundle
     from .excel.addin import build as build_addin
     from .excel.lite import write_bundle
     from .io.templates import build_templates
 
-    target, python = resolve_target(platform_name, python)
-    outdir = Path(outdir)
-    if outdir.exists() and any(outdir.iterdir()):
-        raise KitError(f"输出文件夹 {outdir} 已存在且不为空；请另选一个新文件夹。")
     wheelhouse = outdir / "wheelhouse"
     wheelhouse.mkdir(parents=True, exist_ok=True)
     version = perfeval_xl.__version__
@@ -237,7 +249,6 @@ def build_kit(outdir: str | Path, platform_name: str | None = None, python: str 
         build_addin(outdir / "加载项", interpreter=WINDOWS_INTERPRETER)
         check_addin_interpreter(WINDOWS_INTERPRETER)
     _write_scripts(outdir, target, python, requirement)
-    return outdir
 
 
 def _write_scripts(outdir: Path, target: Target, python: str, requirement: str) -> None:
@@ -275,7 +286,9 @@ if not defined PY (
 echo 正在安装 perfeval-xl 到 %VENV% ……
 %PY% -m venv "%VENV%" || goto failed
 "%VENV%\Scripts\python.exe" -m pip install --no-index --find-links "%KIT%wheelhouse" "{requirement}" || goto failed
-if exist "%KIT%加载项\perfeval_xl_addin.xlam" "%VENV%\Scripts\perfeval-xl.exe" addin install -o "%KIT%加载项"
+rem The add-in is built again for this venv's python.exe (the kit's copy assumes the default folder).
+"%VENV%\Scripts\perfeval-xl.exe" addin build -o "%PERFEVAL_XL_HOME%\加载项" --interpreter "%VENV%\Scripts\python.exe" || goto failed
+"%VENV%\Scripts\perfeval-xl.exe" addin install -o "%PERFEVAL_XL_HOME%\加载项" || goto failed
 "%VENV%\Scripts\perfeval-xl.exe" --version || goto failed
 echo.
 echo 安装完成。重新打开 Excel 后应能看到“绩效自评”选项卡。
@@ -344,6 +357,8 @@ HOWTO_WINDOWS = """perfeval-xl {version} 离线安装包（{platform}，Python {
 
 其他
   Lite 文件夹：Excel 网页版 / Mac / 365 使用的 xlwings Lite 文件（main.py、requirements.txt）。
+  加载项 文件夹：功能区加载项（按默认安装位置生成）；install.bat 会按本机的安装位置重新生成并装入 Excel。
+  模板 文件夹：空白的单位自评工作簿与项目支出绩效自评表。
   遇到问题：把窗口中的文字拍照或复制，发给区财政局信息化联系人。
 """
 
