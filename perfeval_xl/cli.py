@@ -501,9 +501,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("kit", cmd_kit, "生成离线安装包（政务内网电脑用）：依赖包、安装脚本、加载项、Lite 文件、模板、安装说明",
                 "perfeval-xl kit -o 安装包 --platform win_amd64 --python 3.11")
     p.add_argument("-o", "--output", required=True, help="输出文件夹（新建，或为空）")
-    p.add_argument("--platform", help="目标平台：win_amd64（默认：本机平台）、win32、linux_x86_64、macosx_arm64 等")
+    p.add_argument("--platform", help="目标平台（默认：本机平台）：win_amd64、win32、linux_x86_64、macosx_arm64 等")
     p.add_argument("--python", help="目标电脑的 Python 版本，如 3.11（默认：本机的版本）")
-    p.add_argument("--no-analysis", action="store_true", help="不含 pandas（analysis 扩展，约 100 MB）")
+    p.add_argument("--no-analysis", action="store_true", help="不含 pandas 与 numpy（analysis 扩展；安装后约 160 MB）")
 
     p = command("lite", cmd_lite, "生成 xlwings Lite 用的 main.py 与 requirements.txt（Excel for Mac / 网页版 / 365）",
                 "perfeval-xl lite -o lite")
