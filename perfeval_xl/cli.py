@@ -284,10 +284,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from .io.templates import TEMPLATE_DIR, build_templates
+    from .io.templates import build_templates
 
-    outdir = Path(args.outdir) if args.outdir else TEMPLATE_DIR
-    for path in build_templates(outdir):
+    # The current folder by default: never into the installation (the repository's
+    # workbook_templates/ is regenerated with --outdir workbook_templates).
+    outdir = Path(args.outdir) if args.outdir else Path.cwd()
+    try:
+        paths = build_templates(outdir)
+    except OSError as exc:
+        raise UserError(f"无法写入 {outdir}：{exc.strerror or exc}") from None
+    for path in paths:
         print(f"已生成 {path}")
     return EXIT_OK
 
@@ -328,11 +334,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
+    from .bundle_check import check_addin_interpreter
     from .excel.addin import ADDIN_NAME, AddinError, build, install, uninstall
 
     try:
         if args.action == "build":
             path = build(args.outdir, interpreter=args.interpreter or "")
+            _check_bundle(lambda: check_addin_interpreter(args.interpreter or ""))
             print(f"已生成 {path}")
             print(f"在 Windows 上安装：xlwings addin install -f {path}")
         elif args.action == "install":
@@ -346,16 +354,44 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_bundle(check, written: Sequence[Path] = ()) -> None:
+    """A bundle whose modules do not import is an error, not a file to hand out (removed)."""
+    from .bundle_check import BundleError
+
+    try:
+        check()
+    except BundleError as exc:
+        for path in written:
+            Path(path).unlink(missing_ok=True)
+        raise UserError(str(exc)) from None
+
+
 def cmd_lite(args: argparse.Namespace) -> int:
+    from .bundle_check import check_lite_bundle
     from .excel.lite import write_bundle
 
     try:
         paths = write_bundle(args.output)
     except OSError as exc:
         raise UserError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
+    _check_bundle(lambda: check_lite_bundle(paths[0]), written=paths)
     for path in paths:
         print(f"已生成 {path}")
     print("在 xlwings Lite 任务窗格中：把 main.py 与 requirements.txt 的内容分别粘贴到编辑器的同名文件中，然后重启。")
+    return EXIT_OK
+
+
+def cmd_kit(args: argparse.Namespace) -> int:
+    from .bundle_check import BundleError
+    from .kit import KitError, build_kit
+
+    try:
+        out = build_kit(args.output, args.platform, args.python, analysis=not args.no_analysis)
+    except (KitError, BundleError) as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
+    print(f"已生成离线安装包 {out}；请先阅读其中的 安装说明.txt。")
     return EXIT_OK
 
 
@@ -437,12 +473,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", cmd_demo, "在自带的示例区（examples/）上演示全过程：逐份校验、区汇总、图表（run the whole job on the examples）",
                 "perfeval-xl demo -o 示例输出")
     p.add_argument("-o", "--output", default="example-output", help="输出文件夹（默认 example-output）")
-    p.add_argument("--examples", help="示例工作簿所在文件夹（默认：仓库的 examples/报送）")
+    p.add_argument("--examples", help="示例工作簿所在文件夹（默认：随软件安装的示例区）")
     _add_rules_option(p)
 
-    p = command("templates", cmd_templates, "重新生成 workbook_templates/ 中的模板工作簿（rebuild the templates）",
-                "perfeval-xl templates")
-    p.add_argument("--outdir", help="输出目录（默认：仓库的 workbook_templates/）")
+    p = command("templates", cmd_templates, "生成空白模板工作簿（默认写到当前文件夹）（write the template workbooks）",
+                "perfeval-xl templates --outdir 模板")
+    p.add_argument("--outdir", help="输出目录（默认：当前文件夹；在仓库中重新生成时用 --outdir workbook_templates）")
 
     p = command("new", cmd_new, "为一个街道新建本年度的自评工作簿，可预填项目（create a unit workbook）",
                 "perfeval-xl new --unit 洋湖街道 --year 2022 --prefill 项目预算.csv -o 洋湖街道2022.xlsx\n"
@@ -461,6 +497,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("build", "install", "uninstall"), help="build 生成 .xlam；install / uninstall 仅限 Windows")
     p.add_argument("-o", "--outdir", default=".", help="加载项所在文件夹（默认：当前文件夹）")
     p.add_argument("--interpreter", help="装有 perfeval-xl 的 python.exe 完整路径（写入 xlwings.conf 的 Interpreter_Win）")
+
+    p = command("kit", cmd_kit, "生成离线安装包（政务内网电脑用）：依赖包、安装脚本、加载项、Lite 文件、模板、安装说明",
+                "perfeval-xl kit -o 安装包 --platform win_amd64 --python 3.11")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹（新建，或为空）")
+    p.add_argument("--platform", help="目标平台（默认：本机平台）：win_amd64、win32、linux_x86_64、macosx_arm64 等")
+    p.add_argument("--python", help="目标电脑的 Python 版本，如 3.11（默认：本机的版本）")
+    p.add_argument("--no-analysis", action="store_true", help="不含 pandas 与 numpy（analysis 扩展；安装后约 160 MB）")
 
     p = command("lite", cmd_lite, "生成 xlwings Lite 用的 main.py 与 requirements.txt（Excel for Mac / 网页版 / 365）",
                 "perfeval-xl lite -o lite")

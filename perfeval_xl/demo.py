@@ -19,8 +19,9 @@ from .core.settings import Settings
 from .core.validate import validate
 from .io.guard import Limits
 from .io.read import ReadError, read_submission
+from .resources import examples_dir
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "报送"
+EXAMPLES = examples_dir() / "报送"  # inside the installed package, or the checkout's examples/
 CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei",
              "PingFang SC", "Heiti SC", "Arial Unicode MS")
 
@@ -42,7 +43,7 @@ def run_demo(output: Path, examples: Path = EXAMPLES, settings: Settings | None 
 
     settings = settings or Settings.default()
     if not examples.is_dir():
-        raise DemoError(f"找不到示例文件夹 {examples}；请在仓库目录中运行，或用 --examples 指定。")
+        raise DemoError(f"找不到示例文件夹 {examples}；请用 --examples 指定示例工作簿所在的文件夹。")
     if output.resolve() == examples.resolve() or examples.resolve() in output.resolve().parents:
         raise DemoError("输出文件夹不能在示例文件夹之内（示例文件只读取，不改动）。")
     if output.exists():

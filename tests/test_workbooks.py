@@ -29,8 +29,8 @@ def test_committed_templates_are_current(tmp_path):
     fresh = build_templates(tmp_path)
     for path in fresh:
         committed = TEMPLATE_DIR / path.name
-        assert committed.exists(), f"missing {committed}: run perfeval-xl templates"
-        assert workbook_digest(committed) == workbook_digest(path), f"stale {committed.name}: run perfeval-xl templates"
+        assert committed.exists(), f"missing {committed}: run perfeval-xl templates --outdir workbook_templates"
+        assert workbook_digest(committed) == workbook_digest(path), f"stale {committed.name}: run perfeval-xl templates --outdir workbook_templates"
 
 
 @pytest.mark.parametrize("name", list(TEMPLATES))

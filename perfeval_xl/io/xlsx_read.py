@@ -21,7 +21,7 @@ from pathlib import Path
 from functools import lru_cache
 from typing import Any, Iterator
 
-from openpyxl.utils import get_column_letter
+from ..layout.columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
 from python_calamine import CalamineWorkbook
 
 from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell

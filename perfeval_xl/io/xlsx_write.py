@@ -235,6 +235,17 @@ def _set_value(target, value: Any) -> None:
         target.data_type = "s"  # openpyxl would otherwise store it as a formula
 
 
+def umask_mode() -> int:
+    """The mode a new file gets from ``open()`` under the user's umask (0o644 for umask 022).
+
+    ``mkstemp`` creates its file 0600 whatever the umask; a temporary file renamed into place
+    keeps that mode, and colleagues on a shared folder could not open the output.
+    """
+    mask = os.umask(0o077)  # reading the umask means setting it; restored on the next line
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def save_atomic(wb: Workbook, path: str | Path) -> None:
     """Write to a temporary file beside the target, then rename: no partial file under the name.
 
@@ -246,6 +257,7 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, umask_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from openpyxl.utils import get_column_letter
+from .columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
 
 # Roles of cells
 TITLE, LABEL, HEADER, INPUT, COMPUTED, NOTE = "title", "label", "header", "input", "computed", "note"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
+from .columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
 
 RESULTS_SHEET = "校验结果"
 TITLE_ROW = 1  # the summary line ("2 个错误，5 个提示" or "校验通过")

@@ -29,7 +29,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from openpyxl.utils import get_column_letter
+from .columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
 
 from ..core.model import BasicData, RubricEntry, RubricSheet, Submission, label
 from ..core.rubric import (ALL_FACTS, RECTIFICATION_STATUSES, REVIEW_GRADES, RUBRIC_ITEMS, FactError, FactSpec,

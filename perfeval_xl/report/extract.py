@@ -32,12 +32,43 @@ def paragraphs_from_texts(texts: list[str]) -> list[Paragraph]:
     return out
 
 
+MAX_XML_PART_BYTES = 64 * 1024 * 1024  # a 自评报告's document.xml is well under 1 MB
+
+
+def screen_xml_parts(path: Path) -> None:
+    """Parse every XML part with defusedxml before python-docx sees the file.
+
+    A submitted .docx is untrusted: a DTD with nested entities ("billion laughs") or an external
+    entity has no place in a Word document, and defusedxml refuses both. The parse is cheap next
+    to python-docx's own.
+    """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
+                if info.file_size > MAX_XML_PART_BYTES:
+                    raise ReportReadError(f"无法读取报告 {path.name}：其中的 {info.filename} 解压后过大，不像 Word 文档。")
+                fromstring(z.read(info), forbid_dtd=True)
+    except ReportReadError:
+        raise
+    except DefusedXmlException:
+        raise ReportReadError(f"无法读取报告 {path.name}：文件中含有 DTD 或实体声明（正常的 Word 文档没有），"
+                              "已拒绝读取；请在 Word 中另存为 .docx 后再核对。") from None
+    except (zipfile.BadZipFile, ParseError, KeyError, ValueError, OSError):
+        raise ReportReadError(f"无法读取报告 {path.name}：不是有效的 .docx 文件（Word 中另存为 .docx 后再试）。") from None
+
+
 def read_paragraphs(path: str | Path) -> list[Paragraph]:
     path = Path(path)
     if path.suffix.lower() == ".doc":
         raise ReportReadError(f"{path.name} 是旧版 Word 格式（.doc），请在 Word 中另存为 .docx 后再核对。")
     if not path.is_file():
         raise ReportReadError(f"找不到报告文件 {path}。")
+    screen_xml_parts(path)
     try:
         from docx import Document
         from docx.table import Table

@@ -20,7 +20,7 @@ from ..core.findings import Finding, Severity
 from ..core.scoring import grade_of
 from ..core.settings import Settings
 from ..io import xlsx_read  # noqa: F401  (imported before the workers fork, not once in each)
-from ..io.xlsx_write import save_atomic
+from ..io.xlsx_write import save_atomic, umask_mode
 from ..layout.workbook import TEMPLATE_VERSION
 from .discover import TEMP_PREFIX, discover, same_file
 from .extract import own_output_title, process_batch, process_file
@@ -473,6 +473,7 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
+            os.chmod(tmp, umask_mode())  # mkstemp's 0600 would keep colleagues out
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
