@@ -460,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "  perfeval-xl addin install -o 加载项")
     p.add_argument("action", choices=("build", "install", "uninstall"), help="build 生成 .xlam；install / uninstall 仅限 Windows")
     p.add_argument("-o", "--outdir", default=".", help="加载项所在文件夹（默认：当前文件夹）")
-    p.add_argument("--interpreter", help="装有 perfeval-xl 的 python.exe 完整路径（写入 xlwings.conf 的 Interpreter_Win）")
+    p.add_argument("--interpreter", help="装有 perfeval-xl 的 python.exe 完整路径（写入加载项 perfeval_xl.conf 表的 Interpreter_Win）")
 
     p = command("lite", cmd_lite, "生成 xlwings Lite 用的 main.py 与 requirements.txt（Excel for Mac / 网页版 / 365）",
                 "perfeval-xl lite -o lite")

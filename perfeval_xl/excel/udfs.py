@@ -5,7 +5,7 @@ descriptions are Chinese, for the function wizard. Table functions take a 2-D ra
 2-D result. None is volatile. Bad input shows an Excel error ("#N/A", "#VALUE!") or a short
 Chinese message in the cell, never a traceback.
 
-Windows desktop: the ribbon add-in's ``xlwings.conf`` names this module under ``UDF MODULES``;
+Windows desktop: the ribbon add-in's config sheet ``perfeval_xl.conf`` names this module under ``UDF MODULES``;
 xlwings Lite: ``perfeval-xl lite`` writes a ``main.py`` that imports these functions.
 """
 
