@@ -101,3 +101,21 @@ def test_the_copy_never_replaces_the_input(tmp_path, capsys):
     assert capsys.readouterr().err.startswith(f"错误：标注副本不能覆盖原文件 {source}")
     assert cli.main(["validate", str(source), "--annotate", str(tmp_path / "x" / ".." / "洋湖街道.xlsx")]) == 2
     assert digest(source) == before
+
+
+def test_a_finding_inside_a_merged_range_is_noted_on_its_first_cell(tmp_path):
+    from openpyxl import Workbook
+
+    from perfeval_xl.core.findings import Finding, Location, Report, Severity
+    from perfeval_xl.excel.annotate import annotate
+
+    wb = Workbook()
+    wb.active.title = "项目1"
+    wb.active.merge_cells("C3:F3")
+    wb.save(tmp_path / "in.xlsx")
+    report = Report(findings=[Finding(rule="T999", severity=Severity.ERROR, title="测试", message="合并单元格中的问题",
+                                      location=Location(table="项目1", sheet="项目1", cell="D3"))])
+    done = annotate(tmp_path / "in.xlsx", tmp_path / "out.xlsx", report)
+    ws = load_workbook(tmp_path / "out.xlsx")["项目1"]
+    assert done.cells == {"项目1": ["D3"]}
+    assert ws["C3"].comment.text == "[错误 T999] 合并单元格中的问题"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -38,6 +39,16 @@ class Annotated:
 
 def _fill(color: str) -> PatternFill:
     return PatternFill("solid", fgColor="FF" + color.lstrip("#").upper())
+
+
+def _anchor(ws, ref: str):
+    """The cell that holds ``ref``: the top-left cell of its merged range (the others take no comment)."""
+    cell = ws[ref]
+    if isinstance(cell, MergedCell):
+        for merged in ws.merged_cells.ranges:
+            if ref in merged:
+                return ws.cell(merged.min_row, merged.min_col)
+    return cell
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -72,7 +83,7 @@ def annotate(source: str | Path, target: str | Path, report: Report) -> Annotate
             colors[(loc.sheet, loc.cell)] = SEVERITY_COLOR[f.severity]
     out = Annotated(target)
     for (sheet, ref), lines in messages.items():
-        cell = wb[sheet][ref]
+        cell = _anchor(wb[sheet], ref)
         cell.fill = _fill(colors[(sheet, ref)])
         text = "\n".join(reversed(lines))  # errors first
         if cell.comment is not None and cell.comment.author != AUTHOR:
