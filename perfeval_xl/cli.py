@@ -356,6 +356,8 @@ def cmd_addin(args: argparse.Namespace) -> int:
         if args.action == "build":
             path = build(args.outdir, interpreter=args.interpreter or "")
             print(f"已生成 {path}")
+            if not args.interpreter and not sys.platform.startswith("win"):
+                print("注意：未指定 --interpreter，加载项将使用 Windows 电脑 PATH 中的 python；建议写明 python.exe 的完整路径。")
             print(f"在 Windows 上安装：xlwings addin install -f {path}")
         elif args.action == "install":
             print(install(Path(args.outdir) / ADDIN_NAME))

@@ -129,6 +129,28 @@ def test_the_built_addin_reads_its_own_settings(built):
     assert lookup("SHOW CONSOLE", False) is False
 
 
+def test_without_an_interpreter_xlwings_falls_back_to_python_from_path(tmp_path, capsys):
+    assert cli.main(["addin", "build", "-o", str(tmp_path)]) == 0
+    assert "注意：未指定 --interpreter，加载项将使用 Windows 电脑 PATH 中的 python" in capsys.readouterr().out
+    this_book = open_addin(tmp_path / ADDIN_NAME)
+    clerk_book = load_workbook(sorted((Path(__file__).parent.parent / "examples").rglob("*.xlsx"))[0])
+    lookup = lambda key, default="": get_config("perfeval_xl", clerk_book, this_book, key, default)  # noqa: E731
+    assert (lookup("INTERPRETER_WIN") or lookup("INTERPRETER", "python")) == "python"
+    assert lookup("UDF MODULES") == "perfeval_xl.excel.udfs"
+
+
+def test_a_conf_sheet_in_the_clerks_workbook_overrides_the_addin(built):
+    """GetConfig's first layer: the active workbook's own perfeval_xl.conf sheet."""
+    from openpyxl import Workbook
+
+    clerk_book = Workbook()
+    conf = clerk_book.create_sheet("perfeval_xl.conf")
+    conf["A1"], conf["B1"] = "Interpreter_Win", r"D:\Py\python.exe"
+    lookup = lambda key, default="": get_config("perfeval_xl", clerk_book, open_addin(built), key, default)  # noqa: E731
+    assert lookup("INTERPRETER_WIN") == r"D:\Py\python.exe"
+    assert lookup("UDF MODULES") == "perfeval_xl.excel.udfs"  # not on the clerk's sheet: the add-in's
+
+
 def test_the_template_as_shipped_would_not_read_these_settings(built):
     """The fault this build fixes: a sheet that is not named after PROJECT_NAME is never read."""
     this_book = open_addin(built)

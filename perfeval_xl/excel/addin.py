@@ -173,9 +173,20 @@ def _conf_sheet(xml: str, interpreter: str) -> str:
     return xml
 
 
+def default_interpreter() -> str:
+    """This Python, when the add-in is built on the Windows PC that will run it."""
+    if not sys.platform.startswith("win"):
+        return ""
+    exe = Path(sys.executable)
+    python = exe.with_name("python.exe") if exe.name.lower() == "pythonw.exe" else exe
+    return str(python)
+
+
 def build(outdir: str | Path, interpreter: str = "") -> Path:
     """Write ``perfeval_xl.xlam`` into ``outdir``; returns its path. ``interpreter``: the
-    python.exe (on the clerk's Windows PC) that has perfeval-xl installed."""
+    python.exe (on the clerk's Windows PC) that has perfeval-xl installed; on Windows it defaults
+    to the Python running this build, elsewhere to none (xlwings then runs ``python`` from PATH)."""
+    interpreter = interpreter or default_interpreter()
     if interpreter and not interpreter.isascii():
         raise AddinError(f"Python 路径中含有非英文字符，xlwings 在中文 Windows 上无法使用：{interpreter}")
     outdir = Path(outdir)
