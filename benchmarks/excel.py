@@ -11,6 +11,11 @@
    returns, against the actions of a naive writer (one write per results cell, one colour per
    highlighted cell).
 
+3. The button path's import time (``--imports``; ``--only-imports`` for just this): the ribbon's
+   RunPython runs ``import xlwings.utils`` (xlwings' own VBA) and then
+   ``import perfeval_xl.excel.buttons``, in a fresh ``python -X importtime`` each time. Our part
+   is measured against xlwings' part in the same runs and must stay ≤ 0.5 s.
+
 Numbers are wall-clock on this machine; xlwings 0.37.8 also spends ~0.2 ms per input cell
 looking for Pyodide's JsNull on CPython (see ../shared/XLWINGS.md).
 """
@@ -117,13 +122,57 @@ def bench_validate(projects: int, recalc: bool, repeat: int) -> None:
               f"({cells} cell writes + {colours} cell colours)")
 
 
+BUTTON_IMPORT_BUDGET = 0.5  # seconds: what a ribbon click may spend importing our code
+
+
+def import_times(repeat: int) -> tuple[float, float, list[tuple[float, str]]]:
+    """Best cumulative import time (s) of xlwings and of the button module after it, and the
+    heaviest of our own modules, over ``repeat`` fresh interpreters."""
+    import subprocess
+
+    best_x, best_ours, heaviest = float("inf"), float("inf"), []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-c",
+                               "import xlwings.utils; import perfeval_xl.excel.buttons"],
+                              capture_output=True, text=True, cwd=ROOT, check=True)
+        rows = []
+        for line in done.stderr.splitlines():
+            parts = line.split("|")
+            if len(parts) == 3 and parts[1].strip().isdigit():
+                rows.append((int(parts[1]) / 1e6, parts[2][1:].rstrip()))  # nested modules: indented
+        top = {name: t for t, name in rows if not name.startswith(" ")}
+        ours = sum(t for name, t in top.items() if name.startswith("perfeval_xl"))
+        if ours < best_ours:
+            best_ours = ours
+            heaviest = sorted(((t, n.strip()) for t, n in rows if "perfeval_xl" in n or "openpyxl" == n.strip()),
+                              reverse=True)[:6]
+        best_x = min(best_x, top.get("xlwings.utils", 0.0))
+    return best_x, best_ours, heaviest
+
+
+def bench_imports(repeat: int) -> None:
+    xlwings_s, ours_s, heaviest = import_times(repeat)
+    verdict = "within" if ours_s <= BUTTON_IMPORT_BUDGET else "OVER"
+    print(f"button path imports (best of {repeat} fresh interpreters): xlwings {xlwings_s:.3f} s (its own VBA "
+          f"imports it), perfeval_xl.excel.buttons after it {ours_s:.3f} s = {ours_s / xlwings_s:.2f}x xlwings; "
+          f"{verdict} the {BUTTON_IMPORT_BUDGET} s budget")
+    for t, name in heaviest:
+        print(f"  {t:.3f} s  {name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100)
     parser.add_argument("--projects", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-recalc", action="store_true")
+    parser.add_argument("--imports", action="store_true", help="also measure the button path's import time")
+    parser.add_argument("--only-imports", action="store_true", help="only measure the button path's import time")
     args = parser.parse_args()
+    if args.imports or args.only_imports:
+        bench_imports(args.repeat)
+    if args.only_imports:
+        return
     bench_table(args.rows, args.repeat)
     bench_validate(args.projects, not args.no_recalc, args.repeat)
 

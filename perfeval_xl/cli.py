@@ -162,6 +162,11 @@ def score_text(summary: dict[str, Any]) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.annotate:  # refuse before any work: the input is never overwritten
+        from .excel.annotate import same_file
+
+        if same_file(args.file, args.annotate):
+            raise UserError(f"标注副本不能覆盖原文件 {args.file}，请另选文件名")
     loaded = _read(args.file, settings)
     report = validate(loaded.submission, settings, path=args.file, sha256=loaded.sha256)
     if args.report:
@@ -171,7 +176,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed})
     else:
         print(report_text(report, cap, loaded.recomputed))
+    if args.annotate:
+        _annotate(args.file, args.annotate, report, quiet=args.format == "json")
     return EXIT_FINDINGS if not report.valid else EXIT_OK
+
+
+def _annotate(source: str, target: str, report, quiet: bool = False) -> None:
+    """``validate --annotate``: the findings marked on a copy of the workbook (WPS, any Excel)."""
+    from .excel.annotate import AnnotateError, annotate
+
+    if Path(source).suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UserError(f"--annotate 只适用于 .xlsx/.xlsm 工作簿：{source}")
+    try:
+        done = annotate(source, target, report)
+    except AnnotateError as exc:
+        raise UserError(str(exc)) from None
+    if not quiet:
+        marked = sum(len(v) for v in done.cells.values())
+        print(f"\n已写出标注副本 {done.path}（标出 {marked} 个单元格，首页为“校验结果”表）")
 
 
 def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
@@ -342,6 +364,8 @@ def cmd_addin(args: argparse.Namespace) -> int:
             path = build(args.outdir, interpreter=args.interpreter or "")
             _check_bundle(lambda: check_addin_interpreter(args.interpreter or ""))
             print(f"已生成 {path}")
+            if not args.interpreter and not sys.platform.startswith("win"):
+                print("注意：未指定 --interpreter，加载项将使用 Windows 电脑 PATH 中的 python；建议写明 python.exe 的完整路径。")
             print(f"在 Windows 上安装：xlwings addin install -f {path}")
         elif args.action == "install":
             print(install(Path(args.outdir) / ADDIN_NAME))
@@ -441,6 +465,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="报送文件（.json）")
     p.add_argument("--max-per-rule", type=int, metavar="N", help="每条规则最多列出的问题数（其余只计数）")
     p.add_argument("--report", metavar="自评报告.docx", help="同时核对自评报告中的数字与表格是否一致（规则 W601–W609）")
+    p.add_argument("--annotate", metavar="标注副本.xlsx",
+                   help="另存一份标出问题的副本：问题单元格着色并加批注，首页“校验结果”表可点击跳转（WPS、任何 Excel 均可查看；不改动原文件）")
     _add_rules_option(p)
     _add_format(p)
 
@@ -496,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "  perfeval-xl addin install -o 加载项")
     p.add_argument("action", choices=("build", "install", "uninstall"), help="build 生成 .xlam；install / uninstall 仅限 Windows")
     p.add_argument("-o", "--outdir", default=".", help="加载项所在文件夹（默认：当前文件夹）")
-    p.add_argument("--interpreter", help="装有 perfeval-xl 的 python.exe 完整路径（写入 xlwings.conf 的 Interpreter_Win）")
+    p.add_argument("--interpreter", help="装有 perfeval-xl 的 python.exe 完整路径（写入加载项 perfeval_xl.conf 表的 Interpreter_Win）")
 
     p = command("kit", cmd_kit, "生成离线安装包（政务内网电脑用）：依赖包、安装脚本、加载项、Lite 文件、模板、安装说明",
                 "perfeval-xl kit -o 安装包 --platform win_amd64 --python 3.11")

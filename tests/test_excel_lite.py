@@ -5,18 +5,12 @@ The Lite ``main.py`` is imported in a fresh interpreter where python-calamine ca
 registered functions and scripts are then read through xlwings' Office.js dispatch.
 """
 
-import io
 import json
 import os
 import subprocess
 import sys
-import zipfile
-
-import olefile
 
 from perfeval_xl import cli
-from perfeval_xl.excel.addin import ADDIN_NAME, CALLBACK_SOURCE, ribbon_xml
-from perfeval_xl.excel.ovba import decompress
 
 from .conftest import ROOT
 
@@ -65,44 +59,3 @@ def test_lite_bundle_runs_without_the_installed_package_and_without_calamine(tmp
     assert sorted(got["scripts"]) == [["add_project_sheet", "新增项目表"], ["fill_suggested_scores", "填入建议得分"],
                                       ["validate", "校验"]]
     assert got["score"] == [[3.0]]
-
-
-def test_addin_build_writes_the_ribbon_the_callback_and_the_config(tmp_path, capsys):
-    assert cli.main(["addin", "build", "-o", str(tmp_path), "--interpreter", r"C:\Python311\python.exe"]) == 0
-    path = tmp_path / ADDIN_NAME
-    assert capsys.readouterr().out.splitlines() == [f"已生成 {path}", f"在 Windows 上安装：xlwings addin install -f {path}"]
-    z = zipfile.ZipFile(path)
-    assert z.read("customUI/customUI.xml").decode("utf-8") == ribbon_xml()
-    ribbon = ribbon_xml()
-    for button, label in (("pe_validate", "校验"), ("pe_fill_scores", "填入建议得分"), ("pe_new_project", "新增项目表"),
-                          ("pe_rollup", "汇总"), ("pe_udfs", "导入函数")):
-        assert f'<button id="{button}" label="{label}" size="large" onAction="RibbonMyAddin.RunMain"' in ribbon
-    assert b'<sheet name="xlwings.conf"' in z.read("xl/workbook.xml")
-    sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
-    assert '<c r="B6" t="inlineStr"><is><t>perfeval_xl.excel.udfs</t></is></c>' in sheet
-    assert r'<c r="B1" t="inlineStr"><is><t>C:\Python311\python.exe</t></is></c>' in sheet
-    ole = olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin")))
-    stream = ole.openstream("VBA/RibbonMyAddin").read()
-    sources = [decompress(stream[i:]) for i in range(len(stream)) if stream[i] == 1 and _container(stream[i:])]
-    assert any(s.startswith(CALLBACK_SOURCE) and set(s[len(CALLBACK_SOURCE):]) <= {13, 10} for s in sources)
-    # the rest of the template is as xlwings ships it
-    import xlwings
-    original = zipfile.ZipFile(os.path.join(os.path.dirname(xlwings.__file__), "quickstart_addin_ribbon.xlam"))
-    assert z.namelist() == original.namelist()
-    assert z.read("xl/styles.xml") == original.read("xl/styles.xml")
-
-
-def _container(data):
-    try:
-        return decompress(data).startswith(b'Attribute VB_Name = "RibbonMyAddin"')
-    except Exception:
-        return False
-
-
-def test_addin_install_on_linux_says_what_to_do_on_windows(tmp_path, capsys):
-    assert cli.main(["addin", "install", "-o", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("错误：本机不是 Windows，无法把加载项装入 Excel。\n在 Windows 上安装功能区加载项：")
-    assert "xlwings addin install -f 加载项文件夹\\perfeval_xl_addin.xlam" in err
-    assert cli.main(["addin", "uninstall"]) == 2
-    assert capsys.readouterr().err.startswith("错误：本机不是 Windows，没有 Excel 加载项可卸载。")

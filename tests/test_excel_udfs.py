@@ -17,6 +17,8 @@ from .xlwings_harness import call_udf, cell
 YANGHU = ROOT / "examples/报送/岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx"
 SHAZITANG = ROOT / "examples/报送/雨花区/砂子塘街道2020年度基础数据表及评分表.xlsx"
 NA = {"type": "Error", "errorType": "NotAvailable"}
+VALUE = {"type": "Error", "errorType": "Value"}
+DIV0 = {"type": "Error", "errorType": "Div0"}
 
 
 def sheet_values(path, name):
@@ -49,7 +51,13 @@ def test_registered_metadata():
     ("pe_exec_rate", (60.63, "６４.７０７"), 60.63 / 64.707),  # full-width digits typed as text
     ("pe_exec_rate", (None, 1), NA),  # empty cell
     ("pe_exec_rate", (1, 0), {"type": "Error", "errorType": "Div0"}),
-    ("pe_exec_rate", ("abc", 1), "全年执行数不是数字：“abc”"),
+    ("pe_exec_rate", ("abc", 1), VALUE),
+    ("pe_exec_explain", ("abc", 1), "全年执行数不是数字：“abc”"),
+    ("pe_exec_rate", (-5, 10), VALUE),
+    ("pe_exec_explain", (-5, 10), "全年执行数不能为负数：-5"),
+    ("pe_exec_score", (50, 100, -10), VALUE),  # a negative 分值 is no 分值
+    ("pe_exec_explain", (50, 100, -10), "分值应在 0 到 100 分之间，填的是 -10"),
+    ("pe_exec_score", (50, 100, 150), VALUE),
     ("pe_exec_score", (60.63, 64.707), 9.37),
     ("pe_exec_score", (60.63, 64.707, 20), 18.74),
     ("pe_exec_score", ("60.63", "64.707", None), 9.37),  # numbers stored as text, points left empty
@@ -58,7 +66,11 @@ def test_registered_metadata():
     ("pe_score", ("≥8亿元", "8.4亿元", 3), 3.0),
     ("pe_score", ("12次", "１０次", "5"), 4.17),
     ("pe_score", ("≥8亿元", "8.4亿元", None), NA),  # no 分值: no suggestion
-    ("pe_score", ("12次", "10次", "五分"), "分值不是数字：“五分”"),
+    ("pe_score", ("12次", "10次", "五分"), VALUE),
+    ("pe_score_explain", ("12次", "10次", "五分"), "分值不是数字：“五分”"),
+    ("pe_score", ("12次", "10次", -3), VALUE),
+    ("pe_explain_value", ("2023/12/31",), "期限：2023年12月31日"),  # a date typed as text is a date
+    ("pe_explain_value", ("2023-2-30",), "定性：2023230"),  # not a date: left to the value parser
     ("pe_score", ("完成", "部分完成", 10, None, "部分达成"), NA),  # a band, not one number
     ("pe_score_explain", ("≥8亿元", "8.4亿元", 3),
      "目标 ≥80000 万元（原文“≥8亿元”），实际 84000 万元，完成率 105.00%；正向指标：实际达到目标，得满分，"
@@ -69,7 +81,10 @@ def test_registered_metadata():
     ("pe_explain_value", (None,), "空值（未填写）"),
     ("pe_grade", (85,), "良"),
     ("pe_grade", ("９０",), "优"),
-    ("pe_grade", ("八十",), "总分不是数字：“八十”"),
+    ("pe_grade", ("八十",), VALUE),
+    ("pe_grade", (150,), VALUE),  # no 总分 above 100
+    ("pe_grade", (-1,), VALUE),
+    ("pe_grade", (100,), "优"),
     ("pe_grade", (None,), NA),
 ])
 def test_udf_calls_as_excel_sends_them(name, args, expected):
@@ -113,7 +128,7 @@ def test_score_table_row_with_text_in_the_points_column_says_so():
             [None] * 9,
             ["产出指标", "数量指标", "培训", "１２次", "６次", "２０", None, None, None]]
     assert call_udf(udfs, "pe_score_table", rows) == [
-        ["", "", "分值不是数字：“二十”"],
+        [VALUE, "", "分值不是数字：“二十”"],
         ["", "", ""],
         [10.0, "定量", "目标 12 次（原文“１２次”），实际 6 次，完成率 50.00%；正向指标：得分 = 分值 × 实际 ÷ 目标 = "
                       "分值 × 50.00%，建议得分 10 分（分值 20）。"],
@@ -129,7 +144,7 @@ def test_rubric_items_computed_from_the_sheets():
                          "计 2 分；合计 5.5 分。"]
     assert result[7][:4] == ["procurement", "政府采购执行率和规范性", 2.0, 1.6]
     assert result[-1] == ["合计", "", 100.0, 92.1, "优"]
-    assert call_udf(udfs, "pe_rubric", [[1]]) == [["无法识别这张表：A1 为“1”；请选择从 A1 开始的整张表，或写明表名"]]
+    assert call_udf(udfs, "pe_rubric", [[1]]) == [[VALUE, "无法识别这张表：A1 为“1”；请选择从 A1 开始的整张表，或写明表名"]]
 
 
 def test_check_lists_the_findings_of_one_sheet():
@@ -154,3 +169,53 @@ def test_every_function_is_in_the_clerks_guide_and_the_readme_points_to_it():
     for f in server.custom_functions_meta(udfs)["functions"]:
         assert f"`{f['name']}(" in guide, f["name"]
     assert "[docs/excel-guide.md](docs/excel-guide.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- errors Excel recognises
+
+
+def error_cell(code, error_type):
+    """An error cell as Office.js sends it in a custom-function argument."""
+    return [[{"type": "Error", "basicValue": code, "errorType": error_type}]]
+
+
+def test_an_error_cell_passed_in_propagates_its_own_error():
+    assert call_udf(udfs, "pe_exec_rate", error_cell("#DIV/0!", "Div0"), cell(5)) == [[DIV0]]
+    assert call_udf(udfs, "pe_exec_explain", error_cell("#DIV/0!", "Div0"), cell(5)) == [
+        ["全年执行数单元格本身是错误值 #DIV/0!"]]
+    assert call_udf(udfs, "pe_score", cell("12次"), error_cell("#N/A", "NotAvailable"), cell(5)) == [[NA]]
+    assert call_udf(udfs, "pe_grade", error_cell("#REF!", "Ref")) == [[{"type": "Error", "errorType": "Ref"}]]
+
+
+def test_every_argument_asks_for_error_cells_as_their_code():
+    """On Windows (COM) an error cell arrives as None unless ``err_to_str`` is set (``_xlwindows``)."""
+    for f in server.custom_functions_meta(udfs)["functions"]:
+        func = getattr(udfs, f["name"].lower())
+        for arg in func.__xlfunc__["args"]:
+            assert arg["options"].get("err_to_str") is True, (f["name"], arg["name"])
+
+
+def test_a_table_of_the_wrong_width_is_a_value_error_with_its_reason():
+    rows = [["产出指标", "数量指标", "培训", "12次", "12次"]] * 3
+    assert call_udf(udfs, "pe_score_table", rows) == [
+        [VALUE, "绩效指标表的行应为 9 列（一级指标 至 定性评级），选择的区域为 5 列"]]
+
+
+def test_an_error_cell_in_a_table_row_marks_that_row_and_withholds_the_total():
+    rows = [["产出指标", "数量指标", "培训", "12次", {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"},
+             20, None, None, None],
+            ["产出指标", "数量指标", "培训", "12次", "6次", 20, None, None, None]]
+    result = call_udf(udfs, "pe_score_table", rows, cell(60), cell(60))
+    assert result[0] == [NA, "", "实际完成值单元格本身是错误值 #N/A"]
+    assert result[1][0] == 10.0
+    assert result[2] == [NA, "", "有的行无法读取（见该行说明），未给出建议总分"]
+
+
+def test_dates_are_dates():
+    import datetime as dt
+
+    assert functions.explain_value(dt.datetime(2023, 12, 31)) == "期限：2023年12月31日"  # a date cell (Windows)
+    assert functions.explain_value("2023.12.31") == "期限：2023年12月31日"
+    with pytest.raises(functions.CellError) as exc:
+        functions.exec_rate(dt.datetime(2023, 12, 31), 5)
+    assert (exc.value.code, exc.value.reason) == ("#VALUE!", "全年执行数应为数字，收到的是日期 2023-12-31")

@@ -141,9 +141,13 @@ def test_explanation_travels_to_the_roll_up(second, tmp_path):
 def test_fill_suggested_scores_never_overwrites_a_typed_score(computed, tmp_path):
     actions = run_script(scripts, "fill_suggested_scores", book_payload(WANGJIAHE, computed))
     # one write: G24 (决算真实性), the only 得分 the clerk left empty; the sheet is the 4th (index 3)
+    # then the message for the clerk: A1 of a new 校验结果 sheet (Lite has no message box)
+    message = "填入建议得分：已填入 1 个建议得分（部门整体支出绩效自评表 1 个）。已填的得分未作改动。请重新校验。"
     assert [(a["func"], a["sheet_position"], a["start_row"], a["start_column"], a["values"]) for a in actions] == [
-        ("setValues", 3, 23, 6, [[3.0]])]
+        ("setValues", 3, 23, 6, [[3.0]]), ("addSheet", None, None, None, None), ("setValues", 0, 0, 0, [[message]])]
+    assert actions[1]["args"] == [0, RESULTS_SHEET]
     out = replay(actions, WANGJIAHE, tmp_path / "filled.xlsx")
+    assert load_workbook(out)[RESULTS_SHEET]["A1"].value == message
     before, after = values_of(WANGJIAHE), values_of(out)
     assert after[DEPT][23][6] == 3.0 and before[DEPT][23][6] is None
     after[DEPT][23][6] = None
@@ -160,7 +164,9 @@ def test_new_project_sheet_copies_the_last_project_and_clears_what_was_typed(tmp
     assert actions[0]["args"] == ["After", 10, "项目5 (2)"] and actions[1]["args"] == ["项目6"]
     out = replay(actions, YANGHU, tmp_path / "new.xlsx")
     wb = load_workbook(out)
-    assert wb.sheetnames[6:12] == ["项目1", "项目2", "项目3", "项目4", "项目5", "项目6"]
+    assert wb.sheetnames[7:13] == ["项目1", "项目2", "项目3", "项目4", "项目5", "项目6"]
+    assert wb.sheetnames[0] == RESULTS_SHEET and wb[RESULTS_SHEET]["A1"].value == (
+        "新增项目表：已新增“项目6”（复制自“项目5”，已清空填报内容），请填写项目名称等内容。")
     from perfeval_xl.io.xlsx_read import Grid, _fit_layout
     from perfeval_xl.layout.sheets import PROJECT
     old, new = wb["项目5"], wb["项目6"]
@@ -233,3 +239,30 @@ def test_text_in_a_number_cell_is_listed_and_highlighted(computed, tmp_path):
     assert [(r[1], r[5]) for r in hits] == [("错误", "S101"), ("错误", "T118")]
     assert "五分" in hits[0][6]
     assert highlights(out, DEPT)["F36"] == RED
+
+
+def test_colouring_more_than_ten_thousand_cells_is_batched(computed, tmp_path):
+    """xlwings refuses set_colors over more than 10,000 cells: findings far apart on one sheet
+    (here A1 and Z1000: 26,000 cells in their bounding box) are coloured in bands it accepts."""
+    import xlwings as xw
+
+    from perfeval_xl.excel.validate_book import MAX_COLOR_CELLS, color_blocks, paint_cells
+
+    book = xw.Book(json=book_payload(WANGJIAHE, computed))
+    colors = {(1, 1): ERROR_COLOR, (1000, 26): WARNING_COLOR, (5000, 3): None}
+    paint_cells(book.sheets[0], colors)
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["setRangeColors"] * 3
+    assert all(a["row_count"] * a["column_count"] <= MAX_COLOR_CELLS for a in actions)
+    out = replay(actions, WANGJIAHE, tmp_path / "painted.xlsx")
+    painted = fills(out, load_workbook(out).sheetnames[0])
+    assert painted["A1"] == ERROR_COLOR and painted["Z1000"] == WARNING_COLOR and "C5000" not in painted
+    # every cell asked for is in exactly one block, nothing else is touched
+    seen = {}
+    for top, left, matrix in color_blocks(colors):
+        for i, row in enumerate(matrix):
+            for j, v in enumerate(row):
+                if v is not ...:
+                    assert (top + i, left + j) not in seen
+                    seen[(top + i, left + j)] = v
+    assert seen == colors

@@ -52,12 +52,15 @@ class Outcome:
     highlighted: dict[str, list[str]] = field(default_factory=dict)
     restored: dict[str, list[str]] = field(default_factory=dict)
     not_coloured: list[str] = field(default_factory=list)  # sheets Excel refused to colour (protected)
+    colour_failed: list[str] = field(default_factory=list)  # sheets not coloured for another reason
 
     @property
     def summary(self) -> str:
         text = self.report.summary_zh()
         if self.not_coloured:
             text += f"（{'、'.join(self.not_coloured)} 受保护，未能标出单元格；详见“校验结果”表）"
+        if self.colour_failed:
+            text += f"（{'、'.join(self.colour_failed)} 未能标出单元格颜色；问题均已列在“校验结果”表）"
         return text
 
 
@@ -161,13 +164,43 @@ def _rc(ref: str) -> tuple[int, int]:
     return row, column_index_from_string(letters)
 
 
-def _paint(book, sheet: str, colors: dict[tuple[int, int], str | None]) -> None:
-    """One ``set_colors`` over the bounding box of ``colors``; other cells keep their fill."""
-    rows = [r for r, _ in colors]
-    cols = [c for _, c in colors]
-    top, left, bottom, right = min(rows), min(cols), max(rows), max(cols)
-    matrix = [[colors.get((r, c), ...) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
-    book.sheets[sheet].range((top, left), (bottom, right)).set_colors(matrix)
+MAX_COLOR_CELLS = 10_000  # xlwings' Range.set_colors() refuses larger ranges
+
+
+def color_blocks(colors: dict[tuple[int, int], Any]) -> list[tuple[int, int, list[list[Any]]]]:
+    """(top, left, matrix) blocks of at most MAX_COLOR_CELLS cells covering ``colors``: bands of
+    whole rows of the bounding box (column slices when one row is wider), bands without a cell to
+    colour left out; ``...`` keeps a cell's fill."""
+    rows = sorted({r for r, _ in colors})
+    left, right = min(c for _, c in colors), max(c for _, c in colors)
+    width = min(right - left + 1, MAX_COLOR_CELLS)
+    band = max(1, MAX_COLOR_CELLS // width)
+    blocks = []
+    for col0 in range(left, right + 1, width):
+        col1 = min(col0 + width - 1, right)
+        i = 0
+        while i < len(rows):
+            top = rows[i]
+            bottom = top + band - 1
+            wanted = [r for r in rows[i:] if r <= bottom]
+            i += len(wanted)
+            bottom = wanted[-1]
+            matrix = [[colors.get((r, c), ...) for c in range(col0, col1 + 1)] for r in range(top, bottom + 1)]
+            if any(v is not ... for row in matrix for v in row):
+                blocks.append((top, col0, matrix))
+    return blocks
+
+
+def paint_cells(sheet, colors: dict[tuple[int, int], str | None]) -> None:
+    """``set_colors`` over the bounding box of ``colors`` in blocks xlwings accepts; other cells keep their fill."""
+    for top, left, matrix in color_blocks(colors):
+        sheet.range((top, left), (top + len(matrix) - 1, left + len(matrix[0]) - 1)).set_colors(matrix)
+
+
+def _is_protection(exc: Exception) -> bool:
+    """Excel's refusal to format a protected sheet (COM: 0x800A03EC; Office.js: AccessDenied)."""
+    text = f"{exc!r} {getattr(exc, 'args', '')}".lower()
+    return any(k in text for k in ("protect", "accessdenied", "-2146827284", "0x800a03ec", "保护"))
 
 
 # ---------------------------------------------------------------- the button
@@ -200,8 +233,8 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
             target.range((1, c.col)).column_width = c.width * scale
     sev_col = COLUMN["severity"].col
     if len(block) >= FIRST_ROW:
-        target.range((FIRST_ROW, sev_col), (len(block), sev_col)).set_colors(
-            [[ERROR_COLOR if row[sev_col - 1] == Severity.ERROR.value else WARNING_COLOR] for row in block[FIRST_ROW - 1:]])
+        paint_cells(target, {(FIRST_ROW + i, sev_col): ERROR_COLOR if row[sev_col - 1] == Severity.ERROR.value
+                                     else WARNING_COLOR for i, row in enumerate(block[FIRST_ROW - 1:])})
 
     # Highlights: the new ones, and the template colour back where the last run coloured a cell.
     new: dict[str, dict[tuple[int, int], str]] = {}
@@ -229,9 +262,11 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
     for sheet, colors in paint.items():
         if colors:
             try:
-                _paint(book, sheet, colors)
-            except Exception:  # noqa: BLE001 - e.g. a sheet protected without "format cells" (old templates)
-                outcome.not_coloured.append(sheet)
+                paint_cells(book.sheets[sheet], colors)
+            except Exception as exc:  # noqa: BLE001 - e.g. a sheet protected without "format cells" (old templates)
+                (outcome.not_coloured if _is_protection(exc) else outcome.colour_failed).append(sheet)
+    if outcome.not_coloured or outcome.colour_failed:  # the summary line says so too
+        target.range((1, 1)).value = [[f"校验结果：{outcome.summary}"]]
     target.activate()
     return outcome
 
