@@ -20,7 +20,7 @@ from .core.model import Indicator
 from .core.scoring import score_indicator
 from .core.serialize import submission_to_json
 from .core.settings import Settings, SettingsError
-from .core.summary import score_dict, submission_summary
+from .core.summary import suggestion_text, score_dict, submission_summary
 from .core.validate import validate
 from .core.values import parse_value
 from .io.read import ReadError, read_submission
@@ -141,7 +141,7 @@ def score_text(summary: dict[str, Any]) -> str:
             lines.append(f"  {i['name']}｜{_n(i['points'])}｜{_n(i['stated_score'])}｜{suggested}")
             lines.append(f"      {s['explanation']}")
         lines.append(f"  总分：填报 {_n(t['stated_total'])}；执行得分与指标得分合计 {_n(t['stated_components_total'])}；"
-                     f"建议 {_n(t['suggested_total'])}（{t['suggested_grade'] or '—'}）")
+                     + suggestion_text(t))
         if t["cap"]:
             lines.append(f"  {t['cap']}")
     if summary["rubric"]:

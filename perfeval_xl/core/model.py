@@ -334,3 +334,45 @@ class Submission(Located):
     unreadable: list[UnreadableCell] = field(default_factory=list)
     # what the reader saw in the workbook (S102–S104); left out of an export while empty
     notices: list[ReadNotice] = field(default_factory=list, metadata={"omit_empty": True})
+
+
+
+# Which model class the next part of a path belongs to, after a container part.
+_PART_TYPES: dict[str, type] = {
+    **{key: ExpenseRow for key, _, _ in EXPENSE_ROWS}, "special_funds": ExpenseRow,
+    "funding_total": FundingRow, "funding_current_year": FundingRow, "funding_carryover": FundingRow,
+    "funding_other": FundingRow, "budget": FundingRow, "buildings": BuildingRow, "indicators": Indicator,
+    "entries": RubricEntry, "unit": UnitInfo,
+}
+# Labels of parts that are keys, not fields: 经费控制情况 rows without their numbering.
+_KEY_LABELS = {key: re.sub(r"^(\d+、|其中：)", "", text) for key, text, _ in EXPENSE_ROWS}
+
+
+def path_label(path: str, root: type | None = None) -> str:
+    """A field path as the form prints it: "expenses.three_public.prior_final" → "三公经费 上年决算数".
+
+    Labels a reader gives are already Chinese and pass through; a path is never shown as it is."""
+    if not path or not re.fullmatch(r"[a-z_0-9.]+", path):
+        return path
+    owner: type | None = root
+    shown = []
+    for part in path.split("."):
+        if part == "expenses":
+            owner = None
+            continue
+        if part in _KEY_LABELS:
+            shown.append(_KEY_LABELS[part])
+        else:
+            shown.append(_label_in(owner, part))
+        owner = _PART_TYPES.get(part)
+    return " ".join(p for p in shown if p)
+
+
+def _label_in(owner: type | None, name: str) -> str:
+    candidates = [owner] if owner else [ProjectTable, DepartmentTable, BasicData, RubricSheet, UnitInfo,
+                                        Indicator, ExpenseRow, BuildingRow, FundingRow, RubricEntry]
+    for cls in candidates:
+        text = cls.label_of(name)
+        if text != name:
+            return text
+    return name

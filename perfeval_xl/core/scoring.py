@@ -306,6 +306,39 @@ def score_indicator(ind: Indicator, settings: Settings) -> Score:
 # ---------------------------------------------------------------- C4 total and grade
 
 
+@dataclass(frozen=True)
+class TotalCap:
+    """The 一体化 cap on the 总分 that an execution rate below ``below`` sets."""
+
+    below: float
+    max_total: float
+
+    def rule_zh(self) -> str:
+        return f"执行率低于 {fmt_percent(self.below, 0)} 的，总分不超过 {fmt_number(self.max_total)} 分"
+
+
+def cap_bands(settings: Settings) -> list[TotalCap]:
+    """The caps of the rules file by rising ``below``, each the lowest cap its rates fall under
+    (a rate under 60 % is also under 80 %: the stricter cap wins)."""
+    if not settings["execution.caps.enabled"]:
+        return []
+    raw = sorted(settings["execution.caps.caps"], key=lambda c: c["below"])
+    return [TotalCap(float(c["below"]), float(min(d["max_total"] for d in raw if d["below"] >= c["below"])))
+            for c in raw]
+
+
+def total_cap(rate: float | None, settings: Settings) -> TotalCap | None:
+    """The cap that applies at this execution rate; None when caps are off or the rate is high enough."""
+    if rate is None:
+        return None
+    return next((c for c in cap_bands(settings) if rate < c.below), None)
+
+
+def capped_total(total: float | None, rate: float | None, settings: Settings) -> float | None:
+    limit = total_cap(rate, settings)
+    return total if total is None or limit is None else min(total, limit.max_total)
+
+
 def grade_of(total: float | None, settings: Settings) -> str:
     if total is None:
         return ""
@@ -347,6 +380,8 @@ def score_table(table: PerformanceTable, settings: Settings) -> TableResult:
     execution = score_execution(table, settings)
     results = [IndicatorResult(i, ind, score_indicator(ind, settings))
                for i, ind in enumerate(table.indicators) if not ind.is_placeholder()]
+    if not results:  # nothing to score: the table is not filled in, which is not a grade of 差
+        return TableResult(table, execution, results, None, False, "", notes=["未填写绩效指标"])
     complete = all(r.score.computable for r in results)
     total: float | None = None
     if execution.value is not None:
@@ -358,9 +393,8 @@ def score_table(table: PerformanceTable, settings: Settings) -> TableResult:
     if total is not None and total > ceiling:
         cap = f"执行得分与指标得分合计 {fmt_number(total)} 分，超过 {fmt_number(ceiling)} 分（分值设置有误），按 {fmt_number(ceiling)} 分计。"
         total = ceiling
-    if total is not None and settings["execution.caps.enabled"] and execution.ratio is not None:
-        limits = [c["max_total"] for c in settings["execution.caps.caps"] if execution.ratio < c["below"]]
-        if limits and total > min(limits):
-            cap += f"执行率 {fmt_percent(execution.ratio)}，按一体化规则总分不超过 {fmt_number(min(limits))} 分（原为 {fmt_number(total)} 分）。"
-            total = float(min(limits))
+    limit = total_cap(execution.ratio, settings)
+    if total is not None and limit is not None and total > limit.max_total:
+        cap += f"执行率 {fmt_percent(execution.ratio)}，按一体化规则总分不超过 {fmt_number(limit.max_total)} 分（原为 {fmt_number(total)} 分）。"
+        total = limit.max_total
     return TableResult(table, execution, results, total, complete, grade_of(total, settings), cap)

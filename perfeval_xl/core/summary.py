@@ -39,6 +39,8 @@ def table_summary(table: PerformanceTable, settings: Settings, scores: Any = Non
         "suggested_complete": result.suggested_complete,
         "suggested_grade": result.grade,
         "cap": result.cap,
+        "filled": bool(result.indicators),
+        "not_scored": [indicator_title(r.indicator.name) for r in result.indicators if not r.score.computable],
     }
 
 
@@ -65,3 +67,20 @@ def submission_summary(sub: Submission, settings: Settings, scores: Any = None) 
             "forced_grade_reason": result.forced_grade_reason,
         }
     return out
+
+
+def suggestion_text(table: dict[str, Any]) -> str:
+    """The suggested total of a ``table_summary`` as a clerk reads it: a table without indicators is
+    未填写 (not 差); a total that counts the clerk's own score for rows the rules could not score says so."""
+    if not table.get("filled", True):
+        return "建议：未填写（没有绩效指标，不评等级）"
+    total = table["suggested_total"]
+    if total is None:
+        return "建议：无法计算（全年预算数或全年执行数未填写）"
+    shown = f"{total:.2f}".rstrip("0").rstrip(".")
+    text = f"建议 {shown}（{table['suggested_grade'] or '—'}）"
+    not_scored = table.get("not_scored") or []
+    if not_scored:
+        text += (f"，不完整：{len(not_scored)} 个指标无法按规则计算（{'、'.join(not_scored)}），"
+                 "按填报得分计入")
+    return text

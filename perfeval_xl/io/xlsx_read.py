@@ -228,9 +228,19 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
             if any(v not in (None, "") for v in _values(item, table)):
                 items.append(item)
         set_path(obj, table.field, items)
+        _record_headers(layout, table, obj)
     for cell, raw in computed:  # after the inputs: a missing cached value is recomputed from them
         _check_formula(layout, cell, raw, xml, obj, sub)
         _store_computed(layout, cell, raw, grid, obj, sub, result)
+
+
+def _record_headers(layout: Layout, table, obj: Any) -> None:
+    """The header cell of each column (the row above the table) as the source of "table.column":
+    where a finding about a whole table or column (分值合计, a missing 一级指标) points."""
+    if not isinstance(obj, Located) or table.first_row < 2:
+        return
+    for cell in table.columns:
+        obj.sources.setdefault(f"{table.field}.{cell.field}", _source(layout.sheet, table.first_row - 1, cell.col))
 
 
 def _fields(layout: Layout) -> list[Cell]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..catalog import Hit, rule
-from ..model import Submission
+from ..model import Submission, path_label
 
 STATES_ZH = {"hidden": "被隐藏", "veryHidden": "被深度隐藏（在 Excel 的“取消隐藏”中看不到）"}
 
@@ -22,7 +22,8 @@ STATES_ZH = {"hidden": "被隐藏", "veryHidden": "被深度隐藏（在 Excel �
       basis="模板的数据有效性设置；DOMAIN.md §E")
 def check_unreadable(ctx, sub: Submission) -> Iterator[Hit]:
     for u in sub.unreadable:
-        yield Hit(None, u.field, "", {"cell": u.cell, "text": u.text, "expected": u.expected},
+        label = path_label(u.field)
+        yield Hit(None, label, "", {"cell": u.cell, "text": u.text, "expected": u.expected, "field": label},
                   sheet=u.sheet, cell=u.cell, table=u.sheet)
 
 
@@ -35,7 +36,9 @@ def check_unreadable(ctx, sub: Submission) -> Iterator[Hit]:
       basis="模板的公式单元格（perfeval_xl.layout 中的计算单元格）")
 def check_formulas(ctx, sub: Submission) -> Iterator[Hit]:
     for n in _notices(sub, "formula_overwritten"):
-        yield Hit(None, n.field, "", {"cell": n.cell, "text": n.text}, sheet=n.sheet, cell=n.cell, table=n.sheet)
+        label = path_label(n.field)
+        yield Hit(None, label, "", {"cell": n.cell, "text": n.text, "field": label}, sheet=n.sheet, cell=n.cell,
+                  table=n.sheet)
 
 
 @rule("S103", "超出读取行数的内容未读取", severity="提示", scope="submission",

@@ -7,7 +7,7 @@ from typing import Iterator
 from ..catalog import Hit, hit, rule
 from ..model import Indicator, PerformanceTable, ProjectTable, indicator_title, strip_placeholder
 from ..score import fmt_number, fmt_percent, fmt_points
-from ..scoring import IndicatorResult, execution_rate, grade_of
+from ..scoring import IndicatorResult, capped_total, execution_rate, grade_of, total_cap
 from ..taxonomy import TAXONOMIES, TAXONOMY_NAMES, belongs, detect_version, normalize_level
 from .compare import amounts_differ, points_differ, rate_matches, total
 
@@ -16,6 +16,14 @@ BASIS_C2 = "财预〔2020〕10号《项目支出绩效评价管理办法》；DO
 
 def row_of(ind: Indicator) -> str:
     return f"指标「{indicator_title(ind.name)}」"
+
+
+def header_hit(table: PerformanceTable, column: str, row: str, label: str = "", **values) -> Hit:
+    """A finding about a whole column of the 绩效指标 table: its cell is the column's header
+    (recorded by the reader as the source of "indicators.<column>")."""
+    src = table.source(f"indicators.{column}")
+    return Hit(None, label or Indicator.label_of(column), row, values,
+               sheet=src.sheet if src else "", cell=src.cell if src else "")
 
 
 def indicators(ctx, table: PerformanceTable) -> list[IndicatorResult]:
@@ -97,8 +105,8 @@ def check_indicator_points_total(ctx, table: PerformanceTable) -> Iterator[Hit]:
     execution = float(ctx.settings["execution.points"])
     expected = float(ctx.settings["indicators.table_total_points"]) - execution
     if stated is not None and abs(stated - expected) > 1e-6:
-        yield hit(None, "分值", "绩效指标", stated=fmt_number(stated), expected=fmt_number(expected),
-                  execution=fmt_number(execution))
+        yield header_hit(table, "points", "绩效指标", stated=fmt_number(stated), expected=fmt_number(expected),
+                         execution=fmt_number(execution))
 
 
 @rule("T106", "得分超出分值范围", severity="错误", scope="table",
@@ -131,7 +139,10 @@ def check_total(ctx, table: PerformanceTable) -> Iterator[Hit]:
         return
     result = ctx.table_result(table)
     expected = result.stated_total
-    if expected is not None and points_differ(table.total_score, expected, ctx.settings):
+    # with [execution.caps] on, the sum lowered to its cap is right too (above the cap is T121's)
+    capped = capped_total(expected, table_rate(table), ctx.settings)
+    if expected is not None and points_differ(table.total_score, expected, ctx.settings) \
+            and points_differ(table.total_score, capped, ctx.settings):
         ind_sum = total([r.indicator.score for r in result.indicators]) or 0.0
         yield hit(table, "total_score", "总分", stated=fmt_points(table.total_score),
                   execution=fmt_points(table.execution_score or 0.0), indicators=fmt_points(ind_sum),
@@ -249,7 +260,8 @@ def check_required_level1(ctx, table: PerformanceTable) -> Iterator[Hit]:
             present.add("满意度")
     for level1 in ctx.settings["indicators.required_level1"]:
         if level1 not in present:
-            yield hit(None, f"一级指标（{level1}）", "绩效指标", level1=level1)  # one key per level: one 情况说明 each
+            # one key per level: one 情况说明 each; the cell is the 一级指标 column's header
+            yield header_hit(table, "level1", "绩效指标", label=f"一级指标（{level1}）", level1=level1)
 
 
 @rule("T115", "年度指标值与实际完成值无法比较", severity="提示", scope="table",
@@ -339,7 +351,9 @@ def _blank(value, name: str) -> bool:
 def check_grade(ctx, table: PerformanceTable) -> Iterator[Hit]:
     if not table.stated_grade.strip() or table.total_score is None:
         return
-    expected = grade_of(table.total_score, ctx.settings)
+    # with [execution.caps] on, the grade follows the capped total (as the template's 等级 formula does);
+    # a total above its cap is T121's finding, not a second one here
+    expected = grade_of(capped_total(table.total_score, table_rate(table), ctx.settings), ctx.settings)
     if table.stated_grade.strip() != expected:
         yield hit(table, "stated_grade", "总分", stated=table.stated_grade.strip(),
                   total=fmt_number(table.total_score), expected=expected)
@@ -367,3 +381,27 @@ def check_funding_sum(ctx, table: ProjectTable) -> Iterator[Hit]:
             yield hit(table.funding_total, column, "年度资金总额", stated=fmt_number(stated),
                       current=fmt_number(values[0] or 0.0), carryover=fmt_number(values[1] or 0.0),
                       other=fmt_number(values[2] or 0.0), expected=fmt_number(expected))
+
+
+def table_rate(table: PerformanceTable) -> float | None:
+    """The execution rate from the figures, or the stated rate where the figures are missing."""
+    row = table.budget_row
+    rate = execution_rate(row.executed, row.annual_budget)
+    return rate if rate is not None else table.execution_rate
+
+
+@rule("T121", "总分超过执行率对应的上限", severity="错误", scope="table",
+      message="{table}：总分填报为 {stated}，预算执行率为 {rate}；按一体化规则，{cap_rule}。",
+      hint="把总分调低到上限以内（等级随之调整）；执行率算错的，先改正全年执行数或全年预算数。",
+      what="规则文件 [execution.caps] 启用时（默认不启用），填报的总分不超过执行率对应的上限"
+           "（默认：执行率低于 80%、70%、60%、50% 的，总分分别不超过 89、79、69、59 分）。",
+      why="预算管理一体化系统按执行率给总分封顶；超过上限的自评总分在系统中会被压低，等级也随之改变。",
+      example="执行率 55%、总分 78.85：上限 69 分 → 报错。",
+      basis="预算管理一体化系统绩效自评模块的执行率封顶规则（部分省份采用，规则文件 execution.caps；"
+            "见 docs/rules.md“规则文件中的省份口径”）")
+def check_total_cap(ctx, table: PerformanceTable) -> Iterator[Hit]:
+    limit = total_cap(table_rate(table), ctx.settings)
+    if table.total_score is None or limit is None or table.total_score <= limit.max_total + 1e-9:
+        return
+    yield hit(table, "total_score", "总分", stated=fmt_points(table.total_score),
+              rate=fmt_percent(table_rate(table)), cap=fmt_number(limit.max_total), cap_rule=limit.rule_zh())
