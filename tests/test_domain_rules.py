@@ -39,6 +39,22 @@ def _at_55(total: float, grade: str) -> Submission:
                    sources={"total_score": Source("项目1", "G28")})
 
 
+def _spent(executed: float) -> Submission:
+    """All three indicators at full marks; 执行率 = executed %."""
+    return project(funding_total=funding(executed=executed), funding_current_year=funding(executed=executed),
+                   execution_rate=executed / 100, execution_score=executed / 10, total_score=90 + executed / 10,
+                   sources={"execution_rate": Source("项目1", "H6")})
+
+
+def _zero_budget(budget: float) -> Submission:
+    row = funding(budget=budget, executed=95.0)
+    row.sources["annual_budget"] = Source("项目1", "E6")
+    rate = 0.95 if budget else None
+    return project(funding_total=row, funding_current_year=funding(budget=budget, executed=95.0),
+                   execution_rate=rate, execution_score=9.5 if budget else None, total_score=99.5 if budget else 90.0,
+                   stated_grade="优")
+
+
 DOMAIN_CASES: dict[str, DomainCase] = {
     "T121": case(
         lambda: _at_55(95.5, "中"),
@@ -47,6 +63,21 @@ DOMAIN_CASES: dict[str, DomainCase] = {
                f"{PROJECT}：总分填报为 95.5 分，预算执行率为 55.00%；按一体化规则，执行率低于 60% 的，总分不超过 69 分。",
                "项目1", "G28"),
         settings=CAPS_ON,
+        also=("T122",),  # every indicator at full marks with 55 % spent is also the T122 warning light
+    ),
+    "T122": case(
+        lambda: _spent(60.0),
+        lambda: _spent(70.0),
+        Expect(PROJECT, "年度资金总额", "执行率",
+               f"{PROJECT}：绩效指标得分合计 90 分，为指标分值 90 分的 100.00%（3 个指标中 3 个满分），"
+               "而预算执行率只有 60.00%；钱没有花完，目标却几乎全部完成。", "项目1", "H6"),
+    ),
+    "T123": case(
+        lambda: _zero_budget(0.0),
+        lambda: _zero_budget(100.0),
+        Expect(PROJECT, "年度资金总额", "全年预算数",
+               f"{PROJECT}：全年预算数为 0，全年执行数为 95 万元，执行率无法计算，预算执行得分无从评定。", "项目1", "E6"),
+        also=("T102",),  # 95 spent of 0 is also an overspend (grouped under T123's cause)
     ),
 }
 
@@ -107,8 +138,8 @@ def test_t121_is_silent_with_caps_off_and_t119_follows_the_capped_total():
 
 def test_t107_accepts_the_capped_total_with_caps_on():
     caps = Settings.default().override(CAPS_ON)
-    assert validate(_at_55(69.0, "中"), caps).findings == []
-    assert [f.rule for f in validate(_at_55(69.0, "中")).findings] == ["T107"]  # caps off: 69 ≠ 95.5
+    assert [f.rule for f in validate(_at_55(69.0, "中"), caps).findings] == ["T122"]
+    assert [f.rule for f in validate(_at_55(69.0, "中")).findings] == ["T107", "T122"]  # caps off: 69 ≠ 95.5
 
 
 @pytest.mark.parametrize("caps, grade", [(False, "优"), (True, "中")])
@@ -128,3 +159,18 @@ def test_template_grade_formula_applies_the_cap(tmp_path, caps, grade):
     cell = layout.cell_of("stated_grade")
     values = formulas_values(path)
     assert values[("项目1", cell.ref)] == grade
+
+
+def test_t122_thresholds_come_from_the_rules_file():
+    lenient = Settings.default().override({"warnings": {"ahead_of_spending": {"max_execution": 0.5}}})
+    assert of_rule(validate(_spent(60.0), lenient).findings, "T122") == []
+    strict = Settings.default().override({"warnings": {"ahead_of_spending": {"max_execution": 0.8}}})
+    assert len(of_rule(validate(_spent(70.0), strict).findings, "T122")) == 1
+
+
+def test_t123_and_its_overspend_are_one_cause():
+    report = validate(_zero_budget(0.0))
+    [group] = report.groups()
+    assert [f.rule for f in group.findings] == ["T102", "T123"]
+    [t102] = of_rule(report.findings, "T102")
+    assert t102.message == f"{PROJECT}：全年执行数 95 万元超过全年预算数 0 万元（执行率 无法计算）。"

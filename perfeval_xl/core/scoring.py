@@ -113,7 +113,11 @@ def _fits(t_dim: str, t_unit: str, a_dim: str, a_unit: str) -> bool:
     return _units_compatible(t_unit, a_unit)
 
 
-def _fraction(t_op: str, t_num: float, a: _Actual) -> tuple[float, float | None, str]:
+REVERSE_METHODS = ("linear_to_double", "inverse_ratio")
+
+
+def _fraction(t_op: str, t_num: float, a: _Actual, reverse_method: str = "linear_to_double"
+              ) -> tuple[float, float | None, str]:
     """(fraction of points, actual/target ratio, formula text) for one target/actual pair."""
     ratio = a.number / t_num if t_num else None
     if t_op in ("<=", "<"):  # reverse indicator: smaller is better
@@ -122,6 +126,9 @@ def _fraction(t_op: str, t_num: float, a: _Actual) -> tuple[float, float | None,
         met = a.number < t_num if t_op == "<" else a.number <= t_num
         if met:
             return 1.0, ratio, "反向指标：实际未超过目标，得满分"
+        if reverse_method == "inverse_ratio":  # 得分 = 分值 × 目标 ÷ 实际 (rules file indicators.reverse_method)
+            frac = t_num / a.number
+            return frac, ratio, f"反向指标：得分 = 分值 × 目标 ÷ 实际 = 分值 × {fmt_percent(frac)}"
         if a.number >= 2 * t_num:
             return 0.0, ratio, "反向指标：实际达到目标的 2 倍及以上，得 0 分"
         frac = 1 - (a.number - t_num) / t_num
@@ -144,13 +151,19 @@ def _shown(number: float, unit: str, op: str = "=") -> str:
     return f"{sym}{fmt_number(number)}{spacer}{unit}"
 
 
-def _quantitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, decimals: int) -> Score:
+def _quantitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, decimals: int,
+                  settings: Settings) -> Score:
     got = _actual_quantity(t, a)
     inputs = {"年度指标值": ind.target, "实际完成值": ind.actual, "分值": points}
     if isinstance(got, str):
         return Score(None, points, "C2.mismatch", got, inputs, kind="定量")
-    frac, ratio, formula = _fraction(t.op, float(t.number), got)
+    frac, ratio, formula = _fraction(t.op, float(t.number), got, settings["indicators.reverse_method"])
     value = award(points, frac, decimals)
+    deviation = _deviation_deduction(ratio, points, decimals, settings)
+    if deviation:
+        deducted, why = deviation
+        value = max(round_half_up(value - deducted, decimals), 0.0)
+        formula += why
     ratio_text = f"，完成率 {fmt_percent(ratio)}" if ratio is not None else ""
     text = (f"目标 {_shown(t.number, t.unit, t.op)}（原文“{t.raw.strip()}”），"
             f"实际 {_shown(got.number, got.unit, got.op)}{got.note}{ratio_text}；{formula}，"
@@ -159,7 +172,22 @@ def _quantitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float,
     return Score(value, points, rule, text, inputs, ratio=ratio, kind="定量")
 
 
-def _compound(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, decimals: int) -> Score:
+def _deviation_deduction(ratio: float | None, points: float, decimals: int, settings: Settings
+                         ) -> tuple[float, str] | None:
+    """Points taken off for 偏离 (actual ≥ threshold away from the target, either way) where the
+    rules file's [indicators.deviation] is enabled; None otherwise."""
+    if ratio is None or not settings["indicators.deviation.enabled"]:
+        return None
+    threshold = float(settings["indicators.deviation.ratio"])
+    if abs(ratio - 1) < threshold - 1e-9:
+        return None
+    deducted = round_half_up(points * float(settings["indicators.deviation.deduction"]), decimals)
+    return deducted, (f"；实际偏离目标 {fmt_percent(abs(ratio - 1))}（达到 {fmt_percent(threshold, 0)}），"
+                      f"按偏离扣 {fmt_number(deducted)} 分")
+
+
+def _compound(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, decimals: int,
+              settings: Settings) -> Score:
     inputs = {"年度指标值": ind.target, "实际完成值": ind.actual, "分值": points}
     actual_parts: list[ParsedValue | Quantity]
     if a.kind == "compound" and len(a.parts) == len(t.parts):
@@ -176,7 +204,7 @@ def _compound(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, dec
         got = _actual_quantity(tp, single)
         if isinstance(got, str) or tp.number is None:
             return Score(None, points, "C2.mismatch", f"复合指标第 {i} 项：{got}", inputs, kind="定量")
-        frac, ratio, _ = _fraction(tp.op, float(tp.number), got)
+        frac, ratio, _ = _fraction(tp.op, float(tp.number), got, settings["indicators.reverse_method"])
         fractions.append(min(max(frac, 0.0), 1.0))
         ratios.append(ratio)
         lines.append(f"第 {i} 项 目标 {_shown(tp.number, tp.unit, tp.op)}、实际 {_shown(got.number, got.unit, got.op)}"
@@ -291,13 +319,13 @@ def score_indicator(ind: Indicator, settings: Settings) -> Score:
     if ind.qualitative_grade in QUALITATIVE_GRADES:
         return _qualitative(ind, t, a, points, settings)
     if t.kind == "compound":
-        return _compound(ind, t, a, points, decimals)
+        return _compound(ind, t, a, points, decimals, settings)
     if t.kind == "zero_event":
         return _zero_target(ind, t, a, points)
     if t.is_quantitative and t.number is not None:
         if t.number == 0 and t.op in ("<=", "<", "="):
             return _zero_target(ind, t, a, points)
-        return _quantitative(ind, t, a, points, decimals)
+        return _quantitative(ind, t, a, points, decimals, settings)
     if t.kind == "relative_change":
         return _relative(ind, t, a, points, decimals, settings)
     return _qualitative(ind, t, a, points, settings)

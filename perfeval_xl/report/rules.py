@@ -22,7 +22,7 @@ def _rule(code: str, title: str, severity: str, **text: str) -> RuleDoc:
     return rule_doc(code, title, severity, REPORT_SCOPE, **text)
 
 
-_BASIS = "DOMAIN.md §D（报告、封面所述数字与表格一致；上年为 0 时不计算增长率；占比之和一致）"
+_BASIS = "自评报告所述数字与自评表一致（上年为 0 时不计算增长率；占比之和一致）"
 
 REPORT_RULES: dict[str, RuleDoc] = {r.code: r for r in (
     _rule("W601", "报告所述总分与表不一致", "错误",

@@ -31,7 +31,7 @@ def _column_label(column: str) -> str:
       what="财政供养人员情况的控制率等于实际在职人数除以编制数（按填报小数位四舍五入）。",
       why="人员控制率是评分表“人员控制率”一项的依据。",
       example="砂子塘街道：48 ÷ 55 = 87.27%，填 87% → 通过。",
-      basis="附件2 人员控制率评分要点；DOMAIN.md §D")
+      basis="附件2 评分表 人员控制率评分要点")
 def check_staff_rate(ctx, basic: BasicData) -> Iterator[Hit]:
     if basic.staff_control_rate is None or not basic.staff_authorized or basic.staff_actual is None:
         return
@@ -48,7 +48,7 @@ def check_staff_rate(ctx, basic: BasicData) -> Iterator[Hit]:
       what="三公经费、公务用车购置和维护经费、项目支出三行的每一列，都等于其分项之和（区级专项资金为说明行，不计入）。",
       why="分项与合计不一致是基础数据表最常见的抄录错误，评分表的控制率也会随之算错。",
       example="王家河街道 2023 年决算：项目支出 553.52 = 业务经费 5 + 运行维护经费 0 + 本级专项 548.52 → 通过。",
-      basis="附件1 填表说明；DOMAIN.md §A3、§D")
+      basis="附件1 部门整体支出绩效自评基础数据表 填表说明")
 def check_parent_sums(ctx, basic: BasicData) -> Iterator[Hit]:
     for parent in _SUMMED_PARENTS:
         row = basic.expenses.get(parent)
@@ -72,7 +72,7 @@ def check_parent_sums(ctx, basic: BasicData) -> Iterator[Hit]:
       what="公用经费每一列不小于其“其中”各行之和。",
       why="其中项超过总额，说明总额或分项填错了口径。",
       example="公用经费 30、其中办公经费 20、水电差旅 15 → 报错。",
-      basis="附件1 说明（公用经费 = 一般商品和服务支出）；DOMAIN.md §D")
+      basis="附件1 基础数据表 说明（公用经费 = 一般商品和服务支出）")
 def check_public_funds(ctx, basic: BasicData) -> Iterator[Hit]:
     row = basic.expenses.get("public_funds")
     if row is None:
@@ -108,7 +108,7 @@ def _rate_hits(ctx, row: BuildingRow, rate_field: str, actual_field: str, planne
       what="楼堂馆所的规模控制率与投资概算控制率等于实际数除以批复（预算）数；批复数与实际数都为 0 时不检查。",
       why="楼堂馆所是预算约束的重点，控制率错误会掩盖超规模、超概算。",
       example="批复 1000㎡、实际 1100㎡、规模控制率填 100% → 报错（应为 110%）。",
-      basis="附件1 楼堂馆所控制情况；DOMAIN.md §D")
+      basis="附件1 基础数据表 楼堂馆所控制情况")
 def check_building_rates(ctx, basic: BasicData) -> Iterator[Hit]:
     for row in basic.buildings:
         yield from _rate_hits(ctx, row, "area_control_rate", "actual_area", "approved_area")

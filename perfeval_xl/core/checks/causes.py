@@ -30,8 +30,13 @@ def assign_causes(findings: list[Finding], sub: Submission) -> list[Finding]:
     by_table: dict[str, list[int]] = {}
     for i, f in enumerate(findings):
         by_table.setdefault(f.location.table, []).append(i)
+    for i, f in enumerate(findings):
+        if f.rule == "S102":  # formulas typed over in the same column of several sheets: one habit, one cause
+            cause[i] = f"S102|{f.location.field}"
     for title, indices in by_table.items():
         rules = {findings[i].rule: i for i in indices}
+        if "T123" in rules:  # a 全年预算数 of 0: the overspend (T102) is the same slip
+            _tie(findings, indices, findings[rules["T123"]].key, {"T123", "T102"}, cause)
         if "T103" in rules:  # the execution row's 分值: the same wrong figure is one slip in every table
             root = findings[rules["T103"]]
             key = f"T103|{root.values.get('stated')}|{root.values.get('expected')}"

@@ -19,7 +19,7 @@ STATES_ZH = {"hidden": "被隐藏", "veryHidden": "被深度隐藏（在 Excel �
            "（#DIV/0!、#REF!、#NAME? 等）。",
       why="单元格中的“12 次”“约18万”无法参与计算，公式和评分都会出错；显示错误值的单元格没有可用的数。",
       example="全年执行数填“60.63万元”→ 报错（应填 60.63）；执行率显示 #DIV/0!（全年预算数为 0）→ 报错。",
-      basis="模板的数据有效性设置；DOMAIN.md §E")
+      basis="模板的数据有效性设置（docs/names.md）")
 def check_unreadable(ctx, sub: Submission) -> Iterator[Hit]:
     for u in sub.unreadable:
         label = path_label(u.field)
