@@ -82,3 +82,22 @@ def test_an_empty_department_table_is_not_filled_in_not_poor():
     assert (summary["department"]["suggested_total"], summary["department"]["suggested_grade"]) == (None, "")
     assert "  总分：填报 —；执行得分与指标得分合计 —；建议：未填写（没有绩效指标，不评等级）" in score_text(summary).splitlines()
     assert "差" not in score_text(summary)
+
+
+def test_a_cleared_formula_whose_figures_are_filled_is_s108(tmp_path):
+    path, layouts = _written(load_seed("seed004_shazitang_2020.json"), tmp_path)
+    basic = layouts["basic"]
+    rate, total = basic.cell_of("staff_control_rate").ref, basic.cell_of("expenses.three_public.final").ref
+    wb = load_workbook(path)
+    wb[basic.sheet][rate] = None  # the clerk deleted the 控制率 formula …
+    wb[basic.sheet][total] = None  # … and the 三公经费 本年决算数 sum
+    wb.save(path)
+    read = read_workbook(path)
+    assert read.submission.basic_data.staff_control_rate == 48 / 55  # still computed for the scores
+    found = [(f.location.cell, f.location.field, f.message)
+             for f in validate(read.submission).findings if f.rule == "S108"]
+    assert found == [
+        (rate, "控制率", f"{basic.sheet} {rate}（控制率）在模板中是公式，现在是空白；按所填数字应为 87.27%。"),
+        (total, "三公经费 本年决算数",
+         f"{basic.sheet} {total}（三公经费 本年决算数）在模板中是公式，现在是空白；按所填数字应为 3.25。"),
+    ]

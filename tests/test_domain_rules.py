@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 
 from perfeval_xl.core.catalog import all_rules
-from perfeval_xl.core.model import ExpenseRow, Source, Submission
+from perfeval_xl.core.model import ExpenseRow, ReadNotice, Source, Submission
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.core.validate import INTERNAL_RULE, validate
 
@@ -64,6 +64,13 @@ DOMAIN_CASES: dict[str, DomainCase] = {
                "项目1", "G28"),
         settings=CAPS_ON,
         also=("T122",),  # every indicator at full marks with 55 % spent is also the T122 warning light
+    ),
+    "S108": case(
+        lambda: Submission(basic_data=basic_only().basic_data, notices=[
+            ReadNotice("formula_cleared", "基础数据表", "F4", "控制率", "0.8727272727272727")]),
+        lambda: basic_only(),
+        Expect("基础数据表", "", "控制率", "基础数据表 F4（控制率）在模板中是公式，现在是空白；按所填数字应为 87.27%。",
+               "基础数据表", "F4"),
     ),
     "T122": case(
         lambda: _spent(60.0),

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..catalog import Hit, rule
 from ..model import Submission, path_label
+from ..score import fmt_number, fmt_percent
 
 STATES_ZH = {"hidden": "被隐藏", "veryHidden": "被深度隐藏（在 Excel 的“取消隐藏”中看不到）"}
 
@@ -65,6 +66,29 @@ def check_hidden_sheets(ctx, sub: Submission) -> Iterator[Hit]:
     for n in _notices(sub, "hidden_sheet"):
         yield Hit(None, "", "", {"sheet": n.sheet, "state": STATES_ZH.get(n.text, n.text)},
                   sheet=n.sheet, cell="", table=n.sheet)
+
+
+@rule("S108", "公式单元格被清空", severity="错误", scope="submission",
+      message="{table} {cell}（{field}）在模板中是公式，现在是空白；按所填数字应为 {value}。",
+      hint="恢复模板中的公式（可从新模板中复制该单元格），让合计、比率随所填数字自动计算。",
+      what="模板中由公式计算的合计、比率、得分等单元格，在其所依据的数字已填写时不是空白。",
+      why="空白的合计或比率在打印件和一体化系统中都缺一个数；本工具虽按所填数字代为计算，报送的表格本身仍不完整。",
+      example="基础数据表 F4（控制率）的公式被删除，编制数 55、实际在职人数 48 已填 → 报错（应为 87.27%）。",
+      basis="模板的公式单元格（docs/names.md）；附件1 基础数据表（合计行、控制率）")
+def check_cleared_formulas(ctx, sub: Submission) -> Iterator[Hit]:
+    for n in _notices(sub, "formula_cleared"):
+        label = path_label(n.field)
+        yield Hit(None, label, "", {"cell": n.cell, "value": _shown(n.text, label), "field": label},
+                  sheet=n.sheet, cell=n.cell, table=n.sheet)
+
+
+def _shown(text: str, label: str) -> str:
+    """A recomputed value as the form shows it: rates as percentages."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return fmt_percent(number) if label.endswith("率") else fmt_number(number)
 
 
 def _notices(sub: Submission, kind: str) -> Iterator:
