@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 
 from perfeval_xl.core.catalog import all_rules
-from perfeval_xl.core.model import ExpenseRow, ReadNotice, Source, Submission
+from perfeval_xl.core.model import BuildingRow, ExpenseRow, ReadNotice, Source, Submission
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.core.validate import INTERNAL_RULE, validate
 
@@ -55,6 +55,12 @@ def _zero_budget(budget: float) -> Submission:
                    stated_grade="优")
 
 
+def _blank_staff_rate() -> Submission:
+    sub = basic_only(staff_control_rate=None)
+    sub.basic_data.sources["staff_control_rate"] = Source("基础数据表", "F4")
+    return sub
+
+
 DOMAIN_CASES: dict[str, DomainCase] = {
     "T121": case(
         lambda: _at_55(95.5, "中"),
@@ -64,6 +70,13 @@ DOMAIN_CASES: dict[str, DomainCase] = {
                "项目1", "G28"),
         settings=CAPS_ON,
         also=("T122",),  # every indicator at full marks with 55 % spent is also the T122 warning light
+    ),
+    "B308": case(
+        lambda: _blank_staff_rate(),
+        lambda: basic_only(staff_control_rate=0.8727),
+        Expect(BASIC, "财政供养人员情况", "控制率",
+               f"{BASIC}：财政供养人员情况的控制率未填写，而实际在职人数 48、编制数 55 已填写，应为 87.27%。",
+               "基础数据表", "F4"),
     ),
     "S108": case(
         lambda: Submission(basic_data=basic_only().basic_data, notices=[
@@ -181,3 +194,19 @@ def test_t123_and_its_overspend_are_one_cause():
     assert [f.rule for f in group.findings] == ["T102", "T123"]
     [t102] = of_rule(report.findings, "T102")
     assert t102.message == f"{PROJECT}：全年执行数 95 万元超过全年预算数 0 万元（执行率 无法计算）。"
+
+
+def test_b308_blank_totals_in_every_column_and_building_rates():
+    sub = basic_only(three_public=ExpenseRow(prior_final=6.6, budget=None, final=3.25),
+                     vehicles=ExpenseRow(prior_final=4.0, budget=4.0, final=2.0),
+                     reception=ExpenseRow(prior_final=2.6, budget=2.64, final=1.25),
+                     public_funds=ExpenseRow(final=30.0), office=ExpenseRow(budget=20.0, final=20.0),
+                     buildings=(BuildingRow(name="车棚", approved_area=100.0, actual_area=90.0, budget_investment=10.0,
+                                            actual_investment=9.0, investment_control_rate=0.9),))
+    assert [(f.location.row, f.location.field, f.message) for f in of_rule(validate(sub).findings, "B308")] == [
+        ("三公经费", "本年预算数",
+         f"{BASIC}：三公经费的本年预算数未填写，而分项 1、公务用车购置和维护经费 4 + 3、公务接待 2.64 已填写，应为 6.64。"),
+        ("公用经费", "本年预算数", f"{BASIC}：公用经费的本年预算数未填写，而分项 其中：办公经费 20 已填写，应为 不小于 20。"),
+        ("楼堂馆所「车棚」", "规模控制率",
+         f"{BASIC}：楼堂馆所「车棚」的规模控制率未填写，而实际规模 90、批复规模 100 已填写，应为 90.00%。"),
+    ]
