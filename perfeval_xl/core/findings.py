@@ -132,6 +132,15 @@ class FindingGroup:
             return f"{len(self.tables)} 张表：" + head.message[len(prefix):]
         return head.message
 
+    def note_zh(self, finding: Finding | None = None) -> str:
+        """What a row of a findings table (column 同一原因) says about its cause: "" for a finding alone,
+        else the count and the group's first finding ("共 20 处，首见 T103 项目1!G6"; "共 20 处，本条为首见")."""
+        if self.count == 1:
+            return ""
+        head = self.head
+        at = f"{head.location.sheet}!{head.location.cell}" if head.location.cell else head.location.table
+        return f"共 {self.count} 处，" + ("本条为首见" if finding is head else f"首见 {head.rule} {at}")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "cause": self.cause,
