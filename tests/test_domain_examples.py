@@ -10,7 +10,7 @@ from perfeval_xl.core.settings import Settings
 from perfeval_xl.core.validate import validate
 from perfeval_xl.io.xlsx_read import read_workbook
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "报送" / "岳麓区"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "报送" / "岳麓区"  # the synthetic streets and 洋湖
 CAPS_ON = Settings.default().override({"execution": {"caps": {"enabled": True}}})
 
 

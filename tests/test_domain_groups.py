@@ -73,3 +73,31 @@ def test_no_grouping_line_when_every_finding_is_its_own_cause():
     report = validate(project(total_score=98.0))
     assert findings_text(report)[0] == ""
     assert len(report.groups()) == 1
+
+
+def test_problem_list_and_feedback_rows_say_the_same_cause(tmp_path):
+    """问题清单 and 退回意见 keep one row per finding and add the column 同一原因."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from perfeval_xl.rollup.engine import rollup
+
+    from .test_domain_examples import EXAMPLES
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "洋湖街道2022年度项目支出绩效自评表.xlsx", folder)
+    rollup(folder, tmp_path / "区汇总.xlsx", feedback_dir=tmp_path / "退回意见", jobs=1)
+    ws = load_workbook(tmp_path / "区汇总.xlsx")["问题清单"]
+    headers = [c.value for c in ws[1]]
+    rows = [dict(zip(headers, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
+    t103 = [r for r in rows if r["规则"] in ("T103", "T104", "T105", "T107")]
+    assert len(t103) == 20  # every finding keeps its row
+    assert t103[0]["同一原因"] == "共 20 处，本条为首见" and t103[0]["单元格"] == "G6"
+    assert {r["同一原因"] for r in t103[1:]} == {"共 20 处，首见 T103 项目1!G6"}
+    assert all(r["同一原因"] in (None, "") for r in rows if r["规则"] == "T109")
+    [feedback] = (tmp_path / "退回意见").iterdir()
+    fb = load_workbook(feedback).active
+    assert fb.cell(3, fb.max_column).value == "同一原因"
+    assert "共 20 处，首见 T103 项目1!G6" in [fb.cell(r, fb.max_column).value for r in range(4, fb.max_row + 1)]
