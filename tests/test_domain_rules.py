@@ -210,3 +210,23 @@ def test_b308_blank_totals_in_every_column_and_building_rates():
         ("楼堂馆所「车棚」", "规模控制率",
          f"{BASIC}：楼堂馆所「车棚」的规模控制率未填写，而实际规模 90、批复规模 100 已填写，应为 90.00%。"),
     ]
+
+
+def test_new_workbook_with_caps_on_grades_the_capped_total(tmp_path):
+    """`perfeval-xl new --rules` with [execution.caps] on: the 等级 formula of the tables applies the cap."""
+    from openpyxl import load_workbook
+
+    from perfeval_xl.cli import main
+
+    rules = tmp_path / "区规则.toml"
+    rules.write_text("[execution.caps]\nenabled = true\n", encoding="utf-8")
+    for name, args in (("默认.xlsx", []), ("封顶.xlsx", ["--rules", str(rules)])):
+        assert main(["new", "--unit", "洋湖街道", "--year", "2022", "-o", str(tmp_path / name), *args]) == 0
+    formulas = {}
+    for name in ("默认.xlsx", "封顶.xlsx"):
+        ws = load_workbook(tmp_path / name)["部门整体支出绩效自评表"]
+        formulas[name] = [c.value for row in ws.iter_rows() for c in row
+                          if isinstance(c.value, str) and c.value.startswith("=IF(") and '"优"' in c.value]
+    [plain], [capped] = formulas["默认.xlsx"], formulas["封顶.xlsx"]
+    assert "ISNUMBER" not in plain
+    assert "<0.5,59," in capped and "<0.8,89," in capped and capped.count("MIN(") == 3
