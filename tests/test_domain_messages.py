@@ -101,3 +101,13 @@ def test_a_cleared_formula_whose_figures_are_filled_is_s108(tmp_path):
         (total, "三公经费 本年决算数",
          f"{basic.sheet} {total}（三公经费 本年决算数）在模板中是公式，现在是空白；按所填数字应为 3.25。"),
     ]
+
+
+def test_rule_texts_cite_no_internal_document_or_module():
+    """Users have docs/rules.md and the public documents, not DOMAIN.md or the source code."""
+    from perfeval_xl.cli import every_rule
+
+    for r in every_rule():
+        for key in ("message", "hint", "what", "why", "example", "basis"):
+            text = getattr(r, key)
+            assert "DOMAIN" not in text and "perfeval_xl" not in text, (r.code, key, text)

@@ -46,7 +46,7 @@ ROLLUP_RULES: dict[str, RuleDoc] = {r.code: r for r in (
           what="工作簿封面的模板版本是本工具认识的版本。",
           why="不同版本的模板单元格位置可能不同，按错误的位置读取会得到错误的数字。",
           example="封面“模板版本”为 2020.1 → 报错。",
-          basis="perfeval_xl.layout.workbook.KNOWN_VERSIONS"),
+          basis="本工具各版本的模板（版本号见模板封面和 README）"),
     _rule("X503", "预算编码与单位名称不一致", "错误",
           message="{detail}",
           hint="核对封面的单位名称（填全称）和预算编码（以财政部门编制的编码为准），改正后重新报送。",

@@ -34,7 +34,7 @@ def check_unreadable(ctx, sub: Submission) -> Iterator[Hit]:
       what="模板中由公式计算的单元格（执行率、合计、得分等）仍是公式，没有被手填的数字覆盖。",
       why="公式被改写为常数后，修改所填数字时它不再随之变化，表中前后数字就会不一致，且不易察觉。",
       example="项目1 H6（执行率）原为 =E6/D6，被改为手填的 0.95 → 提示。",
-      basis="模板的公式单元格（perfeval_xl.layout 中的计算单元格）")
+      basis="模板的公式单元格（docs/names.md 列出各公式单元格）")
 def check_formulas(ctx, sub: Submission) -> Iterator[Hit]:
     for n in _notices(sub, "formula_overwritten"):
         label = path_label(n.field)
