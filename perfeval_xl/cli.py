@@ -20,7 +20,7 @@ from .core.model import Indicator
 from .core.scoring import score_indicator
 from .core.serialize import submission_to_json
 from .core.settings import Settings, SettingsError
-from .core.summary import score_dict, submission_summary
+from .core.summary import findings_text, suggestion_text, score_dict, submission_summary
 from .core.validate import validate
 from .core.values import parse_value
 from .io.read import ReadError, read_submission
@@ -141,7 +141,7 @@ def score_text(summary: dict[str, Any]) -> str:
             lines.append(f"  {i['name']}｜{_n(i['points'])}｜{_n(i['stated_score'])}｜{suggested}")
             lines.append(f"      {s['explanation']}")
         lines.append(f"  总分：填报 {_n(t['stated_total'])}；执行得分与指标得分合计 {_n(t['stated_components_total'])}；"
-                     f"建议 {_n(t['suggested_total'])}（{t['suggested_grade'] or '—'}）")
+                     + suggestion_text(t))
         if t["cap"]:
             lines.append(f"  {t['cap']}")
     if summary["rubric"]:
@@ -202,15 +202,7 @@ def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[st
     lines = [f"文件：{report.path}", f"结果：{data['summary']}"]
     if recomputed:
         lines.append(f"说明：{len(recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
-    for f in data["findings"]:
-        where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
-        cell = f"（{f['sheet']}!{f['cell']}）" if f["sheet"] else ""
-        lines += ["", f"[{f['severity_zh']}] {f['rule']} {f['title']} — {where}{cell}", f"  {f['message']}"]
-        if f["explanation"]:
-            lines.append(f"  情况说明：{f['explanation']}")
-    for code, count in data["omitted"].items():
-        lines += ["", f"（规则 {code} 另有 {count} 处未列出）"]
-    return "\n".join(lines)
+    return "\n".join(lines + findings_text(report, max_per_rule))
 
 
 def _report_findings(submission, docx_path: str, settings: Settings) -> list:

@@ -193,11 +193,14 @@ def findings_markdown(paths: list[Path] | None = None, settings: Settings | None
         out += [f"<details><summary><b>{title}</b>（<code>examples/报送/{path.relative_to(EXAMPLES).as_posix()}</code>）："
                 f"{report.summary_zh()}</summary>", "",
                 "| 规则 | 严重程度 | 位置 | 单元格 | 说明 |", "|---|---|---|---|---|"]
-        for f in report.findings:
-            loc = f.location
-            where = " ".join(p for p in (loc.table, loc.row, loc.field) if p)
-            cell = f"{loc.sheet}!{loc.cell}" if loc.sheet else ""
-            out.append(f"| {f.rule} | {f.severity.value} | {_md(where)} | {_md(cell)} | {_md(f.message)} |")
+        for g in report.groups():  # one row per cause: a slip that trips several rules is one row
+            places = [(" ".join(p for p in (f.location.table, f.location.row, f.location.field) if p),
+                       f"{f.location.sheet}!{f.location.cell}" if f.location.sheet else "") for f in g.findings]
+            rules = "、".join(dict.fromkeys(f.rule for f in g.findings))
+            where = "；".join(w for w, _ in places) if g.count <= 3 else f"{places[0][0]} 等 {g.count} 处"
+            cells = "、".join(c for _, c in places if c)
+            message = g.message + (f"（同一原因共 {g.count} 处）" if g.count > 1 else "")
+            out.append(f"| {rules} | {g.severity.value} | {_md(where)} | {_md(cells)} | {_md(message)} |")
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -24,6 +24,10 @@ def rules_page() -> str:
                   f"- 默认严重程度：{r.severity.value}（可在规则文件 `[severity]` 中改为 错误 / 提示 / 关闭）",
                   f"- 检查内容：{r.what}", f"- 为什么重要：{r.why}", f"- 示例：{r.example}",
                   f"- 依据：{r.basis}", f"- 修改建议：{r.hint}", f"- 提示文字模板：`{r.message}`", ""]
+    from .core.settings import Settings
+    from .core.variants import variants_markdown
+
+    parts.append(variants_markdown(Settings.default()))
     return "\n".join(parts)
 
 

@@ -30,14 +30,14 @@ from perfeval_xl.core.scoring import score_table  # noqa: E402
 from perfeval_xl.core.serialize import submission_from_json  # noqa: E402
 from perfeval_xl.core.settings import Settings  # noqa: E402
 from perfeval_xl.io.templates import workbook_digest  # noqa: E402
-from perfeval_xl.io.xlsx_write import build_workbook  # noqa: E402
+from perfeval_xl.io.xlsx_write import build_workbook, plan_layouts  # noqa: E402
 from perfeval_xl.layout.sheets import COVER, UNIT_SHEETS  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 SUBMISSIONS = EXAMPLES / "报送"
 SEEDS = ROOT / "tests" / "data"
 KNOWN_KEYS = {"file", "seed", "unit_name", "budget_code", "year", "report_date", "projects", "executed_factor",
-              "normalise_points", "rescore", "edits", "facts", "template_version", "broken"}
+              "normalise_points", "rescore", "edits", "facts", "template_version", "broken", "zero_budget", "cleared"}
 
 
 def load_manifest(path: Path = EXAMPLES / "district.toml") -> list[dict]:
@@ -70,6 +70,8 @@ def submission_for(entry: dict, settings: Settings) -> Submission:
         row.deviation_reason = edit.get("reason", row.deviation_reason)
         if "score" in edit:
             row.score = float(edit["score"])
+    for number in entry.get("zero_budget", []):
+        _zero_budget(sub.projects[number - 1])
     if "facts" in entry:
         sub.rubric.facts.update(entry["facts"])
     if entry.get("rescore"):
@@ -80,6 +82,16 @@ def submission_for(entry: dict, settings: Settings) -> Submission:
     if factor is not None and sub.basic_data is not None:
         _scale_basic(sub, factor)
     return sub
+
+
+def _zero_budget(table) -> None:
+    """全年预算数 typed as 0 (the budget went into 年初预算数 only): the template's sums, rate and scores
+    are left to their formulas."""
+    table.funding_current_year.annual_budget = 0.0
+    table.funding_carryover.annual_budget = table.funding_other.annual_budget = None
+    table.funding_total.annual_budget = None
+    table.execution_rate = table.execution_score = table.total_score = None
+    table.stated_grade = ""
 
 
 def _scale_executed(table, factor: float) -> None:
@@ -134,7 +146,12 @@ def _scale_basic(sub: Submission, factor: float) -> None:
 
 
 def workbook_bytes(entry: dict, settings: Settings) -> bytes:
-    wb = build_workbook(submission_for(entry, settings), UNIT_SHEETS)
+    sub = submission_for(entry, settings)
+    wb = build_workbook(sub, UNIT_SHEETS)
+    if "cleared" in entry:  # formula cells a clerk emptied: {sheet, field}
+        layouts = {layout.sheet: layout for layout, _ in plan_layouts(sub, UNIT_SHEETS, settings)}
+        for spot in entry["cleared"]:
+            wb[spot["sheet"]][layouts[spot["sheet"]].cell_of(spot["field"]).ref] = None
     if "template_version" in entry:
         wb[COVER.sheet][COVER.layout().cell_of("template_version").ref] = entry["template_version"]
     buf = io.BytesIO()

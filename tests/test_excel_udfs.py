@@ -150,11 +150,12 @@ def test_rubric_items_computed_from_the_sheets():
 def test_check_lists_the_findings_of_one_sheet():
     result = call_udf(udfs, "pe_check", sheet_values(YANGHU, "项目1"))
     assert [r[:3] for r in result] == [["错误", "项目1!G6", "T103"], ["错误", "项目1!I6", "T104"],
-                                       ["错误", "", "T105"], ["错误", "项目1!G29", "T107"], ["提示", "", "T114"]]
+                                       ["错误", "项目1!F12", "T105"], ["错误", "项目1!G29", "T107"],
+                                       ["提示", "项目1!A12", "T114"]]  # whole-table findings: the column header
     assert result[0][3] == "项目支出绩效自评表「两保站人员工资」：预算执行率的分值填报为 100，按规定应为 10 分。"
     # the same rows as a sheet of another name, named by the second argument
     renamed = call_udf(udfs, "pe_check", sheet_values(YANGHU, "项目1"), cell("项目7"))
-    assert [r[1] for r in renamed] == ["项目7!G6", "项目7!I6", "", "项目7!G29", ""]
+    assert [r[1] for r in renamed] == ["项目7!G6", "项目7!I6", "项目7!F12", "项目7!G29", "项目7!A12"]
 
 
 def test_functions_are_plain_python_too():

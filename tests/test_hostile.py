@@ -66,17 +66,17 @@ def test_the_findings_of_the_readable_cases_say_what_happened(corpus):
         return sorted(f.message for f in report.findings if f.rule == rule)
 
     assert messages("数字格里的文字.xlsx", "S101") == [
-        "项目1 D7（年初预算数）应为数字，填的是“约18万”。",
-        "项目1 D8（年初预算数）应为数字，填的是“12 次”。",
-        "项目1 D9（年初预算数）应为数字，填的是“93.70%”。",
+        "项目1 D7（当年财政拨款 年初预算数）应为数字，填的是“约18万”。",
+        "项目1 D8（上年结转资金 年初预算数）应为数字，填的是“12 次”。",
+        "项目1 D9（其他资金 年初预算数）应为数字，填的是“93.70%”。",
     ]
     assert read_submission(folder / "数字格里的文字.xlsx").submission.projects[0].funding_current_year.annual_budget == 12
     assert messages("错误值.xlsx", "S101") == [
         "项目1 C3（项目名称）应为文字（不能是错误值），填的是“#REF!”。",
-        "项目1 F7（全年执行数）应为数字，填的是“#NAME?”。",
+        "项目1 F7（当年财政拨款 全年执行数）应为数字，填的是“#NAME?”。",
         "项目1 H6（执行率）应为数字，填的是“#DIV/0!”。",
     ]
-    assert "项目1 D6（年初预算数）在模板中是公式，现在填的是常数“123.4”。" in messages("公式被改写.xlsx", "S102")
+    assert "项目1 D6（年度资金总额 年初预算数）在模板中是公式，现在填的是常数“123.4”。" in messages("公式被改写.xlsx", "S102")
     assert messages("十万行.xlsx", "S103") == ["项目1 第 2001 行以下还有 98199 行内容，超出每个工作表最多读取的 2000 行，未读取。"]
     assert messages("隐藏的表.xlsx", "S104") == [
         "工作表“备用”被隐藏。", "工作表“秘密”被深度隐藏（在 Excel 的“取消隐藏”中看不到）。"]

@@ -147,7 +147,7 @@ def test_text_in_a_number_cell_is_reported_with_its_cell(tmp_path, capsys):
     _, out, _ = run(capsys, "validate", path, "--format", "json")
     s101 = [f for f in json.loads(out)["findings"] if f["rule"] == "S101"]
     assert [(f["sheet"], f["cell"], f["message"]) for f in s101] == [
-        ("项目1", "F7", "项目1 F7（全年执行数）应为数字，填的是“60.63万元”。")]
+        ("项目1", "F7", "项目1 F7（当年财政拨款 全年执行数）应为数字，填的是“60.63万元”。")]
 
 
 def test_submitted_text_that_looks_like_a_formula_stays_text(tmp_path):

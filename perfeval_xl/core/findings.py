@@ -56,10 +56,22 @@ class Finding:
     hint: str = ""  # 修改建议
     values: dict[str, Any] = field(default_factory=dict, compare=False)
     explanation: str = ""  # the clerk's 情况说明, carried over from the submission
+    # The slip this finding follows from (perfeval_xl.core.checks.causes): findings with the same cause
+    # are shown once, with every cell. "" means the finding is its own cause.
+    cause: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:
         return f"{self.rule}@{self.location.key}"
+
+    @property
+    def cause_key(self) -> str:
+        return self.cause or self.key
+
+    @property
+    def where(self) -> str:
+        """Table, row and field, with the cell: what a clerk looks for."""
+        return str(self.location)
 
     def to_dict(self) -> dict[str, Any]:
         loc = self.location
@@ -77,7 +89,84 @@ class Finding:
             "hint": self.hint,
             "explanation": self.explanation,
             "values": self.values,
+            "cause": self.cause_key,
         }
+
+
+@dataclass
+class FindingGroup:
+    """Findings that follow from one slip: shown once (the first finding's message) with every place."""
+
+    cause: str
+    findings: list[Finding]
+
+    @property
+    def head(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.ERROR if any(f.severity is Severity.ERROR for f in self.findings) else Severity.WARNING
+
+    @property
+    def count(self) -> int:
+        return len(self.findings)
+
+    def count_zh(self) -> str:
+        """"5 处（4 个错误，1 个提示）"."""
+        e = sum(f.severity is Severity.ERROR for f in self.findings)
+        w = self.count - e
+        parts = [f"{e} 个错误" if e else "", f"{w} 个提示" if w else ""]
+        return f"{self.count} 处（{'，'.join(p for p in parts if p)}）"
+
+    @property
+    def tables(self) -> list[str]:
+        return list(dict.fromkeys(f.location.table for f in self.findings))
+
+    @property
+    def message(self) -> str:
+        """The first finding's message; across tables without the first table's name in front."""
+        head = self.head
+        prefix = f"{head.location.table}："
+        if len(self.tables) > 1 and head.message.startswith(prefix):
+            return f"{len(self.tables)} 张表：" + head.message[len(prefix):]
+        return head.message
+
+    def note_zh(self, finding: Finding | None = None) -> str:
+        """What a row of a findings table (column 同一原因) says about its cause: "" for a finding alone,
+        else the count and the group's first finding ("共 20 处，首见 T103 项目1!G6"; "共 20 处，本条为首见")."""
+        if self.count == 1:
+            return ""
+        head = self.head
+        at = f"{head.location.sheet}!{head.location.cell}" if head.location.cell else head.location.table
+        return f"共 {self.count} 处，" + ("本条为首见" if finding is head else f"首见 {head.rule} {at}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cause": self.cause,
+            "severity": self.severity.code,
+            "severity_zh": self.severity.value,
+            "rule": self.head.rule,
+            "title": self.head.title,
+            "message": self.message,
+            "count": self.count,
+            "rules": sorted({f.rule for f in self.findings}),
+            "places": [{"rule": f.rule, "table": f.location.table, "row": f.location.row,
+                        "field": f.location.field, "sheet": f.location.sheet, "cell": f.location.cell}
+                       for f in self.findings],
+        }
+
+
+def group_by_cause(findings: Iterable[Finding]) -> list[FindingGroup]:
+    """One group per cause, in the order the causes first appear; a group's findings in their order."""
+    groups: dict[str, FindingGroup] = {}
+    for f in findings:
+        key = f.cause_key
+        if key in groups:
+            groups[key].findings.append(f)
+        else:
+            groups[key] = FindingGroup(key, [f])
+    return list(groups.values())
 
 
 @dataclass
@@ -112,6 +201,9 @@ class Report:
         names = list(names)
         return [[f.to_dict()[n] for n in names] for f in self.findings]
 
+    def groups(self) -> list[FindingGroup]:
+        return group_by_cause(self.findings)
+
     def summary_zh(self) -> str:
         if not self.findings:
             return "校验通过"
@@ -143,4 +235,6 @@ class Report:
             },
             "findings": listed,
             "omitted": dict(sorted(omitted.items())),
+            # every finding of one slip, once: a group per cause (a finding alone is its own group)
+            "groups": [g.to_dict() for g in self.groups()],
         }

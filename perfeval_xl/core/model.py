@@ -312,7 +312,7 @@ class UnreadableCell:
 class ReadNotice:
     """Something the reader saw in the workbook itself (rules S102–S104)."""
 
-    kind: str  # "formula_overwritten" | "rows_ignored" | "hidden_sheet"
+    kind: str  # "formula_overwritten" | "formula_cleared" | "rows_ignored" | "hidden_sheet"
     sheet: str
     cell: str = ""
     field: str = ""  # Chinese label of the cell
@@ -334,3 +334,59 @@ class Submission(Located):
     unreadable: list[UnreadableCell] = field(default_factory=list)
     # what the reader saw in the workbook (S102–S104); left out of an export while empty
     notices: list[ReadNotice] = field(default_factory=list, metadata={"omit_empty": True})
+
+
+
+# Which model class the next part of a path belongs to, after a container part.
+_PART_TYPES: dict[str, type] = {
+    "special_funds": ExpenseRow,
+    "funding_total": FundingRow, "funding_current_year": FundingRow, "funding_carryover": FundingRow,
+    "funding_other": FundingRow, "budget": FundingRow, "buildings": BuildingRow, "indicators": Indicator,
+    "entries": RubricEntry, "unit": UnitInfo,
+}
+# Dict fields whose keys are row names, not fields: their keys' labels. The rubric registers its
+# items under "rows" (perfeval_xl.core.rubric), the 经费控制情况 rows are here without their numbering.
+KEYED_LABELS: dict[str, dict[str, str]] = {
+    "expenses": {key: re.sub(r"^(\d+、|其中：)", "", text) for key, text, _ in EXPENSE_ROWS},
+    "rows": {},
+}
+_KEYED_TYPES: dict[str, type] = {"expenses": ExpenseRow}
+
+
+def path_label(path: str, root: type | None = None) -> str:
+    """A field path as the form prints it: "expenses.three_public.prior_final" → "三公经费 上年决算数".
+
+    ``root`` is the type the path starts from (its ``label_of`` may know the whole path). Labels a
+    reader gives are already Chinese and pass through; a path is never shown as it is."""
+    if not path or not re.fullmatch(r"[a-z_0-9.]+", path):
+        return path
+    if root is not None and "." in path and root.label_of(path) != path:
+        return root.label_of(path)
+    owner: type | None = root
+    keyed: str = ""
+    shown = []
+    for part in path.split("."):
+        if keyed:
+            shown.append(KEYED_LABELS[keyed].get(part, part))
+            owner, keyed = _KEYED_TYPES.get(keyed, RubricEntry), ""
+            continue
+        if part in KEYED_LABELS:
+            keyed = part
+            continue
+        text = _label_in(owner, part)
+        if text != part or part not in _PART_TYPES:  # a container without a printed label adds nothing
+            shown.append(text)
+        owner = _PART_TYPES.get(part)
+    if len(shown) > 1:  # "其中：当年财政拨款 全年执行数" reads better without the 其中
+        shown[0] = shown[0].removeprefix("其中：")
+    return " ".join(p for p in shown if p)
+
+
+def _label_in(owner: type | None, name: str) -> str:
+    candidates = [owner] if owner else [ProjectTable, DepartmentTable, BasicData, RubricSheet, UnitInfo,
+                                        Indicator, ExpenseRow, BuildingRow, FundingRow, RubricEntry]
+    for cls in candidates:
+        text = cls.label_of(name)
+        if text != name:
+            return text
+    return name

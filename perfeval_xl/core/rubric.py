@@ -34,7 +34,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from .model import EXPENSE_LABELS, BasicData, ExpenseRow
+from .model import EXPENSE_LABELS, KEYED_LABELS, BasicData, ExpenseRow
 from .score import Score, fmt_amount, fmt_number, fmt_percent, fmt_points, round_half_up
 from .settings import Settings
 
@@ -1003,6 +1003,7 @@ def _build() -> tuple[RubricItem, ...]:
 RUBRIC_ITEMS: tuple[RubricItem, ...] = _build()
 ITEMS_BY_KEY: dict[str, RubricItem] = {item.key: item for item in RUBRIC_ITEMS}
 ALL_FACTS: dict[str, FactSpec] = {spec.name: spec for item in RUBRIC_ITEMS for spec in item.facts}
+KEYED_LABELS["rows"].update({item.key: f"「{item.name}」" for item in RUBRIC_ITEMS})  # "rows.carryover.score" in messages
 
 
 # ---------------------------------------------------------------- evaluation

@@ -113,7 +113,11 @@ def _fits(t_dim: str, t_unit: str, a_dim: str, a_unit: str) -> bool:
     return _units_compatible(t_unit, a_unit)
 
 
-def _fraction(t_op: str, t_num: float, a: _Actual) -> tuple[float, float | None, str]:
+REVERSE_METHODS = ("linear_to_double", "inverse_ratio")
+
+
+def _fraction(t_op: str, t_num: float, a: _Actual, reverse_method: str = "linear_to_double"
+              ) -> tuple[float, float | None, str]:
     """(fraction of points, actual/target ratio, formula text) for one target/actual pair."""
     ratio = a.number / t_num if t_num else None
     if t_op in ("<=", "<"):  # reverse indicator: smaller is better
@@ -122,6 +126,9 @@ def _fraction(t_op: str, t_num: float, a: _Actual) -> tuple[float, float | None,
         met = a.number < t_num if t_op == "<" else a.number <= t_num
         if met:
             return 1.0, ratio, "反向指标：实际未超过目标，得满分"
+        if reverse_method == "inverse_ratio":  # 得分 = 分值 × 目标 ÷ 实际 (rules file indicators.reverse_method)
+            frac = t_num / a.number
+            return frac, ratio, f"反向指标：得分 = 分值 × 目标 ÷ 实际 = 分值 × {fmt_percent(frac)}"
         if a.number >= 2 * t_num:
             return 0.0, ratio, "反向指标：实际达到目标的 2 倍及以上，得 0 分"
         frac = 1 - (a.number - t_num) / t_num
@@ -144,13 +151,19 @@ def _shown(number: float, unit: str, op: str = "=") -> str:
     return f"{sym}{fmt_number(number)}{spacer}{unit}"
 
 
-def _quantitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, decimals: int) -> Score:
+def _quantitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, decimals: int,
+                  settings: Settings) -> Score:
     got = _actual_quantity(t, a)
     inputs = {"年度指标值": ind.target, "实际完成值": ind.actual, "分值": points}
     if isinstance(got, str):
         return Score(None, points, "C2.mismatch", got, inputs, kind="定量")
-    frac, ratio, formula = _fraction(t.op, float(t.number), got)
+    frac, ratio, formula = _fraction(t.op, float(t.number), got, settings["indicators.reverse_method"])
     value = award(points, frac, decimals)
+    deviation = _deviation_deduction(ratio, points, decimals, settings)
+    if deviation:
+        deducted, why = deviation
+        value = max(round_half_up(value - deducted, decimals), 0.0)
+        formula += why
     ratio_text = f"，完成率 {fmt_percent(ratio)}" if ratio is not None else ""
     text = (f"目标 {_shown(t.number, t.unit, t.op)}（原文“{t.raw.strip()}”），"
             f"实际 {_shown(got.number, got.unit, got.op)}{got.note}{ratio_text}；{formula}，"
@@ -159,7 +172,22 @@ def _quantitative(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float,
     return Score(value, points, rule, text, inputs, ratio=ratio, kind="定量")
 
 
-def _compound(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, decimals: int) -> Score:
+def _deviation_deduction(ratio: float | None, points: float, decimals: int, settings: Settings
+                         ) -> tuple[float, str] | None:
+    """Points taken off for 偏离 (actual ≥ threshold away from the target, either way) where the
+    rules file's [indicators.deviation] is enabled; None otherwise."""
+    if ratio is None or not settings["indicators.deviation.enabled"]:
+        return None
+    threshold = float(settings["indicators.deviation.ratio"])
+    if abs(ratio - 1) < threshold - 1e-9:
+        return None
+    deducted = round_half_up(points * float(settings["indicators.deviation.deduction"]), decimals)
+    return deducted, (f"；实际偏离目标 {fmt_percent(abs(ratio - 1))}（达到 {fmt_percent(threshold, 0)}），"
+                      f"按偏离扣 {fmt_number(deducted)} 分")
+
+
+def _compound(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, decimals: int,
+              settings: Settings) -> Score:
     inputs = {"年度指标值": ind.target, "实际完成值": ind.actual, "分值": points}
     actual_parts: list[ParsedValue | Quantity]
     if a.kind == "compound" and len(a.parts) == len(t.parts):
@@ -176,7 +204,7 @@ def _compound(ind: Indicator, t: ParsedValue, a: ParsedValue, points: float, dec
         got = _actual_quantity(tp, single)
         if isinstance(got, str) or tp.number is None:
             return Score(None, points, "C2.mismatch", f"复合指标第 {i} 项：{got}", inputs, kind="定量")
-        frac, ratio, _ = _fraction(tp.op, float(tp.number), got)
+        frac, ratio, _ = _fraction(tp.op, float(tp.number), got, settings["indicators.reverse_method"])
         fractions.append(min(max(frac, 0.0), 1.0))
         ratios.append(ratio)
         lines.append(f"第 {i} 项 目标 {_shown(tp.number, tp.unit, tp.op)}、实际 {_shown(got.number, got.unit, got.op)}"
@@ -291,19 +319,52 @@ def score_indicator(ind: Indicator, settings: Settings) -> Score:
     if ind.qualitative_grade in QUALITATIVE_GRADES:
         return _qualitative(ind, t, a, points, settings)
     if t.kind == "compound":
-        return _compound(ind, t, a, points, decimals)
+        return _compound(ind, t, a, points, decimals, settings)
     if t.kind == "zero_event":
         return _zero_target(ind, t, a, points)
     if t.is_quantitative and t.number is not None:
         if t.number == 0 and t.op in ("<=", "<", "="):
             return _zero_target(ind, t, a, points)
-        return _quantitative(ind, t, a, points, decimals)
+        return _quantitative(ind, t, a, points, decimals, settings)
     if t.kind == "relative_change":
         return _relative(ind, t, a, points, decimals, settings)
     return _qualitative(ind, t, a, points, settings)
 
 
 # ---------------------------------------------------------------- C4 total and grade
+
+
+@dataclass(frozen=True)
+class TotalCap:
+    """The 一体化 cap on the 总分 that an execution rate below ``below`` sets."""
+
+    below: float
+    max_total: float
+
+    def rule_zh(self) -> str:
+        return f"执行率低于 {fmt_percent(self.below, 0)} 的，总分不超过 {fmt_number(self.max_total)} 分"
+
+
+def cap_bands(settings: Settings) -> list[TotalCap]:
+    """The caps of the rules file by rising ``below``, each the lowest cap its rates fall under
+    (a rate under 60 % is also under 80 %: the stricter cap wins)."""
+    if not settings["execution.caps.enabled"]:
+        return []
+    raw = sorted(settings["execution.caps.caps"], key=lambda c: c["below"])
+    return [TotalCap(float(c["below"]), float(min(d["max_total"] for d in raw if d["below"] >= c["below"])))
+            for c in raw]
+
+
+def total_cap(rate: float | None, settings: Settings) -> TotalCap | None:
+    """The cap that applies at this execution rate; None when caps are off or the rate is high enough."""
+    if rate is None:
+        return None
+    return next((c for c in cap_bands(settings) if rate < c.below), None)
+
+
+def capped_total(total: float | None, rate: float | None, settings: Settings) -> float | None:
+    limit = total_cap(rate, settings)
+    return total if total is None or limit is None else min(total, limit.max_total)
 
 
 def grade_of(total: float | None, settings: Settings) -> str:
@@ -347,6 +408,8 @@ def score_table(table: PerformanceTable, settings: Settings) -> TableResult:
     execution = score_execution(table, settings)
     results = [IndicatorResult(i, ind, score_indicator(ind, settings))
                for i, ind in enumerate(table.indicators) if not ind.is_placeholder()]
+    if not results:  # nothing to score: the table is not filled in, which is not a grade of 差
+        return TableResult(table, execution, results, None, False, "", notes=["未填写绩效指标"])
     complete = all(r.score.computable for r in results)
     total: float | None = None
     if execution.value is not None:
@@ -358,9 +421,8 @@ def score_table(table: PerformanceTable, settings: Settings) -> TableResult:
     if total is not None and total > ceiling:
         cap = f"执行得分与指标得分合计 {fmt_number(total)} 分，超过 {fmt_number(ceiling)} 分（分值设置有误），按 {fmt_number(ceiling)} 分计。"
         total = ceiling
-    if total is not None and settings["execution.caps.enabled"] and execution.ratio is not None:
-        limits = [c["max_total"] for c in settings["execution.caps.caps"] if execution.ratio < c["below"]]
-        if limits and total > min(limits):
-            cap += f"执行率 {fmt_percent(execution.ratio)}，按一体化规则总分不超过 {fmt_number(min(limits))} 分（原为 {fmt_number(total)} 分）。"
-            total = float(min(limits))
+    limit = total_cap(execution.ratio, settings)
+    if total is not None and limit is not None and total > limit.max_total:
+        cap += f"执行率 {fmt_percent(execution.ratio)}，按一体化规则总分不超过 {fmt_number(limit.max_total)} 分（原为 {fmt_number(total)} 分）。"
+        total = limit.max_total
     return TableResult(table, execution, results, total, complete, grade_of(total, settings), cap)

@@ -6,6 +6,7 @@ import time
 from typing import Any, Iterable
 
 from .catalog import Hit, Rule, all_rules
+from .checks.causes import assign_causes
 from .findings import Finding, Location, Report, Severity
 from .model import PerformanceTable, Submission
 from .rubric import RubricResult, evaluate_rubric
@@ -85,7 +86,7 @@ def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None 
                 text = explanations.get((f.rule, f.location.key), "")
                 findings.append(Finding(f.rule, f.severity, f.title, f.message, f.location, f.hint,
                                         f.values, text) if text else f)
-    return findings
+    return assign_causes(findings, sub)
 
 
 def validate(sub: Submission, settings: Settings | None = None, *, path: str = "",

@@ -24,7 +24,7 @@ from typing import Any, Iterator
 from ..layout.columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
 from python_calamine import CalamineWorkbook
 
-from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell
+from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell, path_label
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
 from ..layout.paths import get_path, set_path
 from ..layout.choices import LISTS_SHEET
@@ -228,9 +228,19 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
             if any(v not in (None, "") for v in _values(item, table)):
                 items.append(item)
         set_path(obj, table.field, items)
+        _record_headers(layout, table, obj)
     for cell, raw in computed:  # after the inputs: a missing cached value is recomputed from them
         _check_formula(layout, cell, raw, xml, obj, sub)
         _store_computed(layout, cell, raw, grid, obj, sub, result)
+
+
+def _record_headers(layout: Layout, table, obj: Any) -> None:
+    """The header cell of each column (the row above the table) as the source of "table.column":
+    where a finding about a whole table or column (分值合计, a missing 一级指标) points."""
+    if not isinstance(obj, Located) or table.first_row < 2:
+        return
+    for cell in table.columns:
+        obj.sources.setdefault(f"{table.field}.{cell.field}", _source(layout.sheet, table.first_row - 1, cell.col))
 
 
 def _fields(layout: Layout) -> list[Cell]:
@@ -248,11 +258,18 @@ def _input_columns(table) -> tuple[int, ...]:
 
 
 def _check_formula(layout: Layout, cell: Cell, raw: Any, xml: SheetXml | None, obj: Any, sub: Submission) -> None:
-    """A template formula cell that holds a constant (typed over): S102."""
+    """A template formula cell that holds a constant (typed over): S102; or that was cleared while
+    the figures it is computed from are filled in: S108 (the reader still computes it)."""
+    if xml is not None and cell.formula and not cell.stamp and cell.field and cell.compute is not None \
+            and _blank(raw) and xml.has_formula(cell.ref) is not True:
+        value = cell.compute(obj)
+        if value not in (None, ""):
+            sub.notices.append(ReadNotice("formula_cleared", layout.sheet, cell.ref, path_label(cell.field, type(obj)), _text(value)))
+        return
     if xml is None or not cell.formula or cell.stamp or _blank(raw) or isinstance(raw, CellError):
         return
     if xml.has_formula(cell.ref) is False:
-        sub.notices.append(ReadNotice("formula_overwritten", layout.sheet, cell.ref, _label(obj, cell.field), _text(raw)))
+        sub.notices.append(ReadNotice("formula_overwritten", layout.sheet, cell.ref, path_label(cell.field, type(obj)), _text(raw)))
 
 
 def _store_computed(layout: Layout, cell: Cell, raw: Any, grid: Grid, obj: Any, sub: Submission,
@@ -288,7 +305,7 @@ def _store(layout: Layout, cell: Cell, grid: Grid, root: Any, obj: Any, path: st
     value, ok = convert(raw, cell.kind)
     if not ok:
         expected = "数字" if cell.kind in NUMBER_KINDS else "文字（不能是错误值）"
-        sub.unreadable.append(UnreadableCell(layout.sheet, cell.ref, _label(obj, path), _text(raw), expected))
+        sub.unreadable.append(UnreadableCell(layout.sheet, cell.ref, path_label(path, type(obj)), _text(raw), expected))
         value = None
     if "." not in path and isinstance(obj, Located):  # most cells: skip the path walk
         setattr(obj, path, value)
@@ -322,11 +339,6 @@ def _record(obj: Any, path: str, sheet: str, ref: str) -> None:
     owner, rest = _owner(obj, path)
     if isinstance(owner, Located):
         owner.sources[rest] = Source(sheet, ref)
-
-
-def _label(obj: Any, path: str) -> str:
-    owner, rest = _owner(obj, path)
-    return type(owner).label_of(rest) if isinstance(owner, Located) else rest
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")

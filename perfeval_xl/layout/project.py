@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..core.checks.compare import total
 from ..core.model import Indicator, PerformanceTable
 from ..core.score import round_half_up
-from ..core.scoring import execution_rate, grade_of
+from ..core.scoring import cap_bands, capped_total, execution_rate, grade_of
 from ..core.settings import Settings
 from .choices import LEVEL1_CHOICE, LEVEL2_CHOICE, QUALITATIVE_CHOICE
 from .grid import Builder, Cell, Layout, INPUT
@@ -35,13 +35,29 @@ def _sum_scores(first: str, column: str):
     return compute
 
 
-def grade_formula(score_ref: str, settings: Settings) -> str:
-    """Nested IF over the grade bands of the rules file (no lookup tables: WPS- and formulas-safe)."""
+def capped_formula(score_ref: str, rate_ref: str, settings: Settings) -> str:
+    """The total under the 一体化 cap of the execution rate (rules file [execution.caps]); the
+    total itself when caps are off or the rate is not a number."""
+    caps = cap_bands(settings)
+    if not caps:
+        return score_ref
+    limit = score_ref
+    for cap in reversed(caps):
+        limit = f"IF({rate_ref}<{cap.below:g},{cap.max_total:g},{limit})"
+    return f"MIN({score_ref},IF(ISNUMBER({rate_ref}),{limit},{score_ref}))"
+
+
+def grade_formula(score_ref: str, settings: Settings, rate_ref: str = "") -> str:
+    """Nested IF over the grade bands of the rules file (no lookup tables: WPS- and formulas-safe);
+    with ``rate_ref`` the grade is that of the total capped by the execution rate."""
+    blank_ref = score_ref
+    if rate_ref:
+        score_ref = capped_formula(score_ref, rate_ref, settings)
     bands = sorted(settings["grades"].items(), key=lambda kv: -kv[1])
     expr = f'"{bands[-1][0]}"'
     for grade, lower in reversed(bands[:-1]):
         expr = f'IF({score_ref}>={lower},"{grade}",{expr})'
-    return f'=IF({score_ref}="","",{expr})'
+    return f'=IF({blank_ref}="","",{expr})'
 
 
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
@@ -93,8 +109,8 @@ def indicators_and_total(b: Builder, capacity: int, settings: Settings) -> None:
                'ROUND(SUM({execution_score},{table.indicators.score}),2))', _sum_scores("execution_score", "score"),
                "points")
     b.label(8, "等级")
-    b.computed(9, "stated_grade", grade_formula("{total_score}", settings),
-               lambda t: grade_of(t.total_score, settings), "text")
+    b.computed(9, "stated_grade", grade_formula("{total_score}", settings, rate_ref="{execution_rate}"),
+               lambda t: grade_of(capped_total(t.total_score, t.execution_rate, settings), settings), "text")
 
 
 def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROWS,

@@ -35,7 +35,11 @@ from .rules import make_finding
 _HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 NUMBER = r"(\d+(?:\.\d+)?)"
-AMOUNT = re.compile(NUMBER + r"\s*(?:万元|万(?![人户次件份条个剂平方亩美辆余多张起场名株吨套册千元]))(?!\s*/)")
+# Money in 亿元, 万元 (or a bare 万) and 元; 元 figures are often written with thousands separators.
+AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+                    r"(亿元|万元|万(?![人户次件份条个剂平方亩美辆余多张起场名株吨套册千元])|(?<![万亿美欧日港])元)(?![/旦])")
+# Powers of ten from the unit to 万元, the tables' unit.
+_UNIT_SHIFT = {"亿元": 4, "万元": 0, "万": 0, "元": -4}
 PERCENT = re.compile(NUMBER + r"\s*%")
 SCORE = re.compile(r"(?:自评得分|自评总分|总分|综合得分|评价得分)\s*(?:为|是|:)?\s*" + NUMBER + r"\s*分")
 GRADE = re.compile(r"等级\s*(?:为|是|:)?\s*[“\"']?(优秀|良好|中等|合格|不合格|优|良|中|差)(?![秀好等格])")
@@ -87,6 +91,15 @@ def _decimals(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def in_wan(number: str, unit: str) -> tuple[float, int]:
+    """An amount as written ("1,234,567.8", "元") in 万元, with the decimals of 万元 it was written to
+    (negative for 亿元: "3.2 亿元" is written to 0.1 亿元 = 1000 万元, i.e. −3 decimals of 万元)."""
+    digits = number.replace(",", "")
+    shift = _UNIT_SHIFT[unit]
+    decimals = _decimals(digits) - shift
+    return round(float(digits) * 10 ** shift, max(decimals, 0) + 2), decimals
+
+
 def _alias(label: str) -> str | None:
     best: tuple[int, int, str] | None = None
     for pattern, key in ALIASES:
@@ -108,6 +121,7 @@ def _amounts(clause: str) -> list[Amount]:
     for m in AMOUNT.finditer(clause):
         if m.start() > 0 and (clause[m.start() - 1].isdigit() or clause[m.start() - 1] == "."):
             continue
+        value, decimals = in_wan(m.group(1), m.group(2))
         start = max([previous_end] + [e for e in figure_ends if e <= m.start()])
         label = clause[start:m.start()]
         tail = _tail(label)
@@ -123,7 +137,7 @@ def _amounts(clause: str) -> list[Amount]:
         name = _name(tail) or _name(label)
         if key is None and year in ("prior", "budget") and inherited is not None:
             key, name = inherited, inherited_name + _name(tail)
-        out.append(Amount(float(m.group(1)), _decimals(m.group(1)), m.start(), m.end(), label, key, year, name))
+        out.append(Amount(value, decimals, m.start(), m.end(), label, key, year, name))
         previous_end = m.end()
         if key is not None and year != "delta" and year == "current":
             inherited, inherited_name = key, name
@@ -143,6 +157,9 @@ def _quote(text: str, limit: int = 90) -> str:
 
 
 def _rounds_to(stated: float, decimals: int, expected: float, tolerance: float) -> bool:
+    if decimals < 0:  # 亿元 figures: rounded to tens, hundreds … of 万元
+        step = 10 ** -decimals
+        return abs(stated - expected) <= tolerance + 1e-9 or round_half_up(expected / step, 0) * step == stated
     return abs(stated - expected) <= tolerance + 1e-9 or round_half_up(expected, decimals) == stated
 
 
@@ -234,6 +251,7 @@ def check_paragraphs(sub: Submission, paragraphs: list[Paragraph], settings: Set
             add("W609", para.where, "待填写内容", quote="、".join(holes[:3]) + (f" 等 {len(holes)} 处" if len(holes) > 3 else ""))
         for s0, sentence in _pieces(text, "。"):
             _check_parts(ctx, para, sentence, para.text[s0:s0 + len(sentence)], add)
+            _check_listed_sum(ctx, para, sentence, para.text[s0:s0 + len(sentence)], add)
             for c0, clause in _pieces(sentence, ";；"):
                 _check_clause(ctx, para, clause, para.text[s0 + c0:s0 + c0 + len(clause)], add)
     return findings
@@ -277,6 +295,36 @@ def _check_parts(ctx: _Context, para: Paragraph, sentence: str, original: str, a
                 parts=" + ".join(fmt_number(a.value) for a in parts), sum=fmt_number(parts_sum),
                 quote=_quote(original))
         return
+
+
+# Between the last listed item and its sum: "，合计", "、以上三项共计为" …
+_SUM_WORD = re.compile(r"^\s*[,、]?\s*(?:以上|上述)?(?:各项|几项|[两二三四五六七八九十\d]+项)?\s*"
+                       r"(?:合计|共计|总计|合共|累计)\s*(?:为|达|:)?\s*$")
+# Between two listed items: a separator, then the next item's name (short).
+_LIST_GAP = re.compile(r"^\s*[,、]\s*[^,、;。]{0,16}$")
+
+
+def _check_listed_sum(ctx: _Context, para: Paragraph, sentence: str, original: str, add: Add) -> None:
+    """“A ××万元、B ××元，合计 ××万元”: the listed amounts add up to the sum that follows them (W605)."""
+    amounts = _amounts(sentence)
+    for i, total in enumerate(amounts):
+        if i < 2 or not _SUM_WORD.match(sentence[amounts[i - 1].end:total.start]):
+            continue
+        parts = [amounts[i - 1]]
+        for j in range(i - 2, -1, -1):
+            if not _LIST_GAP.match(sentence[amounts[j].end:parts[0].start]):
+                break
+            parts.insert(0, amounts[j])
+        if len(parts) < 2:
+            continue
+        parts_sum = sum(a.value for a in parts)
+        # each figure may be off by half its last written digit
+        rounding = sum(0.5 * 10 ** -a.decimals for a in [*parts, total])
+        tolerance = max(float(ctx.settings["tolerance.amount"]), rounding)
+        if abs(parts_sum - total.value) > tolerance + 1e-9:
+            add("W605", para.where, "合计", total=fmt_number(total.value),
+                parts=" + ".join(fmt_number(a.value) for a in parts), sum=fmt_number(parts_sum),
+                quote=_quote(original))
 
 
 def _check_clause(ctx: _Context, para: Paragraph, clause: str, original: str, add: Add) -> None:

@@ -22,7 +22,7 @@ def _rule(code: str, title: str, severity: str, **text: str) -> RuleDoc:
     return rule_doc(code, title, severity, REPORT_SCOPE, **text)
 
 
-_BASIS = "DOMAIN.md §D（报告、封面所述数字与表格一致；上年为 0 时不计算增长率；占比之和一致）"
+_BASIS = "自评报告所述数字与自评表一致（上年为 0 时不计算增长率；占比之和一致）"
 
 REPORT_RULES: dict[str, RuleDoc] = {r.code: r for r in (
     _rule("W601", "报告所述总分与表不一致", "错误",
@@ -57,7 +57,9 @@ REPORT_RULES: dict[str, RuleDoc] = {r.code: r for r in (
     _rule("W605", "报告所述分项之和与合计不符", "提示",
           message="{where}：合计 {total} 万元，所列分项 {parts} 之和为 {sum} 万元。原文：“{quote}”",
           hint="核对合计和各分项金额；如“其中”只列出了部分项目，可在情况说明中注明后保留。",
-          what="报告中“合计××万元，其中：A ××万元，B ××万元……”或“主要用于……”所列分项金额之和等于所述合计。",
+          what="报告中“合计××万元，其中：A ××万元，B ××万元……”或“主要用于……”所列分项金额之和等于所述合计；"
+               "“A ××万元、B ××元，合计（共计）××万元”所列各项之和等于其后的合计。金额按万元比较，"
+               "写作元或亿元的金额先换算为万元。",
           why="分项之和与合计不符，说明有金额抄错或漏列。",
           example="“项目支出 3533.12 万元，其中：业务工作专项 1902.77 万元，运行维护专项 1630.35 万元” → 两项之和 3533.12，通过。",
           basis=_BASIS),

@@ -262,7 +262,8 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
                 rel, _cell(ind, "score") or _cell(ind, "name"),
             ))
 
-    findings = [finding_row(f.to_dict(), rel) for f in report.findings]
+    groups = {g.cause: g for g in report.groups()}  # one slip, many findings: say so on each row
+    findings = [finding_row(f.to_dict(), rel, groups[f.cause_key].note_zh(f)) for f in report.findings]
 
     # 全年预算 / 全年执行: the department table's budget row, else Σ of the projects' 年度资金总额.
     if sub.department is not None:
@@ -307,10 +308,11 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
     }
 
 
-def finding_row(f: dict[str, Any], rel: str) -> tuple:
+def finding_row(f: dict[str, Any], rel: str, same_cause: str = "") -> tuple:
+    """(file, sheet, cell, rule, severity, title, where, message, hint, explanation, same cause)."""
     where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
     return (rel, f["sheet"], f["cell"], f["rule"], f["severity_zh"], f["title"], where, f["message"],
-            f["hint"], f["explanation"])
+            f["hint"], f["explanation"], same_cause)
 
 
 def _fmt(x: float) -> str:

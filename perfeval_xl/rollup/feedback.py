@@ -21,7 +21,7 @@ FEEDBACK_TITLE = "退回意见"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 COLUMNS = [("序号", 6), ("严重程度", 8), ("规则", 7), ("问题", 18), ("工作表", 10), ("单元格", 8),
-           ("位置", 26), ("问题说明", 50), ("修改建议", 32), ("情况说明", 22)]
+           ("位置", 26), ("问题说明", 50), ("修改建议", 32), ("情况说明", 22), ("同一原因", 20)]
 
 
 def feedback_name(unit: dict[str, Any]) -> str:
@@ -78,7 +78,7 @@ def build_feedback(unit: dict[str, Any], findings: list[tuple]) -> Workbook:
     ordered = sorted(findings, key=lambda f: (f[4] != "错误",))
     for i, f in enumerate(ordered, start=1):
         row = 3 + i
-        values = [i, f[4], f[3], f[5], f[1], f[2], f[6], f[7], f[8], f[9]]
+        values = [i, f[4], f[3], f[5], f[1], f[2], f[6], f[7], f[8], f[9], f[10] if len(f) > 10 else ""]
         lines = 1
         for col, value in enumerate(values, start=1):
             c = _put(ws, row, col, value, Font(name=FONT_NAME, size=10, color="C00000") if col == 2 and value == "错误" else body,

@@ -65,6 +65,7 @@ FINDING_COLS = UNIT_COLS + [
     Col("来源文件", 24, wrap=True), Col("工作表", 9), Col("单元格", 8, "label"), Col("规则", 7, "label"),
     Col("严重程度", 8, "label"), Col("问题", 18, "label", wrap=True), Col("位置", 24, wrap=True),
     Col("问题说明", 50, wrap=True), Col("修改建议", 30, "label", wrap=True), Col("情况说明", 24, wrap=True),
+    Col("同一原因", 10, "label", wrap=True),
 ]
 
 UNREADABLE_COLS = [

@@ -31,7 +31,7 @@ def _column_label(column: str) -> str:
       what="财政供养人员情况的控制率等于实际在职人数除以编制数（按填报小数位四舍五入）。",
       why="人员控制率是评分表“人员控制率”一项的依据。",
       example="砂子塘街道：48 ÷ 55 = 87.27%，填 87% → 通过。",
-      basis="附件2 人员控制率评分要点；DOMAIN.md §D")
+      basis="附件2 评分表 人员控制率评分要点")
 def check_staff_rate(ctx, basic: BasicData) -> Iterator[Hit]:
     if basic.staff_control_rate is None or not basic.staff_authorized or basic.staff_actual is None:
         return
@@ -48,7 +48,7 @@ def check_staff_rate(ctx, basic: BasicData) -> Iterator[Hit]:
       what="三公经费、公务用车购置和维护经费、项目支出三行的每一列，都等于其分项之和（区级专项资金为说明行，不计入）。",
       why="分项与合计不一致是基础数据表最常见的抄录错误，评分表的控制率也会随之算错。",
       example="王家河街道 2023 年决算：项目支出 553.52 = 业务经费 5 + 运行维护经费 0 + 本级专项 548.52 → 通过。",
-      basis="附件1 填表说明；DOMAIN.md §A3、§D")
+      basis="附件1 部门整体支出绩效自评基础数据表 填表说明")
 def check_parent_sums(ctx, basic: BasicData) -> Iterator[Hit]:
     for parent in _SUMMED_PARENTS:
         row = basic.expenses.get(parent)
@@ -72,7 +72,7 @@ def check_parent_sums(ctx, basic: BasicData) -> Iterator[Hit]:
       what="公用经费每一列不小于其“其中”各行之和。",
       why="其中项超过总额，说明总额或分项填错了口径。",
       example="公用经费 30、其中办公经费 20、水电差旅 15 → 报错。",
-      basis="附件1 说明（公用经费 = 一般商品和服务支出）；DOMAIN.md §D")
+      basis="附件1 基础数据表 说明（公用经费 = 一般商品和服务支出）")
 def check_public_funds(ctx, basic: BasicData) -> Iterator[Hit]:
     row = basic.expenses.get("public_funds")
     if row is None:
@@ -108,7 +108,7 @@ def _rate_hits(ctx, row: BuildingRow, rate_field: str, actual_field: str, planne
       what="楼堂馆所的规模控制率与投资概算控制率等于实际数除以批复（预算）数；批复数与实际数都为 0 时不检查。",
       why="楼堂馆所是预算约束的重点，控制率错误会掩盖超规模、超概算。",
       example="批复 1000㎡、实际 1100㎡、规模控制率填 100% → 报错（应为 110%）。",
-      basis="附件1 楼堂馆所控制情况；DOMAIN.md §D")
+      basis="附件1 基础数据表 楼堂馆所控制情况")
 def check_building_rates(ctx, basic: BasicData) -> Iterator[Hit]:
     for row in basic.buildings:
         yield from _rate_hits(ctx, row, "area_control_rate", "actual_area", "approved_area")
@@ -158,3 +158,42 @@ def check_overstaffed(ctx, basic: BasicData) -> Iterator[Hit]:
     if basic.staff_actual is not None and basic.staff_authorized is not None and basic.staff_actual > basic.staff_authorized:
         yield hit(basic, "staff_actual", "财政供养人员情况", actual=fmt_number(basic.staff_actual),
                   authorized=fmt_number(basic.staff_authorized))
+
+
+@rule("B308", "合计或比率未填写", severity="错误", scope="basic_data",
+      message="{table}：{row}的{field}未填写，而{parts} 已填写，应为 {expected}。",
+      hint="填写合计或比率（用模板的工作簿时恢复该单元格的公式即可）。",
+      what="三公经费、公务用车、项目支出、公用经费各列的合计，人员控制率，楼堂馆所的规模控制率和投资概算控制率："
+           "所依据的数字已填写时，合计或比率本身也已填写。",
+      why="空白的合计或比率在打印件和汇总中都缺一个数，评分表的控制率也无从核对。",
+      example="编制数 55、实际在职人数 48，控制率空白 → 报错（应为 87.27%）。",
+      basis="附件1 部门整体支出绩效自评基础数据表（合计行、控制率）")
+def check_blank_totals_and_rates(ctx, basic: BasicData) -> Iterator[Hit]:
+    for parent in (*_SUMMED_PARENTS, "public_funds"):
+        row = basic.expenses.get(parent)
+        children = _children(basic, parent)
+        for column in _COLUMNS:
+            values = [getattr(r, column) for _, r in children]
+            expected = total(values)
+            if expected is None or (row is not None and getattr(row, column) is not None):
+                continue
+            parts = " + ".join(f"{name} {fmt_number(v)}" for (name, _), v in zip(children, values) if v is not None)
+            # 公用经费 is at least the sum of its 其中 rows, not equal to it
+            shown = fmt_number(expected) if parent != "public_funds" else f"不小于 {fmt_number(expected)}"
+            # a row never read (JSON without it) has no cell: the finding names row and column
+            yield Hit(row, column, EXPENSE_LABELS[parent], {"parts": f"分项 {parts}", "expected": shown}) \
+                if row is not None else Hit(None, _column_label(column), EXPENSE_LABELS[parent],
+                                            {"parts": f"分项 {parts}", "expected": shown})
+    if basic.staff_control_rate is None and basic.staff_actual is not None and basic.staff_authorized:
+        yield hit(basic, "staff_control_rate", "财政供养人员情况",
+                  parts=f"实际在职人数 {fmt_number(basic.staff_actual)}、编制数 {fmt_number(basic.staff_authorized)}",
+                  expected=fmt_percent(basic.staff_actual / basic.staff_authorized))
+    for b in basic.buildings:
+        for rate_field, actual_field, planned_field in (("area_control_rate", "actual_area", "approved_area"),
+                                                        ("investment_control_rate", "actual_investment", "budget_investment")):
+            actual, planned = getattr(b, actual_field), getattr(b, planned_field)
+            if getattr(b, rate_field) is None and actual is not None and planned:
+                yield hit(b, rate_field, f"楼堂馆所「{b.name}」" if b.name else "楼堂馆所",
+                          parts=f"{_bare(BuildingRow.label_of(actual_field))} {fmt_number(actual)}、"
+                                f"{_bare(BuildingRow.label_of(planned_field))} {fmt_number(planned)}",
+                          expected=fmt_percent(actual / planned))

@@ -28,7 +28,7 @@ def _split_check(table: DepartmentTable, names: tuple[str, ...], target: float |
       what="按收入性质分的四项之和等于年度资金总额的全年预算数。",
       why="收入结构与预算总额不符，说明分项漏填或口径不一。",
       example="王家河街道：1467.43 + 0 + 0 + 109.83 = 1577.26，与全年预算数一致 → 通过。",
-      basis="DOMAIN.md §A2、§D")
+      basis="部门整体支出绩效自评表（年度预算申请：按收入性质分、按支出性质分）")
 def check_income_split(ctx, table: DepartmentTable) -> Iterator[Hit]:
     found = _split_check(table, _INCOME, table.budget.annual_budget, ctx.settings)
     if found:
@@ -42,7 +42,7 @@ def check_income_split(ctx, table: DepartmentTable) -> Iterator[Hit]:
       what="按支出性质分的基本支出与项目支出之和等于全年执行数。",
       why="支出结构与执行总额不符，说明分项漏填或口径不一。",
       example="王家河街道：1023.74 + 553.52 = 1577.26 → 通过。",
-      basis="DOMAIN.md §A2、§D")
+      basis="部门整体支出绩效自评表（年度预算申请：按收入性质分、按支出性质分）")
 def check_spending_split(ctx, table: DepartmentTable) -> Iterator[Hit]:
     found = _split_check(table, _SPENDING, table.budget.executed, ctx.settings)
     if found:
@@ -56,7 +56,7 @@ def check_spending_split(ctx, table: DepartmentTable) -> Iterator[Hit]:
       what="部门整体支出绩效自评表的项目支出等于基础数据表“项目支出”行的本年决算数。",
       why="同一数字在两张表中不一致，评审会要求说明。",
       example="王家河街道：553.52 与 553.52 → 通过。",
-      basis="DOMAIN.md §D（表间数字一致）")
+      basis="部门整体支出绩效自评表与附件1 基础数据表（表间数字一致）")
 def check_project_spending_matches_basic(ctx, table: DepartmentTable) -> Iterator[Hit]:
     basic = ctx.submission.basic_data
     if basic is None or table.spending_project is None:
@@ -73,7 +73,7 @@ def check_project_spending_matches_basic(ctx, table: DepartmentTable) -> Iterato
       what="同一工作簿中各项目支出绩效自评表“年度资金总额”的全年执行数之和，不超过部门整体支出绩效自评表的项目支出。",
       why="项目只是部门项目支出的一部分（往往只评重点项目），合计超过部门数说明有一处数字填错或口径不一。",
       example="项目支出 35 万元，两张项目表全年执行数 30 + 20 = 50 万元 → 提示。",
-      basis="DOMAIN.md §D（表间数字一致）")
+      basis="部门整体支出绩效自评表与附件1 基础数据表（表间数字一致）")
 def check_projects_within_project_spending(ctx, table: DepartmentTable) -> Iterator[Hit]:
     executed = [p.funding_total.executed for p in ctx.submission.projects if p.funding_total.executed is not None]
     if table.spending_project is None or not executed:

@@ -55,7 +55,7 @@ def check_rubric_complete(ctx, sheet: RubricSheet) -> Iterator[Hit]:
       what="评分表合计行的分值等于 100、得分等于各项自评得分之和。",
       why="合计是部门整体支出自评的结果分数。",
       example="砂子塘街道：各项得分之和 92.1，合计 92.1 → 通过。",
-      basis="附件2；DOMAIN.md §D")
+      basis="附件2 部门整体支出绩效自评评分表（合计 100 分）")
 def check_rubric_total(ctx, sheet: RubricSheet) -> Iterator[Hit]:
     if sheet.total_points is not None and abs(sheet.total_points - RUBRIC_TOTAL) > 1e-6:
         yield hit(sheet, "total_points", "合计", stated=fmt_number(sheet.total_points), expected=fmt_number(RUBRIC_TOTAL))
@@ -85,7 +85,7 @@ def check_rubric_range(ctx, sheet: RubricSheet) -> Iterator[Hit]:
       what="能由基础数据表和单位填写的评分依据（是/否、违规例数、等级、比率）计算的评分项，自评得分与计算结果一致（容差见规则文件）。",
       why="评分表的多数分数可由数字机械得出，手工计分常有差错。",
       example="三公经费决算 3.25、预算 6.64，控制率 48.95% ≤ 100%：应得 2 分。",
-      basis="附件2 各项评分标准；DOMAIN.md §A4")
+      basis="附件2 各项评分标准（算法见 docs/rules.md）")
 def check_rubric_recomputed(ctx, sheet: RubricSheet) -> Iterator[Hit]:
     computed = {item.key: score for item, score in ctx.rubric_result().items}
     for entry in sheet.entries:

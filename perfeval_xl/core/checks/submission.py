@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..catalog import Hit, rule
-from ..model import Submission
+from ..model import Submission, path_label
+from ..score import fmt_number, fmt_percent
 
 STATES_ZH = {"hidden": "被隐藏", "veryHidden": "被深度隐藏（在 Excel 的“取消隐藏”中看不到）"}
 
@@ -19,10 +20,11 @@ STATES_ZH = {"hidden": "被隐藏", "veryHidden": "被深度隐藏（在 Excel �
            "（#DIV/0!、#REF!、#NAME? 等）。",
       why="单元格中的“12 次”“约18万”无法参与计算，公式和评分都会出错；显示错误值的单元格没有可用的数。",
       example="全年执行数填“60.63万元”→ 报错（应填 60.63）；执行率显示 #DIV/0!（全年预算数为 0）→ 报错。",
-      basis="模板的数据有效性设置；DOMAIN.md §E")
+      basis="模板的数据有效性设置（docs/names.md）")
 def check_unreadable(ctx, sub: Submission) -> Iterator[Hit]:
     for u in sub.unreadable:
-        yield Hit(None, u.field, "", {"cell": u.cell, "text": u.text, "expected": u.expected},
+        label = path_label(u.field)
+        yield Hit(None, label, "", {"cell": u.cell, "text": u.text, "expected": u.expected, "field": label},
                   sheet=u.sheet, cell=u.cell, table=u.sheet)
 
 
@@ -32,10 +34,12 @@ def check_unreadable(ctx, sub: Submission) -> Iterator[Hit]:
       what="模板中由公式计算的单元格（执行率、合计、得分等）仍是公式，没有被手填的数字覆盖。",
       why="公式被改写为常数后，修改所填数字时它不再随之变化，表中前后数字就会不一致，且不易察觉。",
       example="项目1 H6（执行率）原为 =E6/D6，被改为手填的 0.95 → 提示。",
-      basis="模板的公式单元格（perfeval_xl.layout 中的计算单元格）")
+      basis="模板的公式单元格（docs/names.md 列出各公式单元格）")
 def check_formulas(ctx, sub: Submission) -> Iterator[Hit]:
     for n in _notices(sub, "formula_overwritten"):
-        yield Hit(None, n.field, "", {"cell": n.cell, "text": n.text}, sheet=n.sheet, cell=n.cell, table=n.sheet)
+        label = path_label(n.field)
+        yield Hit(None, label, "", {"cell": n.cell, "text": n.text, "field": label}, sheet=n.sheet, cell=n.cell,
+                  table=n.sheet)
 
 
 @rule("S103", "超出读取行数的内容未读取", severity="提示", scope="submission",
@@ -62,6 +66,29 @@ def check_hidden_sheets(ctx, sub: Submission) -> Iterator[Hit]:
     for n in _notices(sub, "hidden_sheet"):
         yield Hit(None, "", "", {"sheet": n.sheet, "state": STATES_ZH.get(n.text, n.text)},
                   sheet=n.sheet, cell="", table=n.sheet)
+
+
+@rule("S108", "公式单元格被清空", severity="错误", scope="submission",
+      message="{table} {cell}（{field}）在模板中是公式，现在是空白；按所填数字应为 {value}。",
+      hint="恢复模板中的公式（可从新模板中复制该单元格），让合计、比率随所填数字自动计算。",
+      what="模板中由公式计算的合计、比率、得分等单元格，在其所依据的数字已填写时不是空白。",
+      why="空白的合计或比率在打印件和一体化系统中都缺一个数；本工具虽按所填数字代为计算，报送的表格本身仍不完整。",
+      example="基础数据表 F4（控制率）的公式被删除，编制数 55、实际在职人数 48 已填 → 报错（应为 87.27%）。",
+      basis="模板的公式单元格（docs/names.md）；附件1 基础数据表（合计行、控制率）")
+def check_cleared_formulas(ctx, sub: Submission) -> Iterator[Hit]:
+    for n in _notices(sub, "formula_cleared"):
+        label = path_label(n.field)
+        yield Hit(None, label, "", {"cell": n.cell, "value": _shown(n.text, label), "field": label},
+                  sheet=n.sheet, cell=n.cell, table=n.sheet)
+
+
+def _shown(text: str, label: str) -> str:
+    """A recomputed value as the form shows it: rates as percentages."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return fmt_percent(number) if label.endswith("率") else fmt_number(number)
 
 
 def _notices(sub: Submission, kind: str) -> Iterator:
