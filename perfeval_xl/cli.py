@@ -23,6 +23,8 @@ from .core.settings import Settings, SettingsError
 from .core.summary import score_dict, submission_summary
 from .core.validate import validate
 from .core.values import parse_value
+from .cli_parser import ChineseArgumentParser
+from .exitcodes import MEANING_ZH
 from .io.read import ReadError, read_submission
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -370,19 +372,25 @@ def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("text", "j
     p.add_argument("--format", choices=choices, default="text", help="输出格式（默认 text）")
 
 
+def exit_codes_text() -> str:
+    """The exit-code table of every command (from exitcodes.py), for the main help."""
+    from .terminal import pad
+
+    return "退出码：\n" + "\n".join(f"  {pad(str(code), 3, right=True)}  {text}" for code, text in MEANING_ZH.items())
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="perfeval-xl",
         description="街道办事处预算绩效自评：计分、校验与区汇总（budget-performance self-evaluation in Excel）",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"示例：\n  perfeval-xl validate 洋湖街道2022.xlsx\n\n{exit_codes_text()}",
     )
-    parser.add_argument("--version", action="version", version=f"perfeval-xl {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    parser.add_argument("--version", action="version", version=f"perfeval-xl {__version__}", help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", metavar="命令", help="运行 perfeval-xl 命令 -h 查看该命令的说明与示例")
     sub.required = True
 
     def command(name: str, func: Callable, help_text: str, example: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text,
-                           epilog=f"示例：\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=f"示例：\n  {example}")
         p.set_defaults(func=func)
         return p
 
@@ -391,8 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p, ("text", "json", "markdown"))
 
     p = command("score", cmd_score, "计算执行得分、指标建议得分、总分与等级（compute scores with explanations）",
-                "perfeval-xl score 洋湖街道.json\n  perfeval-xl score --target '≥8亿元' --actual '8.4亿元' --points 3")
-    p.add_argument("file", nargs="?", help="报送文件（.json）")
+                "perfeval-xl score 洋湖街道2022.xlsx\n  perfeval-xl score --target '≥8亿元' --actual '8.4亿元' --points 3")
+    p.add_argument("file", nargs="?", help="报送文件：工作簿（.xlsx/.xlsm）或 JSON")
     p.add_argument("--target", help="年度指标值（不带文件时单独计算一个指标）")
     p.add_argument("--actual", help="实际完成值")
     p.add_argument("--points", type=float, help="分值")
@@ -401,8 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
 
     p = command("validate", cmd_validate, "按规则目录校验一份报送（validate a submission）",
-                "perfeval-xl validate 洋湖街道.json --format json")
-    p.add_argument("file", help="报送文件（.json）")
+                "perfeval-xl validate 洋湖街道2022.xlsx")
+    p.add_argument("file", help="报送文件：工作簿（.xlsx/.xlsm）或 JSON")
     p.add_argument("--max-per-rule", type=int, metavar="N", help="每条规则最多列出的问题数（其余只计数）")
     p.add_argument("--report", metavar="自评报告.docx", help="同时核对自评报告中的数字与表格是否一致（规则 W601–W609）")
     _add_rules_option(p)
@@ -429,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="并行进程数（默认：CPU 数）")
     p.add_argument("--json", metavar="报告.json", help="另存一份 JSON 报告")
     p.add_argument("--feedback", metavar="目录", help="为有错误的单位各生成一份退回意见工作簿")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask 分布式调度器地址（省市级大批量时）")
+    p.add_argument("--scheduler", metavar="调度器地址", help="Dask 分布式调度器地址（省市级大批量时）")
     p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")
     p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
     _add_rules_option(p)
