@@ -25,6 +25,7 @@ from .core.validate import validate
 from .core.values import parse_value
 from .cli_parser import ChineseArgumentParser
 from .exitcodes import MEANING_ZH
+from .terminal import pad, table, width
 from .io.read import ReadError, read_submission
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -79,8 +80,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     elif args.code:
         print(rules[0].doc_zh())
     else:
-        for r in rules:
-            print(f"{r.code}  {r.severity.value}  {SCOPES[r.scope]}  {r.title}")
+        print(table(("代码", "默认", "适用", "规则"), [(r.code, r.severity.value, SCOPES[r.scope], r.title) for r in rules]))
     return EXIT_OK
 
 
@@ -182,7 +182,11 @@ def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[st
     lines = [f"文件：{report.path}", f"结果：{data['summary']}"]
     if recomputed:
         lines.append(f"说明：{len(recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
-    for f in data["findings"]:
+    by_severity = sorted(data["findings"], key=lambda f: f["severity"] != "error")  # 错误 before 提示
+    for n, f in enumerate(by_severity):
+        if n == 0 or f["severity_zh"] != by_severity[n - 1]["severity_zh"]:
+            count = sum(1 for g in by_severity if g["severity_zh"] == f["severity_zh"])
+            lines += ["", f"—— {f['severity_zh']}（列出 {count} 处）——"]
         where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
         cell = f"（{f['sheet']}!{f['cell']}）" if f["sheet"] else ""
         lines += ["", f"[{f['severity_zh']}] {f['rule']} {f['title']} — {where}{cell}", f"  {f['message']}"]
@@ -241,19 +245,28 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_rollup(args: argparse.Namespace) -> int:
+    from .demo import summary_rows, table_text
     from .rollup import RollupError, rollup, terminal_progress
 
     settings = _settings(args)
+    quiet = args.quiet or args.format == "json"  # stdout is then for the JSON alone
     try:
-        with terminal_progress() as progress:
+        with terminal_progress(enabled=not args.quiet) as progress:
             r = rollup(args.folder, args.output, jobs=args.jobs, json_report=args.json, feedback_dir=args.feedback,
                        settings=settings, progress=progress, scheduler=args.scheduler,
                        batch_size=args.batch_size, force=args.force)
     except RollupError as exc:
         raise UserError(str(exc)) from None
-    print(r.summary_zh())
-    for _, reason in r.unreadable:
-        print(f"未能读取：{reason}", file=sys.stderr)
+    if args.format == "json":
+        _print_json(r.report)
+    if not quiet:
+        if r.report.get("files"):
+            print(table_text(summary_rows(r.report)))
+            print()
+        print(r.summary_zh())
+    if not args.quiet:
+        for _, reason in r.unreadable:
+            print(f"未能读取：{reason}", file=sys.stderr)
     return r.exit_code
 
 
@@ -273,12 +286,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(grade_line(report))
     print(result.summary_zh())
     print(f"\n输出在 {out}/：")
-    print("  区汇总.xlsx、区汇总.json   区汇总工作簿与 JSON 报告")
-    print(f"  校验/                    每个工作簿的校验结果（{len(done['checked'])} 份）")
+    listing = [("区汇总.xlsx、区汇总.json", "区汇总工作簿与 JSON 报告"),
+               ("校验/", f"每个工作簿的校验结果（{len(done['checked'])} 份）")]
     if result.feedback_files:
-        print(f"  退回意见/                有错误的单位的退回意见（{len(result.feedback_files)} 份）")
-    for chart in done["charts"]:
-        print(f"  {chart.name:<24} 图表")
+        listing.append(("退回意见/", f"有错误的单位的退回意见（{len(result.feedback_files)} 份）"))
+    listing += [(chart.name, "图表") for chart in done["charts"]]
+    width_ = max(width(name) for name, _ in listing)
+    for name, what in listing:
+        print(f"  {pad(name, width_)}  {what}")
     return EXIT_OK
 
 
@@ -374,9 +389,13 @@ def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("text", "j
 
 def exit_codes_text() -> str:
     """The exit-code table of every command (from exitcodes.py), for the main help."""
-    from .terminal import pad
-
     return "退出码：\n" + "\n".join(f"  {pad(str(code), 3, right=True)}  {text}" for code, text in MEANING_ZH.items())
+
+
+def _add_script_options(p: argparse.ArgumentParser, json_help: str) -> None:
+    """For scripts: --quiet (nothing on stdout, no progress) and --format json (JSON alone on stdout)."""
+    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度与结果表（只用退出码；错误信息仍写到标准错误）")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=f"输出格式（默认 text）；{json_help}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -441,6 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")
     p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
     _add_rules_option(p)
+    _add_script_options(p, "json 把汇总报告（与 --json 文件相同）打印到标准输出")
 
     p = command("demo", cmd_demo, "在自带的示例区（examples/）上演示全过程：逐份校验、区汇总、图表（run the whole job on the examples）",
                 "perfeval-xl demo -o 示例输出")
