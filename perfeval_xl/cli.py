@@ -51,6 +51,21 @@ def _read(path: str, settings: Settings | None = None):
         raise UserError(str(exc)) from None
 
 
+def _check_writable(files: Sequence[str | Path | None] = (), folders: Sequence[str | Path | None] = ()) -> None:
+    """Stop before the work when an output cannot be written (open in Excel/WPS, read-only, disk full)."""
+    from .io.writable import OutputError, check_folder, check_output
+
+    try:
+        for path in files:
+            if path is not None:
+                check_output(path)
+        for folder in folders:
+            if folder is not None:
+                check_folder(folder)
+    except OutputError as exc:
+        raise UserError(str(exc)) from None
+
+
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -221,6 +236,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(f"输出文件 {out} 与输入文件相同；为保护原始数据，请另选输出文件名。")
     if out.exists() and not args.force:
         raise UserError(f"{out} 已存在；如确需覆盖，请加 --force。")
+    _check_writable([out])
     sub = _read(args.file, settings).submission
     try:
         blocks = write_report(sub, out, settings, project=args.project, templates=args.templates)
@@ -250,6 +266,8 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     quiet = args.quiet or args.format == "json"  # stdout is then for the JSON alone
+    if Path(args.folder).is_dir():  # a missing folder is the roll-up's own message
+        _check_writable([args.output, args.json], [args.feedback])
     try:
         with terminal_progress(enabled=not args.quiet) as progress:
             r = rollup(args.folder, args.output, jobs=args.jobs, json_report=args.json, feedback_dir=args.feedback,
@@ -275,6 +293,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .rollup import RollupError, terminal_progress
 
     out = Path(args.output)
+    _check_writable(folders=[out])
     try:
         with terminal_progress() as progress:
             done = run_demo(out, Path(args.examples) if args.examples else EXAMPLES, _settings(args), progress)
@@ -304,6 +323,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from .io.templates import TEMPLATE_DIR, build_templates
 
     outdir = Path(args.outdir) if args.outdir else TEMPLATE_DIR
+    _check_writable(folders=[outdir])
     for path in build_templates(outdir):
         print(f"已生成 {path}")
     return EXIT_OK
@@ -323,6 +343,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError(f"{out} 已存在；如确需覆盖，请加 --force。")
     if out.suffix.lower() != ".xlsx":
         raise UserError("输出文件应以 .xlsx 结尾。")
+    _check_writable([out])
     if args.from_json:
         sub = _read(args.from_json, settings).submission
     else:
@@ -349,6 +370,7 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "build":
+            _check_writable(folders=[args.outdir])
             path = build(args.outdir, interpreter=args.interpreter or "")
             print(f"已生成 {path}")
             print(f"在 Windows 上安装：xlwings addin install -f {path}")
@@ -366,6 +388,7 @@ def cmd_addin(args: argparse.Namespace) -> int:
 def cmd_lite(args: argparse.Namespace) -> int:
     from .excel.lite import write_bundle
 
+    _check_writable(folders=[args.output])
     try:
         paths = write_bundle(args.output)
     except OSError as exc:

@@ -135,6 +135,14 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
             parts.append(self._format_action(sub))
         return self._join_parts(parts)
 
+    def _fill_text(self, text: str, width_: int, indent: str) -> str:
+        """Descriptions and epilogs line by line as written; a line that does not start with a space
+        (prose, not an example command) is wrapped by display width."""
+        out = []
+        for line in text.splitlines():
+            out += [indent + part for part in wrap(line, width_ - len(indent))] if line[:1] not in " \t" else [indent + line]
+        return "\n".join(out)
+
     def _split_lines(self, text: str, width_: int) -> list[str]:
         return wrap(" ".join(text.split()), width_)
 
