@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import functools
 import re
+import struct
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..io.guard import MB, Limits
@@ -35,6 +37,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 BROKEN = "压缩包已损坏或不完整（可能在下载时被截断），无法读取；请重新获取后再放入文件夹"
 NESTED = "是压缩包中的压缩包，不展开读取；请先解压外层压缩包，再把其中的压缩包放入文件夹"
 UNSAFE_NAME = "压缩包中的文件名不安全（含“..”或绝对路径），疑似恶意构造，未读取"
+BROKEN_MEMBER = "在压缩包中已损坏，无法解压；请重新获取压缩包，或解压后提交"
 ENCRYPTED = "压缩包设置了密码，无法读取；请解压后把工作簿放入文件夹"
 
 
@@ -164,14 +167,38 @@ def read_member(zip_path: Path, name: str, limits: Limits) -> Loaded:
         raise ReadError(f"{label}：压缩方式不受支持（{info.compress_type}）；请用常见的 zip 方式重新压缩，或解压后提交")
     if info.file_size > limits.file_bytes:
         raise ReadError(f"{label}：文件过大（解压后 {info.file_size / MB:.1f} MB，上限 {limits.file_mb:g} MB），拒绝读取")
+    if info.compress_size > limits.file_bytes:
+        raise ReadError(f"{label}：文件过大（压缩后 {info.compress_size / MB:.1f} MB，上限 {limits.file_mb:g} MB），拒绝读取")
     if info.file_size > MB and info.file_size > limits.compression_ratio * max(info.compress_size, 1):
         raise ReadError(f"{label}：解压后过大，疑似“压缩炸弹”，未解压即拒绝读取（压缩比 "
                         f"{info.file_size / max(info.compress_size, 1):.0f}:1，上限 {limits.compression_ratio:g}:1）")
-    try:
-        with zipfile.ZipFile(zip_path) as archive, archive.open(info) as member:
-            data = member.read(info.file_size + 1)  # never more than declared (+1 to catch a lying header)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-        raise ReadError(f"{label}：在压缩包中已损坏，无法解压（{type(exc).__name__}）") from None
-    if len(data) != info.file_size:
-        raise ReadError(f"{label}：解压后的大小与压缩包记录的不符，疑似恶意构造，拒绝读取")
+    data = _inflate(zip_path, info, label)
     return read_submission_data(label, data, limits)
+
+
+def _inflate(zip_path: Path, info: zipfile.ZipInfo, label: str) -> bytes:
+    """The member's bytes, read at its offset (the archive's directory is not parsed again for each
+    member) and inflated never past its declared size; size and CRC must match the directory."""
+    try:
+        with open(zip_path, "rb") as fh:
+            fh.seek(info.header_offset)
+            head = fh.read(30)
+            if len(head) < 30 or head[:4] != b"PK\x03\x04":
+                raise ReadError(f"{label}：{BROKEN_MEMBER}")
+            name_len, extra_len = struct.unpack("<HH", head[26:30])
+            fh.seek(info.header_offset + 30 + name_len + extra_len)
+            raw = fh.read(info.compress_size)
+    except OSError as exc:
+        raise ReadError(f"{label}：无法读取压缩包（{exc.strerror or exc}）") from None
+    if len(raw) < info.compress_size:
+        raise ReadError(f"{label}：{BROKEN_MEMBER}")
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = raw
+    else:
+        try:
+            data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)  # +1: a lying header shows
+        except zlib.error:
+            raise ReadError(f"{label}：{BROKEN_MEMBER}") from None
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise ReadError(f"{label}：解压后的内容与压缩包的记录不符（大小或校验和），文件已损坏或被恶意构造，拒绝读取")
+    return data
