@@ -144,31 +144,41 @@ def _n(value: Any) -> str:
     return str(value)
 
 
+def _table_with_notes(header: Sequence[str], rows: list[tuple], notes: list[str]) -> list[str]:
+    """An aligned table (display width), indented, each row followed by its explanation."""
+    head, *body = table(header, rows, right=(1, 2, 3)).splitlines()
+    out = [f"  {head}"]
+    for line, note in zip(body, notes):
+        out += [f"  {line}", f"      {note}"]
+    return out
+
+
 def score_text(summary: dict[str, Any]) -> str:
     lines = [f"{summary['unit']}（{_n(summary['year'])} 年度）"]
     tables = summary["projects"] + ([summary["department"]] if summary["department"] else [])
     for t in tables:
         ex = t["execution"]
-        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {_n(ex['stated_score'])}）",
-                  "  指标｜分值｜填报得分｜建议得分"]
+        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {_n(ex['stated_score'])}）"]
+        rows = []
         for i in t["indicators"]:
             s = i["suggested"]
             suggested = _n(s["value"]) if s["value"] is not None else (
                 f"{_n(s['band'][0])}–{_n(s['band'][1])}" if s["band"] else "无法计算")
-            lines.append(f"  {i['name']}｜{_n(i['points'])}｜{_n(i['stated_score'])}｜{suggested}")
-            lines.append(f"      {s['explanation']}")
+            rows.append((i["name"], _n(i["points"]), _n(i["stated_score"]), suggested))
+        lines += _table_with_notes(("指标", "分值", "填报得分", "建议得分"), rows,
+                                   [i["suggested"]["explanation"] for i in t["indicators"]])
         lines.append(f"  总分：填报 {_n(t['stated_total'])}；执行得分与指标得分合计 {_n(t['stated_components_total'])}；"
                      f"建议 {_n(t['suggested_total'])}（{t['suggested_grade'] or '—'}）")
         if t["cap"]:
             lines.append(f"  {t['cap']}")
     if summary["rubric"]:
         r = summary["rubric"]
-        lines += ["", "评分表（附件2）", "  项目｜分值｜自评得分｜计算得分"]
-        for item in r["items"]:
-            c = item["computed"]
-            lines.append(f"  {item['name']}｜{_n(item['points'])}｜{_n(item['stated_score'])}｜"
-                         f"{_n(c['value']) if c['value'] is not None else '无法计算'}")
-            lines.append(f"      {c['explanation']}")
+        lines += ["", "评分表（附件2）"]
+        rows = [(item["name"], _n(item["points"]), _n(item["stated_score"]),
+                 _n(item["computed"]["value"]) if item["computed"]["value"] is not None else "无法计算")
+                for item in r["items"]]
+        lines += _table_with_notes(("项目", "分值", "自评得分", "计算得分"), rows,
+                                   [item["computed"]["explanation"] for item in r["items"]])
         lines.append(f"  合计：自评 {_n(r['stated_total'])}；计算 {_n(r['computed_total'])}（{r['grade'] or '—'}）"
                      + (f"；{r['forced_grade_reason']}" if r["forced_grade_reason"] else ""))
     return "\n".join(lines)

@@ -91,3 +91,17 @@ def test_the_unit_table_of_demo_and_rollup(tmp_path, capsys):
     # the status column starts at one display column on every line
     assert len({width(line[:line.rindex("  ") + 2]) for line in table_lines}) == 1
     assert code == 5 and err.startswith("未能读取：")
+
+
+def test_score_tables_line_up_with_their_explanations_between_rows(capsys):
+    main(["score", str(ROOT / "examples" / "报送" / "岳麓区" / "坪塘街道（虚构）2022年度绩效自评.xlsx")])
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("  指标                            分值  填报得分  建议得分")
+    rows = []
+    for line in lines[start + 1:]:
+        if line.startswith("  总分"):
+            break
+        if not line.startswith("      "):
+            rows.append(line)
+    assert rows[0] == "  足额支付低保站人员工资            18        18        18"
+    assert len(rows) == 5 and {width(r) for r in rows} == {width(lines[start])}  # right-aligned columns end together
