@@ -1,9 +1,11 @@
 """perfeval-xl command line: thin wrappers that open the input, call the core, print.
 
-Exit codes: 0 success (validate/rollup: no 错误), 1 错误 found, 2 the input or the
-rules file could not be used (message in Chinese on stderr; never a traceback); rollup
-also exits 2 when some submission could not be read (the others are rolled up) and 3 when
-the folder holds nothing to roll up.
+Exit codes are defined once in exitcodes.py and listed by ``perfeval-xl --help``: 0 done, no
+错误; 1 done, 错误 found; 5 rollup done but some submission could not be read; 2 nothing done,
+an input, option, output or rules file cannot be used (message in Chinese on stderr; never a
+traceback); 3 the folder holds nothing to roll up. Help and parsing errors are in Chinese
+(cli_parser.py); tables are aligned by display width (terminal.py); every output is checked
+before the work starts (io/writable.py).
 """
 
 from __future__ import annotations
