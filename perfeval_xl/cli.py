@@ -27,6 +27,7 @@ from .core.validate import validate
 from .core.values import parse_value
 from .cli_parser import ChineseArgumentParser
 from .exitcodes import MEANING_ZH
+from .io.writable import write_failed
 from .terminal import pad, table, width
 from .io.read import ReadError, read_submission
 
@@ -255,7 +256,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except (ReportError, TemplateError) as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(out, exc)) from None
     holes = sum(b.text.count("【请填写") for b in blocks)
     print(f"已生成 {out}（{len(blocks)} 段，其中 {holes} 处【请填写：……】需经办人补写）")
     return EXIT_OK
@@ -369,7 +370,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         save_atomic(build_workbook(sub, UNIT_SHEETS, settings), out)
     except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(out, exc)) from None
     print(f"已生成 {out}（{len(sub.projects)} 个项目表）")
     return EXIT_OK
 
@@ -393,7 +394,7 @@ def cmd_addin(args: argparse.Namespace) -> int:
     except AddinError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
-        raise UserError(f"无法写入 {args.outdir}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(args.outdir, exc)) from None
     return EXIT_OK
 
 
@@ -404,7 +405,7 @@ def cmd_lite(args: argparse.Namespace) -> int:
     try:
         paths = write_bundle(args.output)
     except OSError as exc:
-        raise UserError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(args.output, exc)) from None
     for path in paths:
         print(f"已生成 {path}")
     print("在 xlwings Lite 任务窗格中：把 main.py 与 requirements.txt 的内容分别粘贴到编辑器的同名文件中，然后重启。")

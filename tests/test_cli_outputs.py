@@ -131,3 +131,18 @@ def test_missing_output_folder_and_folder_as_file(tmp_path):
 def test_score_writes_nothing_and_is_not_checked(capsys):
     code, out, _ = run(capsys, "score", DATA / "seed004_shazitang_2020.json")
     assert code == 0 and out
+
+
+def test_a_write_that_fails_after_the_check_still_names_the_cause(capsys, tmp_path, monkeypatch):
+    import perfeval_xl.io.xlsx_write as xlsx_write
+
+    def denied(book, path):  # Excel opened the file between the check and the save
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(xlsx_write, "save_atomic", denied)
+    out = tmp_path / "x.xlsx"
+    code, _, err = run(capsys, "new", "--unit", "x", "-o", out)
+    assert code == 2 and err == f"错误：无法写入 {out}：文件夹 {tmp_path} 只读或没有写入权限，请换一个文件夹（如“文档”或桌面）\n"
+    out.write_bytes(b"old")
+    code, _, err = run(capsys, "new", "--unit", "x", "-o", out, "--force")
+    assert code == 2 and err == f"错误：无法写入 {out}：{writable.LOCKED}\n"

@@ -94,6 +94,15 @@ def _probe(folder: Path, target: Path, need_bytes: int) -> None:
         raise OutputError(f"无法写入 {target}：{_no_space(folder, free, need_bytes)}")
 
 
+def write_failed(target: str | Path, exc: OSError) -> str:
+    """The message for a write that failed after all (the output changed since the check)."""
+    target = Path(target)
+    folder = target if target.is_dir() else target.parent
+    if isinstance(exc, PermissionError) and target.exists() and not target.is_dir():
+        return f"无法写入 {target}：{LOCKED}"
+    return f"无法写入 {target}：{_cause(exc, folder)}"
+
+
 def _no_space(folder: Path, free: int, need: int) -> str:
     return f"磁盘空间不足（{folder} 所在磁盘剩余 {free / MB:.1f} MB，至少需要 {need / MB:.0f} MB），请清理后重试"
 
