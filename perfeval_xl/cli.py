@@ -1,9 +1,11 @@
 """perfeval-xl command line: thin wrappers that open the input, call the core, print.
 
-Exit codes: 0 success (validate/rollup: no 错误), 1 错误 found, 2 the input or the
-rules file could not be used (message in Chinese on stderr; never a traceback); rollup
-also exits 2 when some submission could not be read (the others are rolled up) and 3 when
-the folder holds nothing to roll up.
+Exit codes are defined once in exitcodes.py and listed by ``perfeval-xl --help``: 0 done, no
+错误; 1 done, 错误 found; 5 rollup done but some submission could not be read; 2 nothing done,
+an input, option, output or rules file cannot be used (message in Chinese on stderr; never a
+traceback); 3 the folder holds nothing to roll up. Help and parsing errors are in Chinese
+(cli_parser.py); tables are aligned by display width (terminal.py); every output is checked
+before the work starts (io/writable.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from .core.settings import Settings, SettingsError
 from .core.summary import findings_text, suggestion_text, score_dict, submission_summary
 from .core.validate import validate
 from .core.values import parse_value
+from .cli_parser import ChineseArgumentParser
+from .exitcodes import MEANING_ZH
+from .io.writable import write_failed
+from .terminal import pad, table, width
 from .io.read import ReadError, read_submission
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -45,6 +51,21 @@ def _read(path: str, settings: Settings | None = None):
     try:
         return read_submission(path, Limits.from_settings(settings))
     except ReadError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _check_writable(files: Sequence[str | Path | None] = (), folders: Sequence[str | Path | None] = ()) -> None:
+    """Stop before the work when an output cannot be written (open in Excel/WPS, read-only, disk full)."""
+    from .io.writable import OutputError, check_folder, check_output
+
+    try:
+        for path in files:
+            if path is not None:
+                check_output(path)
+        for folder in folders:
+            if folder is not None:
+                check_folder(folder)
+    except OutputError as exc:
         raise UserError(str(exc)) from None
 
 
@@ -77,8 +98,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     elif args.code:
         print(rules[0].doc_zh())
     else:
-        for r in rules:
-            print(f"{r.code}  {r.severity.value}  {SCOPES[r.scope]}  {r.title}")
+        print(table(("代码", "默认", "适用", "规则"), [(r.code, r.severity.value, SCOPES[r.scope], r.title) for r in rules]))
     return EXIT_OK
 
 
@@ -127,31 +147,41 @@ def _n(value: Any) -> str:
     return str(value)
 
 
+def _table_with_notes(header: Sequence[str], rows: list[tuple], notes: list[str]) -> list[str]:
+    """An aligned table (display width), indented, each row followed by its explanation."""
+    head, *body = table(header, rows, right=(1, 2, 3)).splitlines()
+    out = [f"  {head}"]
+    for line, note in zip(body, notes):
+        out += [f"  {line}", f"      {note}"]
+    return out
+
+
 def score_text(summary: dict[str, Any]) -> str:
     lines = [f"{summary['unit']}（{_n(summary['year'])} 年度）"]
     tables = summary["projects"] + ([summary["department"]] if summary["department"] else [])
     for t in tables:
         ex = t["execution"]
-        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {_n(ex['stated_score'])}）",
-                  "  指标｜分值｜填报得分｜建议得分"]
+        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {_n(ex['stated_score'])}）"]
+        rows = []
         for i in t["indicators"]:
             s = i["suggested"]
             suggested = _n(s["value"]) if s["value"] is not None else (
                 f"{_n(s['band'][0])}–{_n(s['band'][1])}" if s["band"] else "无法计算")
-            lines.append(f"  {i['name']}｜{_n(i['points'])}｜{_n(i['stated_score'])}｜{suggested}")
-            lines.append(f"      {s['explanation']}")
+            rows.append((i["name"], _n(i["points"]), _n(i["stated_score"]), suggested))
+        lines += _table_with_notes(("指标", "分值", "填报得分", "建议得分"), rows,
+                                   [i["suggested"]["explanation"] for i in t["indicators"]])
         lines.append(f"  总分：填报 {_n(t['stated_total'])}；执行得分与指标得分合计 {_n(t['stated_components_total'])}；"
                      + suggestion_text(t))
         if t["cap"]:
             lines.append(f"  {t['cap']}")
     if summary["rubric"]:
         r = summary["rubric"]
-        lines += ["", "评分表（附件2）", "  项目｜分值｜自评得分｜计算得分"]
-        for item in r["items"]:
-            c = item["computed"]
-            lines.append(f"  {item['name']}｜{_n(item['points'])}｜{_n(item['stated_score'])}｜"
-                         f"{_n(c['value']) if c['value'] is not None else '无法计算'}")
-            lines.append(f"      {c['explanation']}")
+        lines += ["", "评分表（附件2）"]
+        rows = [(item["name"], _n(item["points"]), _n(item["stated_score"]),
+                 _n(item["computed"]["value"]) if item["computed"]["value"] is not None else "无法计算")
+                for item in r["items"]]
+        lines += _table_with_notes(("项目", "分值", "自评得分", "计算得分"), rows,
+                                   [item["computed"]["explanation"] for item in r["items"]])
         lines.append(f"  合计：自评 {_n(r['stated_total'])}；计算 {_n(r['computed_total'])}（{r['grade'] or '—'}）"
                      + (f"；{r['forced_grade_reason']}" if r["forced_grade_reason"] else ""))
     return "\n".join(lines)
@@ -229,13 +259,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(f"输出文件 {out} 与输入文件相同；为保护原始数据，请另选输出文件名。")
     if out.exists() and not args.force:
         raise UserError(f"{out} 已存在；如确需覆盖，请加 --force。")
+    _check_writable([out])
     sub = _read(args.file, settings).submission
     try:
         blocks = write_report(sub, out, settings, project=args.project, templates=args.templates)
     except (ReportError, TemplateError) as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(out, exc)) from None
     holes = sum(b.text.count("【请填写") for b in blocks)
     print(f"已生成 {out}（{len(blocks)} 段，其中 {holes} 处【请填写：……】需经办人补写）")
     return EXIT_OK
@@ -253,19 +284,30 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_rollup(args: argparse.Namespace) -> int:
+    from .demo import summary_rows, table_text
     from .rollup import RollupError, rollup, terminal_progress
 
     settings = _settings(args)
+    quiet = args.quiet or args.format == "json"  # stdout is then for the JSON alone
+    if Path(args.folder).is_dir():  # a missing folder is the roll-up's own message
+        _check_writable([args.output, args.json], [args.feedback])
     try:
-        with terminal_progress() as progress:
+        with terminal_progress(enabled=not args.quiet) as progress:
             r = rollup(args.folder, args.output, jobs=args.jobs, json_report=args.json, feedback_dir=args.feedback,
                        settings=settings, progress=progress, scheduler=args.scheduler,
                        batch_size=args.batch_size, force=args.force)
     except RollupError as exc:
         raise UserError(str(exc)) from None
-    print(r.summary_zh())
-    for _, reason in r.unreadable:
-        print(f"未能读取：{reason}", file=sys.stderr)
+    if args.format == "json":
+        _print_json(r.report)
+    if not quiet:
+        if r.report.get("files"):
+            print(table_text(summary_rows(r.report)))
+            print()
+        print(r.summary_zh())
+    if not args.quiet:
+        for _, reason in r.unreadable:
+            print(f"未能读取：{reason}", file=sys.stderr)
     return r.exit_code
 
 
@@ -274,6 +316,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .rollup import RollupError, terminal_progress
 
     out = Path(args.output)
+    _check_writable(folders=[out])
     try:
         with terminal_progress() as progress:
             done = run_demo(out, Path(args.examples) if args.examples else EXAMPLES, _settings(args), progress)
@@ -285,12 +328,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(grade_line(report))
     print(result.summary_zh())
     print(f"\n输出在 {out}/：")
-    print("  区汇总.xlsx、区汇总.json   区汇总工作簿与 JSON 报告")
-    print(f"  校验/                    每个工作簿的校验结果（{len(done['checked'])} 份）")
+    listing = [("区汇总.xlsx、区汇总.json", "区汇总工作簿与 JSON 报告"),
+               ("校验/", f"每个工作簿的校验结果（{len(done['checked'])} 份）")]
     if result.feedback_files:
-        print(f"  退回意见/                有错误的单位的退回意见（{len(result.feedback_files)} 份）")
-    for chart in done["charts"]:
-        print(f"  {chart.name:<24} 图表")
+        listing.append(("退回意见/", f"有错误的单位的退回意见（{len(result.feedback_files)} 份）"))
+    listing += [(chart.name, "图表") for chart in done["charts"]]
+    width_ = max(width(name) for name, _ in listing)
+    for name, what in listing:
+        print(f"  {pad(name, width_)}  {what}")
     return EXIT_OK
 
 
@@ -303,10 +348,11 @@ def cmd_templates(args: argparse.Namespace) -> int:
     # The current folder by default: never into the installation (the repository's
     # workbook_templates/ is regenerated with --outdir workbook_templates).
     outdir = Path(args.outdir) if args.outdir else Path.cwd()
+    _check_writable(folders=[outdir])
     try:
         paths = build_templates(outdir)
     except OSError as exc:
-        raise UserError(f"无法写入 {outdir}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(outdir, exc)) from None
     for path in paths:
         print(f"已生成 {path}")
     return EXIT_OK
@@ -326,6 +372,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError(f"{out} 已存在；如确需覆盖，请加 --force。")
     if out.suffix.lower() != ".xlsx":
         raise UserError("输出文件应以 .xlsx 结尾。")
+    _check_writable([out])
     if args.from_json:
         sub = _read(args.from_json, settings).submission
     else:
@@ -339,7 +386,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         save_atomic(build_workbook(sub, UNIT_SHEETS, settings), out)
     except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(out, exc)) from None
     print(f"已生成 {out}（{len(sub.projects)} 个项目表）")
     return EXIT_OK
 
@@ -353,6 +400,7 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "build":
+            _check_writable(folders=[args.outdir])
             path = build(args.outdir, interpreter=args.interpreter or "")
             _check_bundle(lambda: check_addin_interpreter(args.interpreter or ""))
             print(f"已生成 {path}")
@@ -366,7 +414,7 @@ def cmd_addin(args: argparse.Namespace) -> int:
     except AddinError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
-        raise UserError(f"无法写入 {args.outdir}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(args.outdir, exc)) from None
     return EXIT_OK
 
 
@@ -386,10 +434,11 @@ def cmd_lite(args: argparse.Namespace) -> int:
     from .bundle_check import check_lite_bundle
     from .excel.lite import write_bundle
 
+    _check_writable(folders=[args.output])
     try:
         paths = write_bundle(args.output)
     except OSError as exc:
-        raise UserError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
+        raise UserError(write_failed(args.output, exc)) from None
     _check_bundle(lambda: check_lite_bundle(paths[0]), written=paths)
     for path in paths:
         print(f"已生成 {path}")
@@ -422,19 +471,29 @@ def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("text", "j
     p.add_argument("--format", choices=choices, default="text", help="输出格式（默认 text）")
 
 
+def exit_codes_text() -> str:
+    """The exit-code table of every command (from exitcodes.py), for the main help."""
+    return "退出码：\n" + "\n".join(f"  {pad(str(code), 3, right=True)}  {text}" for code, text in MEANING_ZH.items())
+
+
+def _add_script_options(p: argparse.ArgumentParser, json_help: str) -> None:
+    """For scripts: --quiet (nothing on stdout, no progress) and --format json (JSON alone on stdout)."""
+    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度与结果表（只用退出码；错误信息仍写到标准错误）")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=f"输出格式（默认 text）；{json_help}")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="perfeval-xl",
         description="街道办事处预算绩效自评：计分、校验与区汇总（budget-performance self-evaluation in Excel）",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"示例：\n  perfeval-xl validate 洋湖街道2022.xlsx\n\n{exit_codes_text()}",
     )
-    parser.add_argument("--version", action="version", version=f"perfeval-xl {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    parser.add_argument("--version", action="version", version=f"perfeval-xl {__version__}", help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", metavar="命令", help="运行 perfeval-xl 命令 -h 查看该命令的说明与示例")
     sub.required = True
 
     def command(name: str, func: Callable, help_text: str, example: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text,
-                           epilog=f"示例：\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=f"示例：\n  {example}")
         p.set_defaults(func=func)
         return p
 
@@ -443,8 +502,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p, ("text", "json", "markdown"))
 
     p = command("score", cmd_score, "计算执行得分、指标建议得分、总分与等级（compute scores with explanations）",
-                "perfeval-xl score 洋湖街道.json\n  perfeval-xl score --target '≥8亿元' --actual '8.4亿元' --points 3")
-    p.add_argument("file", nargs="?", help="报送文件（.json）")
+                "perfeval-xl score 洋湖街道2022.xlsx\n  perfeval-xl score --target '≥8亿元' --actual '8.4亿元' --points 3")
+    p.add_argument("file", nargs="?", help="报送文件：工作簿（.xlsx/.xlsm）或 JSON")
     p.add_argument("--target", help="年度指标值（不带文件时单独计算一个指标）")
     p.add_argument("--actual", help="实际完成值")
     p.add_argument("--points", type=float, help="分值")
@@ -453,8 +512,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
 
     p = command("validate", cmd_validate, "按规则目录校验一份报送（validate a submission）",
-                "perfeval-xl validate 洋湖街道.json --format json")
-    p.add_argument("file", help="报送文件（.json）")
+                "perfeval-xl validate 洋湖街道2022.xlsx")
+    p.add_argument("file", help="报送文件：工作簿（.xlsx/.xlsm）或 JSON")
     p.add_argument("--max-per-rule", type=int, metavar="N", help="每条规则最多列出的问题数（其余只计数）")
     p.add_argument("--report", metavar="自评报告.docx", help="同时核对自评报告中的数字与表格是否一致（规则 W601–W609）")
     p.add_argument("--annotate", metavar="标注副本.xlsx",
@@ -483,10 +542,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="并行进程数（默认：CPU 数）")
     p.add_argument("--json", metavar="报告.json", help="另存一份 JSON 报告")
     p.add_argument("--feedback", metavar="目录", help="为有错误的单位各生成一份退回意见工作簿")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask 分布式调度器地址（省市级大批量时）")
+    p.add_argument("--scheduler", metavar="调度器地址", help="Dask 分布式调度器地址（省市级大批量时）")
     p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")
     p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
     _add_rules_option(p)
+    _add_script_options(p, "json 把汇总报告（与 --json 文件相同）打印到标准输出")
 
     p = command("demo", cmd_demo, "在自带的示例区（examples/）上演示全过程：逐份校验、区汇总、图表（run the whole job on the examples）",
                 "perfeval-xl demo -o 示例输出")

@@ -2,7 +2,7 @@
 
 Validates every example workbook (one 校验 text per file), rolls the folder up into the
 district workbook with its JSON report and 退回意见, draws PNG charts of the main year, and
-prints where everything is with a short table (unit, total, grade, 错误, 提示).
+prints where everything is with a short table (unit, year, score, grade, 错误, 提示, status).
 """
 
 from __future__ import annotations
@@ -49,8 +49,15 @@ def run_demo(output: Path, examples: Path = EXAMPLES, settings: Settings | None 
     if output.exists():
         shutil.rmtree(output / "校验", ignore_errors=True)
     (output / "校验").mkdir(parents=True, exist_ok=True)
-    checked = [_validate_one(path, examples, output / "校验", settings)
-               for path in sorted(examples.rglob("*.xls*"))]
+    from .rollup.progress import announce
+
+    books = sorted(examples.rglob("*.xls*"))
+    announce(progress, "逐份校验", len(books))
+    checked = []
+    for done, path in enumerate(books, start=1):
+        checked.append(_validate_one(path, examples, output / "校验", settings))
+        if progress is not None:
+            progress(done, len(books), path.name)
     result = rollup(examples, output / "区汇总.xlsx", json_report=output / "区汇总.json",
                     feedback_dir=output / "退回意见", settings=settings, progress=progress, force=True)
     report = json.loads((output / "区汇总.json").read_text(encoding="utf-8"))
@@ -136,29 +143,36 @@ def draw_charts(report: dict[str, Any], output: Path) -> list[Path]:
     return written
 
 
-def summary_rows(report: dict[str, Any]) -> list[tuple[str, Any, Any, str, Any, Any]]:
-    """(单位 or 文件, 年度, 得分, 等级, 错误, 提示) for every file: newest year first, best score first."""
+UNIT_COLUMNS = ("单位", "年度", "得分", "等级", "错误", "提示", "状态")
+UNIT_WIDTH = 24  # display columns of the 单位 column; a longer unit or file name ends in …
+STATUS_ZH = {"superseded": "重复，未计入", "ignored": "本工具输出，忽略", "unreadable": "未能读取"}
+
+
+def summary_rows(files: list[dict[str, Any]] | dict[str, Any]) -> list[tuple[str, Any, Any, str, Any, Any, str]]:
+    """(单位 or 文件, 年度, 得分, 等级, 错误, 提示, 状态) for every file of a roll-up report (its
+    ``files`` list, or the whole report): newest year first, then rolled-up units by score."""
+    if isinstance(files, dict):
+        files = files["files"]
     rows = []
-    files = sorted(report["files"], key=lambda f: (-(f.get("year") or 0), f["status"] != "ok",
-                                                  -(f.get("score") or 0), f["path"]))
-    for f in files:
-        status = {"ok": "", "superseded": "（重复，未计入）", "ignored": "（忽略）"}.get(f["status"], "（未能读取）")
+    ordered = sorted(files, key=lambda f: (-(f.get("year") or 0), f["status"] != "ok",
+                                          -(f.get("score") or 0), f["path"]))
+    for f in ordered:
         counts = f.get("counts") or {}
-        rows.append(((short_unit(f["unit"]) if f.get("unit") else Path(f["path"]).name) + status, f.get("year") or "", f.get("score"), f.get("grade") or "",
-                     counts.get("errors", ""), counts.get("warnings", "")))
+        if f["status"] == "ok":
+            status = "需退回" if counts.get("errors") else "通过"
+        else:
+            status = STATUS_ZH.get(f["status"], "未能读取")
+        name = short_unit(f["unit"]) if f.get("unit") else Path(f["path"]).name
+        rows.append((name, f.get("year") or "", f.get("score"), f.get("grade") or "",
+                     counts.get("errors", ""), counts.get("warnings", ""), status))
     return rows
 
 
 def table_text(rows) -> str:
-    header = ("单位", "年度", "得分", "等级", "错误", "提示")
+    """The per-unit table of ``demo`` and ``rollup``, aligned by display width."""
+    from .terminal import table
 
-    def width(text: str) -> int:
-        return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-
-    cells = [header] + [tuple("" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r)
-                        for r in rows]
-    widths = [max(width(r[i]) for r in cells) for i in range(len(header))]
-    return "\n".join("  ".join(c + " " * (w - width(c)) for c, w in zip(r, widths)).rstrip() for r in cells)
+    return table(UNIT_COLUMNS, rows, right=(2, 4, 5), max_widths={0: UNIT_WIDTH})
 
 
 def grade_line(report: dict[str, Any]) -> str:

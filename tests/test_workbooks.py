@@ -100,8 +100,8 @@ def test_new_with_prefill_csv(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("项目名称,预算\nA,1\n", "第 2 行：未知的列“预算”"),
-    ("项目名称,全年预算数\nA,一百\n", "第 2 行：“全年预算数”应为数字（万元），而不是“一百”"),
+    ("项目名称,预算\nA,1\n", "第 1 行（表头）B 列：未知的列“预算”"),
+    ("项目名称,全年预算数\nA,一百\n", "第 2 行 B 列（全年预算数）：应为数字（万元），而不是“一百”"),
     ("主管部门\nX\n", "第 2 行：缺少项目名称"),
 ])
 def test_bad_prefill_is_refused(tmp_path, capsys, content, message):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .findings import Severity
 from .model import PerformanceTable, Submission, indicator_title
 from .rubric import evaluate_rubric
 from .score import Score
@@ -95,8 +96,12 @@ def findings_text(report: Any, max_per_rule: int | None = None) -> list[str]:
         lines.append(f"同一原因引起的问题合并显示：{len(report.findings)} 处问题归为 {len(groups)} 个原因。")
     shown: dict[str, int] = {}
     omitted: dict[str, int] = {}
-    for g in groups:
+    groups = sorted(groups, key=lambda g: g.severity is not Severity.ERROR)  # 错误 before 提示 (stable)
+    for n, g in enumerate(groups):
         head = g.head
+        if n == 0 or g.severity is not groups[n - 1].severity:
+            places = sum(h.count for h in groups if h.severity is g.severity)
+            lines += ["", f"—— {g.severity.value}（{places} 处）——"]
         if max_per_rule is not None and shown.get(head.rule, 0) >= max_per_rule:
             omitted[head.rule] = omitted.get(head.rule, 0) + 1
             continue

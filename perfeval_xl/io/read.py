@@ -62,6 +62,30 @@ def read_submission(path: str | Path, limits: Limits | None = None) -> Loaded:
     raise ReadError(f"{path.name}：无法识别的文件类型（应为 .json、.xlsx 或 .xlsm）")
 
 
+def read_submission_data(name: str, data: bytes, limits: Limits | None = None) -> Loaded:
+    """A workbook already in memory (a member of a .zip, rollup/zipintake.py), named ``name``:
+    the same guard, limits and messages as ``read_submission`` for a file on disk."""
+    limits = limits or Limits()
+    if len(data) > limits.file_bytes:
+        raise ReadError(f"{name}：文件过大（{len(data) / (1024 * 1024):.1f} MB，上限 {limits.file_mb:g} MB），拒绝读取")
+    suffix = Path(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from .xlsx_read import read_workbook
+
+        try:
+            result = read_workbook(data, limits=limits)
+        except Refused as exc:
+            raise ReadError(f"{name}：{exc}") from None
+        except Exception as exc:  # as _read_xlsx: calamine's errors on broken files, never a traceback
+            raise ReadError(f"{name}：无法读取工作簿（{type(exc).__name__}: {exc}）") from None
+        if not has_template_content(result.submission):
+            raise NoTemplateContent(f"{name}：{NO_TEMPLATE}")
+        return Loaded(result.submission, hashlib.sha256(data).hexdigest(), result.recomputed)
+    if suffix == ".xls":
+        raise ReadError(f"{name}：{OLD_XLS}")
+    raise ReadError(f"{name}：无法识别的文件类型（应为 .xlsx 或 .xlsm）")
+
+
 def has_template_content(sub: Submission) -> bool:
     return bool(sub.unit.sources or sub.projects or sub.department is not None
                 or sub.basic_data is not None or sub.rubric is not None)

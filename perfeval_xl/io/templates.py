@@ -83,8 +83,17 @@ def new_unit_submission(unit: str, year: int | None, projects: list[dict], setti
     return Submission(unit=UnitInfo(unit_name=unit, year=year), projects=tables)
 
 
+# Columns a budget list may carry that say nothing about a project (a row number): ignored.
+IGNORED_COLUMNS = ("序号",)
+
+
 def read_prefill(path: Path) -> list[dict]:
-    """Projects from a budget list: CSV (UTF-8 or GBK, as Excel saves it) or JSON."""
+    """Projects from a budget list: CSV (UTF-8 or GBK, as Excel saves it) or JSON.
+
+    Messages name places as the person sees them: for a CSV, the line as an editor numbers it
+    (the header is line 1; a quoted cell spanning lines counts them all) and the column as a
+    spreadsheet letters it with its header (第 3 行 E 列（全年预算数）); for JSON, the item.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -97,12 +106,51 @@ def read_prefill(path: Path) -> list[dict]:
         rows = data.get("projects") if isinstance(data, dict) else data
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise PrefillError(f"{path.name}：应为项目列表，如 [{{\"项目名称\": …, \"全年预算数\": …}}]")
-    elif path.suffix.lower() == ".csv":
-        text = _decode(raw, path)
-        rows = list(csv.DictReader(io.StringIO(text)))
-    else:
-        raise PrefillError(f"{path.name}：预填文件应为 .csv 或 .json")
-    return [_prefill_row(r, path, i) for i, r in enumerate(rows, start=2 if path.suffix.lower() == ".csv" else 1)]
+        return [_prefill_row({k: (v, f"“{k}”") for k, v in r.items()}, f"{path.name} 第 {i} 项")
+                for i, r in enumerate(rows, start=1)]
+    if path.suffix.lower() == ".csv":
+        return [_prefill_row(row, where) for where, row in _csv_rows(_decode(raw, path), path)]
+    raise PrefillError(f"{path.name}：预填文件应为 .csv 或 .json")
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the column as a spreadsheet shows it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _csv_rows(text: str, path: Path):
+    """(where, {column name: (value, label)}) per data row; blank lines and empty rows skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    last_line = 0
+    for cells in reader:
+        line, last_line = last_line + 1, reader.line_num  # the record's first line (it may span several)
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = [c.strip() for c in cells]
+            for i, name in enumerate(header):
+                if name and name not in IGNORED_COLUMNS and name not in PREFILL_COLUMNS:
+                    raise PrefillError(
+                        f"{path.name} 第 {line} 行（表头）{column_letter(i)} 列：未知的列“{name}”"
+                        f"（可用：项目名称、主管部门、实施单位、年初预算数、全年预算数；“序号”列不读取）")
+            continue
+        row: dict[str, tuple[str, str]] = {}
+        for i, value in enumerate(cells):
+            name = header[i] if i < len(header) else ""
+            if not name:
+                if value.strip():
+                    raise PrefillError(f"{path.name} 第 {line} 行 {column_letter(i)} 列：有内容“{value.strip()}”，"
+                                       f"但表头（第 1 行）这一列没有列名")
+                continue
+            if name not in IGNORED_COLUMNS:
+                row[name] = (value, f"{column_letter(i)} 列（{name}）")
+        yield f"{path.name} 第 {line} 行", row
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -114,29 +162,33 @@ def _decode(raw: bytes, path: Path) -> str:
     raise PrefillError(f"{path.name}：无法识别文件编码（请另存为 UTF-8 的 CSV）")
 
 
-def _prefill_row(row: dict, path: Path, line: int) -> dict:
+def _prefill_row(row: dict, where: str) -> dict:
+    """``row``: column name → (value, how the column is named in a message)."""
     out: dict = {}
-    for key, value in row.items():
-        field = PREFILL_COLUMNS.get(str(key).strip()) if key is not None else None
+    for key, (value, label) in row.items():
+        name = str(key).strip() if key is not None else ""
+        if name in IGNORED_COLUMNS:
+            continue
+        field = PREFILL_COLUMNS.get(name)
         if field is None:
-            if key is not None and str(key).strip():
-                raise PrefillError(f"{path.name} 第 {line} 行：未知的列“{key}”（可用：项目名称、主管部门、实施单位、年初预算数、全年预算数）")
+            if name:
+                raise PrefillError(f"{where}：未知的列{label}（可用：项目名称、主管部门、实施单位、年初预算数、全年预算数）")
             continue
         if field in ("initial_budget", "annual_budget"):
-            out[field] = _amount(value, path, line, key)
+            out[field] = _amount(value, where, label)
         else:
             out[field] = "" if value is None else str(value).strip()
     if not out.get("name"):
-        raise PrefillError(f"{path.name} 第 {line} 行：缺少项目名称")
+        raise PrefillError(f"{where}：缺少项目名称")
     return out
 
 
-def _amount(value, path: Path, line: int, column: str) -> float | None:
+def _amount(value, where: str, label: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise PrefillError(f"{path.name} 第 {line} 行：“{column}”应为数字")
+        raise PrefillError(f"{where} {label}：应为数字")
     try:
         return float(str(value).replace(",", "").strip())
     except ValueError:
-        raise PrefillError(f"{path.name} 第 {line} 行：“{column}”应为数字（万元），而不是“{value}”") from None
+        raise PrefillError(f"{where} {label}：应为数字（万元），而不是“{value}”") from None

@@ -48,9 +48,10 @@ Exit codes (``RollupResult.exit_code``; the most serious applies)
 ---------------------------------------------------------------
 - 0 ``EXIT_OK``: every file was read and no unit has a 错误 (提示 may remain).
 - 1 ``EXIT_ERRORS``: every file was read; at least one unit has a 错误 — send the 退回意见.
-- 2 ``EXIT_UNREADABLE``: at least one file could not be used (see 未能读取); the workbook is still
-  written. It outranks 1 because the district picture is incomplete, which is the district's
-  problem to solve first (ask for the file again); 2 is also the CLI's code for unusable input.
+- 5 ``EXIT_UNREADABLE`` (``exitcodes.PARTIAL``): at least one file could not be used (see 未能读取);
+  the workbook is still written. It outranks 1 because the district picture is incomplete, which
+  is the district's problem to solve first (ask for the file again). It is not 2, the code for
+  "nothing done" (a folder that does not exist), so a script can tell the two apart.
 - 3 ``EXIT_EMPTY``: nothing to roll up (no .xlsx/.xlsm submission in the folder); no workbook is
   written (the JSON report is, if asked for, so scripts see why).
 A folder or output that cannot be used raises ``RollupError`` (the CLI prints it and exits 2).

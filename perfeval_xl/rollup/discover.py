@@ -1,10 +1,13 @@
-"""Which files of a folder are submissions: recursive .xlsx/.xlsm, sorted, never our own files."""
+"""Which files of a folder are submissions: recursive .xlsx/.xlsm (also inside .zip archives),
+sorted, never our own files."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 from typing import Iterable
+
+from .zipintake import ZIP_SUFFIX, is_zip, zip_candidates
 
 SUFFIXES = (".xlsx", ".xlsm")
 # Other spreadsheet formats a street may send: found so that 未能读取 lists them (另存为 .xlsx),
@@ -37,12 +40,13 @@ def discover(folder: str | Path, exclude: Iterable[str | Path] = ()) -> list[Pat
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not _skipped_dir(d) and _real(here / d) not in excluded)
         for name in filenames:
-            if skipped_name(name) or not name.lower().endswith(SUFFIXES + OTHER_SPREADSHEETS):
+            if skipped_name(name) or not name.lower().endswith(SUFFIXES + OTHER_SPREADSHEETS + (ZIP_SUFFIX,)):
                 continue
             path = here / name
             if _real(path) in excluded or not path.is_file():
                 continue
-            found.append((path.relative_to(folder).as_posix(), path))
+            for p in zip_candidates(path) if is_zip(name) else [path]:  # a .zip is read as a folder
+                found.append((p.relative_to(folder).as_posix(), p))
     found.sort(key=lambda item: item[0])
     return [p for _, p in found]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .. import __version__
+from .. import __version__, exitcodes
 from ..core.findings import Finding, Severity
 from ..core.scoring import grade_of
 from ..core.settings import Settings
@@ -24,6 +24,7 @@ from ..io.xlsx_write import save_atomic, umask_mode
 from ..layout.workbook import TEMPLATE_VERSION
 from .discover import TEMP_PREFIX, discover, same_file
 from .extract import own_output_title, process_batch, process_file
+from .progress import announce
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from .rules import cross_check, rollup_rules
 from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
@@ -31,7 +32,7 @@ from .stats import district_stats
 
 EXIT_OK = 0  # every file read, no unit has a 错误 (提示 may remain)
 EXIT_ERRORS = 1  # every file read, at least one unit has a 错误 (its own or a roll-up check's)
-EXIT_UNREADABLE = 2  # at least one file could not be used (listed under 未能读取); the run still completed
+EXIT_UNREADABLE = exitcodes.PARTIAL  # some file could not be used (listed under 未能读取); the run still completed
 EXIT_EMPTY = 3  # nothing to roll up: no .xlsx/.xlsm submission in the folder; no workbook written
 
 # Files per task: the local pool balances better with small batches; Dask's per-task overhead
@@ -63,6 +64,7 @@ class RollupResult:
     json_report: Path | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    report: dict[str, Any] = field(default_factory=dict)  # the JSON report (also when none is written)
 
     def summary_zh(self) -> str:
         if self.exit_code == EXIT_EMPTY:
@@ -275,8 +277,9 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     root = str(folder)
     empty = RollupResult(EXIT_EMPTY, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
     if not paths:
+        empty.report = _json_doc(folder, None, empty, [], {}, {}, settings)
         if json_path is not None:
-            _write_json(json_path, _json_doc(folder, None, empty, [], {}, {}, settings))
+            _write_json(json_path, empty.report)
         empty.seconds = time.perf_counter() - started
         return empty
 
@@ -289,6 +292,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     else:
         results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
 
+    announce(progress, "读取", len(strings))
     spill = _Spill()
     writer: RollupWriter | None = None  # rows are rendered as records arrive, while workers read on
     try:
@@ -305,7 +309,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         records.sort(key=lambda r: r["path"])
         writer = writer or RollupWriter(settings)
         return _finish(records, spill, writer, folder, output, json_path, fb_dir, paths, settings, started,
-                       force)
+                       force, progress)
     finally:
         spill.close()
         if writer is not None:
@@ -313,15 +317,17 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
 
 def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: Path, json_path: Path | None,
-            fb_dir: Path | None, inputs: list[Path], settings: Settings, started: float, force: bool) -> RollupResult:
+            fb_dir: Path | None, inputs: list[Path], settings: Settings, started: float, force: bool,
+            progress: Progress | None = None) -> RollupResult:
     readable = [r for r in records if r["status"] == "ok"]
     unreadable = [r for r in records if r["status"] == "unreadable"]
     ignored = [r for r in records if r["status"] == "ignored"]
     if not readable and not unreadable:
         result = RollupResult(EXIT_EMPTY, None, len(records), 0, 0, 0, 0, [], {},
                               ignored=[r["path"] for r in ignored], json_report=json_path)
+        result.report = _json_doc(folder, None, result, records, {}, {}, settings)
         if json_path is not None:
-            _write_json(json_path, _json_doc(folder, None, result, records, {}, {}, settings))
+            _write_json(json_path, result.report)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -332,6 +338,7 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
                       details=lambda path: ([], [], spill.findings(path)), unreadable=unreadable, stats=stats,
                       settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored,
                       rendered=spill.rendered)
+    announce(progress, "写入区汇总")
     try:
         save_atomic(writer.finish(data), output)
     except OSError as exc:
@@ -339,7 +346,7 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
 
     feedback_files: list[Path] = []
     if fb_dir is not None:
-        feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force)
+        feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force, progress)
 
     if unreadable:
         code = EXIT_UNREADABLE
@@ -352,8 +359,9 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         sum(u["warnings"] for u in units), [(r["path"], r["reason"]) for r in unreadable], superseded,
         ignored=[r["path"] for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats)
     result.seconds = time.perf_counter() - started
+    result.report = _json_doc(folder, output, result, records, found, {u["path"]: u for u in units}, settings)
     if json_path is not None:
-        _write_json(json_path, _json_doc(folder, output, result, records, found, {u["path"]: u for u in units}, settings))
+        _write_json(json_path, result.report)
     return result
 
 
@@ -376,7 +384,8 @@ def _unit(record: dict[str, Any], extra: list[Finding], settings: Settings) -> d
             "budget": s["budget"], "executed": s["executed"], "rate": s["rate"], "projects": s["projects"]}
 
 
-def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool) -> list[Path]:
+def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool,
+                    progress: Progress | None = None) -> list[Path]:
     try:
         fb_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -385,6 +394,8 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
 
     written: list[Path] = []
     used: set[str] = set()
+    to_write = sum(1 for u in units if u["errors"])
+    staged = announce(progress, "写入退回意见", to_write)
     for u in units:
         if not u["errors"]:
             continue
@@ -408,6 +419,8 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
         except OSError as exc:
             raise RollupError(_cannot_write(path, exc)) from None
         written.append(path)
+        if staged:
+            progress(len(written), to_write, name)
     return written
 
 

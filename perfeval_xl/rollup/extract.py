@@ -30,6 +30,7 @@ from ..core.values import money_hint_from_name, parse_value
 from ..io.guard import Limits
 from ..io.read import NoTemplateContent, ReadError, read_submission
 from ..layout.sheets import COVER
+from . import zipintake
 
 # parse_value(...).kind in Chinese (DOMAIN §E)
 KIND_ZH = {
@@ -173,9 +174,14 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> dict
         rel = str(path)
     record: dict[str, Any] = {"path": rel, "name": path.name, "size": None, "mtime_ns": 0, "sha256": "",
                               "status": "unreadable", "reason": "", "seconds": 0.0}
+    in_zip = zipintake.locate(path)  # a member of a .zip archive (read in memory), or None
     try:
-        try:
+        if zipintake.is_zip(path.name) and in_zip is None:  # an archive that offered no member
             record["size"], record["mtime_ns"] = file_stat(path)
+            record["reason"], record["sha256"] = zipintake.archive_problem(path), sha256_of(path)
+            return record
+        try:
+            record["size"], record["mtime_ns"] = zipintake.member_stat(*in_zip) if in_zip else file_stat(path)
         except FileNotFoundError:
             record["reason"] = f"{path.name}：文件不存在（可能在汇总过程中被删除或移走）"
             return record
@@ -185,7 +191,7 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> dict
             record["sha256"] = sha256_of(path)
             return record
         try:
-            loaded = read_submission(path, _limits(settings))
+            loaded = zipintake.read_member(*in_zip, _limits(settings)) if in_zip else read_submission(path, _limits(settings))
         except NoTemplateContent as exc:
             title = own_output_title(path)
             if title:
