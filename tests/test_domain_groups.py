@@ -51,6 +51,8 @@ def test_one_changed_indicator_points_is_one_cause():
     assert findings_text(report) == [
         "同一原因引起的问题合并显示：4 处问题归为 1 个原因。",
         "",
+        "—— 错误 ——",
+        "",
         "[错误] T105 指标分值合计不符 — 同一原因 4 处（3 个错误，1 个提示）",
         f"  {PROJECT}：绩效指标分值合计为 100 分，应为 90 分（100 分减去预算执行率 10 分）。",
         "  涉及：",

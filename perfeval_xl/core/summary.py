@@ -100,8 +100,7 @@ def findings_text(report: Any, max_per_rule: int | None = None) -> list[str]:
     for n, g in enumerate(groups):
         head = g.head
         if n == 0 or g.severity is not groups[n - 1].severity:
-            places = sum(h.count for h in groups if h.severity is g.severity)
-            lines += ["", f"—— {g.severity.value}（{places} 处）——"]
+            lines += ["", f"—— {g.severity.value} ——"]
         if max_per_rule is not None and shown.get(head.rule, 0) >= max_per_rule:
             omitted[head.rule] = omitted.get(head.rule, 0) + 1
             continue
