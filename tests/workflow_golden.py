@@ -23,13 +23,13 @@ GOLDEN = ROOT / "tests" / "data" / "workflow_golden.json"
 VOLATILE = {"seconds", "folder", "output", "feedback_files"}
 
 
-def _scrub(value, folder: str):
+def _scrub(value, folder: str, tmp: str):
     if isinstance(value, dict):
-        return {k: _scrub(v, folder) for k, v in value.items() if k not in VOLATILE}
+        return {k: _scrub(v, folder, tmp) for k, v in value.items() if k not in VOLATILE}
     if isinstance(value, list):
-        return [_scrub(v, folder) for v in value]
+        return [_scrub(v, folder, tmp) for v in value]
     if isinstance(value, str):
-        return value.replace(folder, "<folder>")
+        return value.replace(folder, "<folder>").replace(tmp, "<tmp>")
     return value
 
 
@@ -41,14 +41,14 @@ def example_outputs(**options) -> dict:
                settings=Settings.default(), **options)
         folder = str(EXAMPLES.resolve())
         wb = load_workbook(out, read_only=True)
-        sheets = {ws.title: [[_scrub(v, folder) for v in row] for row in ws.iter_rows(values_only=True)]
+        sheets = {ws.title: [[_scrub(v, folder, tmp) for v in row] for row in ws.iter_rows(values_only=True)]
                   for ws in wb.worksheets}
         wb.close()
-        doc = _scrub(json.loads(report.read_text(encoding="utf-8")), folder)
+        doc = _scrub(json.loads(report.read_text(encoding="utf-8")), folder, tmp)
         feedback = {}
         for path in sorted((Path(tmp) / "退回意见").glob("*.xlsx")):
             book = load_workbook(path, read_only=True)
-            feedback[path.name] = [[_scrub(v, folder) for v in row] for row in book.active.iter_rows(values_only=True)]
+            feedback[path.name] = [[_scrub(v, folder, tmp) for v in row] for row in book.active.iter_rows(values_only=True)]
             book.close()
     return {"sheets": sheets, "json": doc, "feedback": feedback}
 

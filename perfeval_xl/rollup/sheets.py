@@ -20,7 +20,7 @@ from .. import __version__
 from ..core.findings import Finding
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
-from .extract import finding_row
+from .record import Details, FileRecord, FindingRow, IndicatorRow, ProjectRow, UnitRow
 from .rules import rollup_rules
 from .stats import LOW_EXECUTION_RATE, NO_SCORE
 from .xlsx import Col, FreeSheet, RollupBook
@@ -80,32 +80,56 @@ CHART_MAX_UNITS = 50
 class RollupData:
     """What the writer needs; the large detail lists come from ``details(path)`` one unit at a time."""
 
-    units: list[dict[str, Any]]  # 汇总 rows of the units that count, in path order
-    listed: list[dict[str, Any]]  # every readable record in path order (superseded ones included)
+    units: list[UnitRow]  # 汇总 rows of the units that count, in path order
+    listed: list[FileRecord]  # every readable record in path order (superseded ones included)
     rollup_findings: dict[str, list[Finding]]
-    details: Callable[[str], tuple[list, list, list]]
-    unreadable: list[dict[str, Any]]
+    details: Callable[[str], Details]
+    unreadable: list[FileRecord]
     stats: dict[str, Any]
     settings: Settings
     folder: str = ""
     superseded: dict[str, str] = field(default_factory=dict)
-    ignored: list[dict[str, Any]] = field(default_factory=list)
+    ignored: list[FileRecord] = field(default_factory=list)
     # rows RollupWriter.render made as the unit arrived (the roll-up run); else rendered from details
     rendered: Callable[[str], tuple[list[str], ...] | None] | None = None
 
 
-def unit_prefix(record: dict[str, Any]) -> list[Any]:
-    return [record.get("code", ""), record.get("unit", ""), record.get("year")]
+def unit_prefix(record: FileRecord) -> list[Any]:
+    return [record.code, record.unit, record.year]
 
 
-def summary_row(u: dict[str, Any]) -> list[Any]:
-    s = u["summary"]
-    return unit_prefix(u) + [
-        u["table_type"], s["projects"], s["budget"], s["executed"], s["rate"],
-        s["dept_score"], s["project_avg"], u["score"], u["score_basis"], u["grade"],
-        u["errors"], u["warnings"], s["unexplained_deviation"], s["over_achievement"],
-        u["path"], s["budget_source"], u["score_source"], u["version"], u["note"],
+def summary_row(u: UnitRow) -> list[Any]:
+    r, s = u.record, u.figures
+    return unit_prefix(r) + [
+        r.table_type, s.projects, s.budget, s.executed, s.rate,
+        s.dept_score, s.project_avg, u.score, u.score_basis, u.grade,
+        u.errors, u.warnings, s.unexplained_deviation, s.over_achievement,
+        r.path, s.budget_source, u.score_source, r.version, u.note,
     ]
+
+
+def project_cells(p: ProjectRow) -> list[Any]:
+    """A 项目明细 row after the unit columns (PROJECT_COLS)."""
+    return [p.name, p.implementing_unit, p.budget, p.executed, p.rate, p.stated_total, p.suggested_total,
+            p.stated_grade, p.suggested_grade, p.errors, p.warnings, p.path, p.sheet, p.budget_cell,
+            p.executed_cell, p.total_cell]
+
+
+def indicator_cells(i: IndicatorRow) -> list[Any]:
+    """A 指标明细 row after the unit columns (INDICATOR_COLS)."""
+    return [i.table, i.level1, i.level2, i.title, i.target, i.target_kind, i.actual, i.actual_kind, i.points,
+            i.score, i.suggested_score, i.suggested_band, i.path, i.cell]
+
+
+def finding_cells(f: FindingRow) -> list[Any]:
+    """A 问题清单 row after the unit columns (FINDING_COLS)."""
+    return [f.path, f.sheet, f.cell, f.rule, f.severity, f.title, f.where, f.message, f.hint, f.explanation]
+
+
+def detail_rows(details: Details) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
+    """项目明细, 指标明细 and 问题清单 rows (after the unit columns), in the order of the sheets."""
+    return ([project_cells(p) for p in details.projects], [indicator_cells(i) for i in details.indicators],
+            [finding_cells(f) for f in details.findings])
 
 
 class RollupWriter:
@@ -135,41 +159,41 @@ class RollupWriter:
         self.notes = book.free("说明", [22, 100], title="区汇总 口径说明", landscape=False, fast=fast)
         self._detail_sheets = (self.projects, self.indicators, self.problems)
 
-    def render(self, record: dict[str, Any], details: tuple[list, list, list]) -> tuple[list[str], ...] | None:
+    def render(self, record: FileRecord, details: Details) -> tuple[list[str], ...] | None:
         """The unit's 项目明细, 指标明细 and 问题清单 rows as rendered rows (None when not fast)."""
         if not self.fast:
             return None
         prefix = unit_prefix(record)
-        return tuple([sheet.render(prefix + list(row)) for row in rows]
-                     for sheet, rows in zip(self._detail_sheets, details))
+        return tuple([sheet.render(prefix + row) for row in rows]
+                     for sheet, rows in zip(self._detail_sheets, detail_rows(details)))
 
     def finish(self, data: RollupData) -> RollupBook:
         for u in data.units:
             self.summary.append(summary_row(u))
         self.summary.close()
 
-        counted = {u["path"] for u in data.units}
+        counted = {u.path for u in data.units}
         for record in data.listed:
             prefix = unit_prefix(record)
-            for f in data.rollup_findings.get(record["path"], []):
-                self.problems.append(prefix + list(finding_row(f.to_dict(), record["path"])))
-            if record["path"] not in counted:
+            for f in data.rollup_findings.get(record.path, []):
+                self.problems.append(prefix + finding_cells(FindingRow.of(f.to_dict(), record.path)))
+            if record.path not in counted:
                 continue
-            rendered = data.rendered(record["path"]) if data.rendered is not None and self.fast else None
+            rendered = data.rendered(record.path) if data.rendered is not None and self.fast else None
             if rendered is not None:
                 for sheet, rows in zip(self._detail_sheets, rendered):
                     sheet.append_rendered(rows)
                 continue
-            for sheet, rows in zip(self._detail_sheets, data.details(record["path"])):
+            for sheet, rows in zip(self._detail_sheets, detail_rows(data.details(record.path))):
                 for row in rows:
-                    sheet.append(prefix + list(row))
+                    sheet.append(prefix + row)
         for sheet in self._detail_sheets:
             sheet.close()
 
         for r in data.unreadable:
-            mtime = dt.datetime.fromtimestamp(r["mtime_ns"] / 1e9).strftime("%Y-%m-%d %H:%M") if r["mtime_ns"] else ""
-            size = round(r["size"] / 1024, 2) if r["size"] is not None else None
-            self.unreadable.append([r["path"], r["reason"], size, mtime, r["sha256"]])
+            mtime = dt.datetime.fromtimestamp(r.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M") if r.mtime_ns else ""
+            size = round(r.size / 1024, 2) if r.size is not None else None
+            self.unreadable.append([r.path, r.reason, size, mtime, r.sha256])
         self.unreadable.close()
 
         write_stats(self.stats, data)
