@@ -167,11 +167,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.report:
         report.findings.extend(_report_findings(loaded.submission, args.report, settings))
     cap = args.max_per_rule if args.max_per_rule is not None else int(settings["findings.max_per_rule"])
+    from .core.explanations import awaiting_explanation
+
+    awaiting = awaiting_explanation(report.findings, settings)
     if args.format == "json":
-        _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed})
+        _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed,
+                     "awaiting_explanation": [f.to_dict() for f in awaiting]})
     else:
         print(report_text(report, cap, loaded.recomputed))
+        print(awaiting_explanation_text(awaiting))
     return EXIT_FINDINGS if not report.valid else EXIT_OK
+
+
+def awaiting_explanation_text(awaiting) -> str:
+    """Which 提示 still need a written 情况说明 before the district accepts the submission."""
+    if not awaiting:
+        return "\n情况说明：规则文件要求附情况说明的提示都已填写（或没有这类提示）。"
+    lines = ["", f"待说明：以下 {len(awaiting)} 条提示须在“校验结果”表的“情况说明”栏写明原因，否则区里按“待说明”退回："]
+    for f in awaiting:
+        cell = f"（{f.location.sheet}!{f.location.cell}）" if f.location.sheet else ""
+        lines.append(f"  {f.rule} {f.title} — {' '.join(p for p in (f.location.table, f.location.row, f.location.field) if p)}{cell}")
+    return "\n".join(lines)
 
 
 def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
@@ -241,13 +257,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_rollup(args: argparse.Namespace) -> int:
     from .rollup import RollupError, rollup, terminal_progress
 
+    from .rollup.roster import RosterError, read_roster
+
     settings = _settings(args)
     try:
+        roster = read_roster(args.roster) if args.roster else None
         with terminal_progress() as progress:
             r = rollup(args.folder, args.output, jobs=args.jobs, json_report=args.json, feedback_dir=args.feedback,
                        settings=settings, progress=progress, scheduler=args.scheduler,
-                       batch_size=args.batch_size, force=args.force)
-    except RollupError as exc:
+                       batch_size=args.batch_size, force=args.force, roster=roster)
+    except (RollupError, RosterError) as exc:
         raise UserError(str(exc)) from None
     print(r.summary_zh())
     for _, reason in r.unreadable:
@@ -432,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask 分布式调度器地址（省市级大批量时）")
     p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")
     p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
+    p.add_argument("--roster", metavar="名单.csv", help="应报送单位名单（.csv 或 .toml，UTF-8 或 GBK）：生成“报送情况”表")
     _add_rules_option(p)
 
     p = command("demo", cmd_demo, "在自带的示例区（examples/）上演示全过程：逐份校验、区汇总、图表（run the whole job on the examples）",

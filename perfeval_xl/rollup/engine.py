@@ -24,6 +24,7 @@ from ..io.xlsx_write import save_atomic
 from ..layout.workbook import TEMPLATE_VERSION
 from .discover import TEMP_PREFIX, discover, same_file
 from .extract import own_output_title, process_batch, process_file
+from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
 from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from .rules import cross_check, rollup_rules
@@ -64,6 +65,7 @@ class RollupResult:
     json_report: Path | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    roster: list[RosterEntry] | None = None  # 报送情况, when a roster was given
 
     def summary_zh(self) -> str:
         if self.exit_code == EXIT_EMPTY:
@@ -78,6 +80,9 @@ class RollupResult:
             parts.append(f"已写入 {self.output}")
         if self.feedback_files:
             parts.append(f"；退回意见 {len(self.feedback_files)} 份")
+        if self.roster is not None:
+            counts = status_counts(self.roster)
+            parts.append(f"。名单：" + "，".join(f"{s} {n}" for s, n in counts.items() if n))
         return "".join(parts)
 
 
@@ -250,7 +255,7 @@ class _Spill:
 def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, json_report: str | Path | None = None,
            feedback_dir: str | Path | None = None, settings: Settings | None = None,
            progress: Progress | None = None, scheduler: Any = None, batch_size: int | None = None,
-           force: bool = False) -> RollupResult:
+           force: bool = False, roster: Roster | None = None) -> RollupResult:
     """Roll up every submission under ``folder`` into the 区汇总 workbook ``output``.
 
     See the package docstring (``perfeval_xl.rollup``) for what is written and the exit codes.
@@ -260,6 +265,8 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     ``progress(done, total, path)`` is called after each file.
     An existing output, report or feedback file that this tool did not write is only replaced with
     ``force=True``; an input is never replaced.
+    ``roster``: the units that must report (``roster.read_roster``); adds the 报送情况 sheet, the
+    counts per status on 统计 and ``roster`` in the JSON report.
     Raises RollupError (Chinese message) when the folder or the output cannot be used.
     """
     started = time.perf_counter()
@@ -295,7 +302,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         records: list[FileRecord] = []
         for done, record in enumerate(results, start=1):
             if writer is None:  # set up once the workers are busy with the first files
-                writer = RollupWriter(settings)
+                writer = RollupWriter(settings, roster=roster is not None)
             details, record.details = record.details, None
             if details is not None:
                 spill.put(record.path, writer.render(record, details), details.findings if fb_dir is not None else None)
@@ -303,9 +310,9 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
             if progress is not None:
                 progress(done, len(strings), record.path)
         records.sort(key=lambda r: r.path)
-        writer = writer or RollupWriter(settings)
+        writer = writer or RollupWriter(settings, roster=roster is not None)
         return _finish(records, spill, writer, folder, output, json_path, fb_dir, paths, settings, started,
-                       force)
+                       force, roster)
     finally:
         spill.close()
         if writer is not None:
@@ -313,7 +320,8 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
 
 def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: Path, json_path: Path | None,
-            fb_dir: Path | None, inputs: list[Path], settings: Settings, started: float, force: bool) -> RollupResult:
+            fb_dir: Path | None, inputs: list[Path], settings: Settings, started: float, force: bool,
+            roster: Roster | None = None) -> RollupResult:
     readable = [r for r in records if r.status == OK]
     unreadable = [r for r in records if r.status == UNREADABLE]
     ignored = [r for r in records if r.status == IGNORED]
@@ -328,7 +336,10 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     found, superseded = cross_check(readable, settings)
     units = [_unit(r, found[r.path], settings) for r in readable if r.path not in superseded]
     stats = district_stats(units, settings)
-    data = RollupData(units=units, listed=readable, rollup_findings=found,
+    entries = roster_entries(roster, units, unreadable) if roster is not None else None
+    if entries is not None:
+        stats["statuses"] = status_counts(entries)
+    data = RollupData(roster=entries, units=units, listed=readable, rollup_findings=found,
                       details=lambda path: Details(findings=spill.findings(path)), unreadable=unreadable, stats=stats,
                       settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored,
                       rendered=spill.rendered)
@@ -350,7 +361,8 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     result = RollupResult(
         code, output, len(records), len(readable), len(units), sum(u.errors for u in units),
         sum(u.warnings for u in units), [(r.path, r.reason) for r in unreadable], superseded,
-        ignored=[r.path for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats)
+        ignored=[r.path for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats,
+        roster=entries)
     result.seconds = time.perf_counter() - started
     if json_path is not None:
         _write_json(json_path, _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings))
@@ -517,6 +529,7 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
             "figures": {k: _clean(getattr(s, k)) for k in ("projects", "budget", "executed", "rate", "dept_score",
                                                             "project_avg")},
             "score": unit.score if unit else None, "grade": unit.grade if unit else "",
+            "review_status": unit_status(unit) if unit else "", "awaiting_explanation": r.awaiting_explanation,
             "rollup_findings": [f.to_dict() for f in extra],
         })
         files.append(entry)
@@ -546,4 +559,6 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
         "rules": [r.to_dict() for r in rollup_rules()],
         "seconds": round(result.seconds, 3),
         "files": files,
+        **({"roster": [e.to_dict() for e in result.roster], "roster_counts": result.stats["statuses"]}
+           if result.roster is not None else {}),
     }

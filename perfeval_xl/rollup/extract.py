@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..core.explanations import awaiting_explanation
 from ..core.findings import Report, Severity
 from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.settings import Settings
@@ -208,6 +209,7 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> File
         report = validate(sub, settings, path=rel, sha256=loaded.sha256, context=scores)
         summary = submission_summary(sub, settings, scores)
         describe(record, sub, summary, report)
+        record.awaiting_explanation = len(awaiting_explanation(report.findings, settings))
         record.recomputed = len(loaded.recomputed)
         record.status, record.reason = OK, ""
     except Exception as exc:  # one bad file never stops the run

@@ -142,6 +142,7 @@ class FileRecord:
     errors: int = 0  # the catalog's findings only (the 汇总 adds the roll-up's, see UnitRow)
     warnings: int = 0
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)  # rule → severity code → count
+    awaiting_explanation: int = 0  # 提示 the rules file requires a 情况说明 for, still without one
     details: Details | None = None
     record_version: int = RECORD_VERSION
 

@@ -20,6 +20,7 @@ from .. import __version__
 from ..core.findings import Finding
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
+from .roster import NOT_ON_ROSTER, STATUSES, RosterEntry
 from .record import Details, FileRecord, FindingRow, IndicatorRow, ProjectRow, UnitRow
 from .rules import rollup_rules
 from .stats import LOW_EXECUTION_RATE, NO_SCORE
@@ -67,6 +68,12 @@ FINDING_COLS = UNIT_COLS + [
     Col("问题说明", 50, wrap=True), Col("修改建议", 30, "label", wrap=True), Col("情况说明", 24, wrap=True),
 ]
 
+ROSTER_COLS = [
+    Col("序号", 6, "int"), Col("区县", 10), Col("预算编码", 11), Col("单位", 26, wrap=True), Col("状态", 16, "label"),
+    Col("来源文件", 32, wrap=True), Col("错误数", 7, "int"), Col("提示数", 7, "int"), Col("待说明的提示", 9, "int"),
+    Col("说明", 36, "label", wrap=True),
+]
+
 UNREADABLE_COLS = [
     Col("来源文件", 40, wrap=True), Col("原因", 70, wrap=True), Col("大小（KB）", 10, "score"),
     Col("修改时间", 18, "label"), Col("SHA-256", 20, "label"),
@@ -92,6 +99,7 @@ class RollupData:
     ignored: list[FileRecord] = field(default_factory=list)
     # rows RollupWriter.render made as the unit arrived (the roll-up run); else rendered from details
     rendered: Callable[[str], tuple[list[str], ...] | None] | None = None
+    roster: list[RosterEntry] | None = None  # 报送情况 (only when the roll-up was given a roster)
 
 
 def unit_prefix(record: FileRecord) -> list[Any]:
@@ -140,7 +148,7 @@ class RollupWriter:
     ``finish(data)`` writes every sheet in path order and returns the book for ``save_atomic``.
     """
 
-    def __init__(self, settings: Settings, fast: bool = True) -> None:
+    def __init__(self, settings: Settings, fast: bool = True, roster: bool = False) -> None:
         wb = Workbook(write_only=True)
         self.fast = fast
         self.book = RollupBook(wb)
@@ -150,6 +158,7 @@ class RollupWriter:
         book = self.book
         self.summary = book.table("汇总", summary_columns(settings), title="预算绩效自评 区汇总", fast=fast,
                                   repeat_columns=3)
+        self.roster = book.table("报送情况", ROSTER_COLS, title="区汇总 报送情况", fast=fast) if roster else None
         self.stats = book.free("统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
                                title="预算绩效自评 区汇总 统计", fast=fast)
         self.projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast, repeat_columns=3)
@@ -171,6 +180,12 @@ class RollupWriter:
         for u in data.units:
             self.summary.append(summary_row(u))
         self.summary.close()
+        if self.roster is not None:
+            for i, e in enumerate(data.roster or [], start=1):
+                self.roster.append([i, e.county, e.code, e.unit, e.status, e.file, e.errors if e.file else None,
+                                    e.warnings if e.file else None, e.awaiting_explanation if e.file else None,
+                                    e.note])
+            self.roster.close()
 
         counted = {u.path for u in data.units}
         for record in data.listed:
@@ -203,7 +218,7 @@ class RollupWriter:
 
 def build_rollup_workbook(data: RollupData, fast: bool = True) -> RollupBook:
     """The workbook, ready for ``save_atomic`` (rows of the large sheets are spliced in on save)."""
-    return RollupWriter(data.settings, fast).finish(data)
+    return RollupWriter(data.settings, fast, roster=data.roster is not None).finish(data)
 
 
 def write_stats(sheet: FreeSheet, data: RollupData) -> None:
@@ -213,6 +228,13 @@ def write_stats(sheet: FreeSheet, data: RollupData) -> None:
     sheet.note(f"汇总 {len(data.units)} 个单位；读取 {len(data.listed)} 个文件，未能读取 {len(data.unreadable)} 个，"
                f"重复报送未计入 {len(data.superseded)} 个。得分为各单位的“汇总得分”（见“说明”）。")
     sheet.blank()
+    if "statuses" in stats:
+        sheet.section("报送情况（名单中的单位，见“报送情况”表）")
+        sheet.header([*STATUSES, "名单合计", NOT_ON_ROSTER])
+        counts = stats["statuses"]
+        sheet.line([*(counts[s] for s in STATUSES), sum(counts[s] for s in STATUSES), counts[NOT_ON_ROSTER]],
+                   ["int"] * (len(STATUSES) + 2))
+        sheet.blank()
     sheet.section("一、年度概况（等级分布、平均分、中位数）")
     sheet.header(["年度", "单位数", "项目数", "全年预算（万元）", "全年执行（万元）", "执行率", "有得分的单位",
                   "平均分", "中位数", *grades, f"执行率<{LOW_EXECUTION_RATE:.0%}", "错误数", "提示数"])
@@ -330,6 +352,12 @@ def write_notes(sheet: FreeSheet, data: RollupData) -> None:
         ("公式值", "由程序生成、未在 Excel 中打开保存过的工作簿没有公式的计算结果，本工具按自己的计算读取，"
                  "“说明”栏注明个数。"),
     ]
+    if data.roster is not None:
+        required = "、".join(sorted(s.explanation_required)) or "无"
+        rows.append(("报送情况", "名单中的每个单位一行，状态为：未报送（没有收到该单位本年度的报送）；未能读取（收到的文件无法读取，"
+                              "按文件名中的单位简称对应）；退回（有错误）；待说明（提示未附情况说明：规则文件 [workflow] "
+                              f"explanation_required 所列规则（{required}）的提示须在校验结果表中填写情况说明）；通过。"
+                              "不在名单中的单位的报送另行列出。单位按预算编码对应名单，未填编码时按单位名称。"))
     rows += [(f"{r.code} {r.title}", f"（{r.severity.value}）{r.what}") for r in rollup_rules()]
     sheet.header(["项目", "口径"])
     for name, text in rows:
