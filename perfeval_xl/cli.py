@@ -330,6 +330,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         if not args.unit:
             raise UserError("请用 --unit 给出单位名称，或用 --from-json 给出导出的数据。")
+        from .core.checks.submission import FIRST_YEAR, latest_year
+
+        if args.year is not None and not FIRST_YEAR <= args.year <= latest_year():
+            raise UserError(f"年度 {args.year} 不在 {FIRST_YEAR}–{latest_year()} 之间；请填写四位数的预算年度，如 2022。")
         try:
             projects = read_prefill(Path(args.prefill)) if args.prefill else []
         except PrefillError as exc:

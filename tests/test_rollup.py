@@ -185,7 +185,7 @@ def test_summary_sheet_has_one_row_per_counted_unit_with_exact_figures(run, fold
 
     s = rows[SHAZITANG]
     assert (s["项目数"], s["全年预算（万元）"], s["执行率"], s["汇总得分"], s["等级"]) == (0, "", "", "", "")
-    assert (s["错误数"], s["提示数"], s["模板版本"]) == (1, 0, "2020.1")  # X502 only
+    assert (s["错误数"], s["提示数"], s["模板版本"]) == (2, 0, "2020.1")  # X502, and S105: no table filled in
 
 
 def test_figures_carry_number_formats_and_print_setup(run):
@@ -438,10 +438,11 @@ def test_feedback_workbook_per_unit_with_errors(run):
     assert sorted(run["result"].feedback_files) == sorted((run["out"] / "退回意见").iterdir())
     ws = load_workbook(run["out"] / "退回意见" / f"{SZT}2020年度退回意见.xlsx")["退回意见"]
     assert ws["A1"].value == f"{SZT} 2020 年度预算绩效自评 退回意见"
-    assert ws["A2"].value.startswith(f"来源文件：{SHAZITANG}。共 1 个错误、0 个提示")
+    assert ws["A2"].value.startswith(f"来源文件：{SHAZITANG}。共 2 个错误、0 个提示")
     assert [c.value for c in ws[3]][:6] == ["序号", "严重程度", "规则", "问题", "工作表", "单元格"]
     assert [c.value for c in ws[4]][:6] == [1, "错误", "X502", "模板版本无法识别", *VERSION_CELL.split("!")]
-    assert ws.max_row == 4 and ws.freeze_panes == "A4" and ws.page_setup.orientation == "landscape"
+    assert [c.value for c in ws[5]][:4] == [2, "错误", "S105", "空白报送"]
+    assert ws.max_row == 5 and ws.freeze_panes == "A4" and ws.page_setup.orientation == "landscape"
     ws = load_workbook(run["out"] / "退回意见" / f"{YANGHU}2022年度退回意见.xlsx")["退回意见"]
     severities = [ws.cell(r, 2).value for r in range(4, ws.max_row + 1)]
     assert severities == ["错误"] * 25 + ["提示"] * 28  # 错误 first

@@ -1,6 +1,6 @@
 """The example district's 区汇总 cell values and JSON report, in a form two runs can compare.
 
-``python -m tests.workflow_golden`` rewrites tests/data/workflow_golden.json; the golden test
+``python -m tests.workflow_golden --write`` rewrites tests/data/workflow_golden.json; the golden test
 (tests/test_workflow_record.py) compares a fresh roll-up with it: every sheet and every JSON key
 the golden holds must be unchanged (sheets and keys added later are allowed).
 """
@@ -54,5 +54,9 @@ def example_outputs(**options) -> dict:
 
 
 if __name__ == "__main__":
+    import sys
+
+    if "--write" not in sys.argv:
+        raise SystemExit("the golden records the outputs before a change; rewrite it only on purpose: --write")
     GOLDEN.write_text(json.dumps(example_outputs(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(GOLDEN)
