@@ -265,13 +265,47 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         with terminal_progress() as progress:
             r = rollup(args.folder, args.output, jobs=args.jobs, json_report=args.json, feedback_dir=args.feedback,
                        settings=settings, progress=progress, scheduler=args.scheduler,
-                       batch_size=args.batch_size, force=args.force, roster=roster)
+                       batch_size=args.batch_size, force=args.force, roster=roster, archive=args.archive)
     except (RollupError, RosterError) as exc:
         raise UserError(str(exc)) from None
     print(r.summary_zh())
     for _, reason in r.unreadable:
         print(f"未能读取：{reason}", file=sys.stderr)
     return r.exit_code
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .archive import ArchiveError, history
+
+    try:
+        rows = history(args.archive, args.unit)
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from None
+    if args.format == "json":
+        _print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print(f"档案中没有{'“' + args.unit + '”的' if args.unit else ''}报送记录。")
+        return EXIT_OK
+    print(history_text(rows))
+    return EXIT_OK
+
+
+def history_text(rows: list[dict]) -> str:
+    """Each unit's years, oldest first: score, change, rank, status and the file counted."""
+    lines: list[str] = []
+    unit, previous = None, None
+    for r in rows:
+        if (r["code"], r["unit"]) != unit:
+            unit, previous = (r["code"], r["unit"]), None
+            lines += ["" if lines else None, f"{r['unit']}{'（' + r['code'] + '）' if r['code'] else ''}"]
+        score = f"{r['score']:.2f}" if r["score"] is not None else "无得分"
+        delta = f"（{r['score'] - previous:+.2f}）" if r["score"] is not None and previous is not None else ""
+        rank = f"第 {r['rank']} 名" if r["rank"] is not None else "—"
+        lines.append(f"  {r['year']} 年度  {score}{delta} {r['grade'] or ''}  {rank}  {r['status']}  "
+                     f"错误 {r['errors']}，提示 {r['warnings']}  {r['path']}")
+        previous = r["score"]
+    return "\n".join(line for line in lines if line is not None)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -456,7 +490,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")
     p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
     p.add_argument("--roster", metavar="名单.csv", help="应报送单位名单（.csv 或 .toml，UTF-8 或 GBK）：生成“报送情况”表")
+    p.add_argument("--archive", metavar="档案.sqlite", help="绩效档案（SQLite）：记录本次汇总，未改动的文件不再重读，对比上年和上次报送")
     _add_rules_option(p)
+
+    p = command("history", cmd_history, "查看绩效档案中各单位历年的得分、排名和审核状态（a unit's years）",
+                "perfeval-xl history --archive 绩效档案.sqlite --unit 洋湖")
+    p.add_argument("--archive", required=True, metavar="档案.sqlite", help="rollup --archive 写入的档案")
+    p.add_argument("--unit", help="单位名称或预算编码中的文字（如 洋湖）；不填则列出全部单位")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
 
     p = command("demo", cmd_demo, "在自带的示例区（examples/）上演示全过程：逐份校验、区汇总、图表（run the whole job on the examples）",
                 "perfeval-xl demo -o 示例输出")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -25,6 +26,7 @@ from ..layout.workbook import TEMPLATE_VERSION
 from .discover import TEMP_PREFIX, discover, same_file
 from .extract import own_output_title, process_batch, process_file
 from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
+from .compare import Comparison, compare, comparison_json, run_files
 from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from .rules import cross_check, rollup_rules
@@ -255,7 +257,7 @@ class _Spill:
 def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, json_report: str | Path | None = None,
            feedback_dir: str | Path | None = None, settings: Settings | None = None,
            progress: Progress | None = None, scheduler: Any = None, batch_size: int | None = None,
-           force: bool = False, roster: Roster | None = None) -> RollupResult:
+           force: bool = False, roster: Roster | None = None, archive: str | Path | None = None) -> RollupResult:
     """Roll up every submission under ``folder`` into the 区汇总 workbook ``output``.
 
     See the package docstring (``perfeval_xl.rollup``) for what is written and the exit codes.
@@ -267,6 +269,9 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     ``force=True``; an input is never replaced.
     ``roster``: the units that must report (``roster.read_roster``); adds the 报送情况 sheet, the
     counts per status on 统计 and ``roster`` in the JSON report.
+    ``archive``: an SQLite file (``perfeval_xl.archive``) that records the run; files archived
+    under the same rules are not read again; 汇总 compares each unit with its previous year and
+    a resubmission with its previous version.
     Raises RollupError (Chinese message) when the folder or the output cannot be used.
     """
     started = time.perf_counter()
@@ -289,39 +294,57 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
     jobs = max(1, jobs if jobs is not None else available_cpus())
     strings = [str(p) for p in paths]
-    if scheduler is not None:
+    store = _open_archive(archive, settings)
+    reused = [r for r in (store.cached(p, root) for p in strings)] if store is not None else []
+    total, strings = len(strings), [p for p, r in zip(strings, reused) if r is None] if store is not None else strings
+    results: Iterator[FileRecord]
+    if not strings:
+        results = iter(())
+    elif scheduler is not None:
         results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
     elif jobs == 1 or len(strings) == 1:
         results = run_in_process(strings, root, settings)
     else:
         results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
+    results = itertools.chain((r for r in reused if r is not None), results)
 
     spill = _Spill()
+    history = store is not None
+    compared: dict[str, Comparison] = {}
     writer: RollupWriter | None = None  # rows are rendered as records arrive, while workers read on
     try:
         records: list[FileRecord] = []
         for done, record in enumerate(results, start=1):
             if writer is None:  # set up once the workers are busy with the first files
-                writer = RollupWriter(settings, roster=roster is not None)
+                writer = RollupWriter(settings, roster=roster is not None, history=history)
             details, record.details = record.details, None
             if details is not None:
-                spill.put(record.path, writer.render(record, details), details.findings if fb_dir is not None else None)
+                marks = None
+                if store is not None:
+                    store.remember(record, details)
+                    compared[record.path] = comparison = compare(store, record, details)
+                    marks = comparison.marks
+                spill.put(record.path, writer.render(record, details, marks),
+                          details.findings if fb_dir is not None else None)
             records.append(record)
             if progress is not None:
-                progress(done, len(strings), record.path)
+                progress(done, total, record.path)
         records.sort(key=lambda r: r.path)
-        writer = writer or RollupWriter(settings, roster=roster is not None)
+        writer = writer or RollupWriter(settings, roster=roster is not None, history=history)
         return _finish(records, spill, writer, folder, output, json_path, fb_dir, paths, settings, started,
-                       force, roster)
+                       force, roster, store, compared)
     finally:
         spill.close()
+        if store is not None:
+            store.close()
         if writer is not None:
             writer.book.close()
 
 
 def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: Path, json_path: Path | None,
             fb_dir: Path | None, inputs: list[Path], settings: Settings, started: float, force: bool,
-            roster: Roster | None = None) -> RollupResult:
+            roster: Roster | None = None, store: Any = None,
+            compared: dict[str, Comparison] | None = None) -> RollupResult:
     readable = [r for r in records if r.status == OK]
     unreadable = [r for r in records if r.status == UNREADABLE]
     ignored = [r for r in records if r.status == IGNORED]
@@ -335,11 +358,15 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
 
     found, superseded = cross_check(readable, settings)
     units = [_unit(r, found[r.path], settings) for r in readable if r.path not in superseded]
+    for u in units:
+        if compared and u.path in compared:
+            c = compared[u.path]
+            u.previous_year, u.previous_version, u.resolved, u.new = c.previous_year, c.previous_version, c.resolved, c.new
     stats = district_stats(units, settings)
     entries = roster_entries(roster, units, unreadable) if roster is not None else None
     if entries is not None:
         stats["statuses"] = status_counts(entries)
-    data = RollupData(roster=entries, units=units, listed=readable, rollup_findings=found,
+    data = RollupData(roster=entries, history=store is not None, units=units, listed=readable, rollup_findings=found,
                       details=lambda path: Details(findings=spill.findings(path)), unreadable=unreadable, stats=stats,
                       settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored,
                       rendered=spill.rendered)
@@ -366,6 +393,8 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     result.seconds = time.perf_counter() - started
     if json_path is not None:
         _write_json(json_path, _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings))
+    if store is not None:
+        store.finish_run(str(folder.resolve()), run_files(records, units, superseded, stats), code)
     return result
 
 
@@ -418,6 +447,17 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
             raise RollupError(_cannot_write(path, exc)) from None
         written.append(path)
     return written
+
+
+def _open_archive(archive: str | Path | None, settings: Settings):
+    if archive is None:
+        return None
+    from ..archive.store import Archive, ArchiveError
+
+    try:
+        return Archive(archive, settings)
+    except ArchiveError as exc:
+        raise RollupError(str(exc)) from None
 
 
 # ---------------------------------------------------------------- paths
@@ -530,6 +570,7 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
                                                             "project_avg")},
             "score": unit.score if unit else None, "grade": unit.grade if unit else "",
             "review_status": unit_status(unit) if unit else "", "awaiting_explanation": r.awaiting_explanation,
+            **(comparison_json(unit) if unit is not None and (unit.previous_year or unit.previous_version) else {}),
             "rollup_findings": [f.to_dict() for f in extra],
         })
         files.append(entry)

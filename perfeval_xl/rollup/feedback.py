@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..io.xlsx_write import save_atomic
+from .compare import resubmission_line
 from .record import FindingRow, UnitRow
 from .xlsx import FONT_NAME, FORMULA_TRIGGERS, clean_text, lines_needed, page_setup
 
@@ -67,6 +68,8 @@ def build_feedback(unit: UnitRow, findings: list[FindingRow]) -> Workbook:
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 24
     line = summary_line(unit)
+    if unit.previous_version is not None:
+        line += resubmission_line(unit)
     _put(ws, 2, 1, line, body, Alignment(wrap_text=True, vertical="top"))
     ws.merge_cells(f"A2:{last}2")
     ws.row_dimensions[2].height = 14 * lines_needed(line, sum(w for _, w in COLUMNS)) + 6

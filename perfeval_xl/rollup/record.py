@@ -147,6 +147,31 @@ class FileRecord:
     record_version: int = RECORD_VERSION
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousYear:
+    """A unit's last archived year before this one (汇总: 上年得分, 变化, 上年排名)."""
+
+    year: int
+    score: float | None
+    rank: int | None
+    path: str
+    findings: frozenset[tuple[str, str]]  # (rule, location) — a finding here again is 连续出现
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousVersion:
+    """The unit's earlier file for the same year (a resubmission)."""
+
+    path: str
+    sha256: str
+    findings: frozenset[tuple[str, str]]
+
+
+def finding_key(f: FindingRow) -> tuple[str, str]:
+    """What makes two findings the same across versions and years: the rule and where it is."""
+    return (f.rule, f.where)
+
+
 @dataclass(slots=True)
 class UnitRow:
     """A unit that counts in the 汇总: its file's record plus the roll-up's findings, 汇总得分 and 等级."""
@@ -159,6 +184,10 @@ class UnitRow:
     errors: int  # catalog + roll-up findings
     warnings: int
     note: str = ""
+    previous_year: PreviousYear | None = None  # from the archive
+    previous_version: PreviousVersion | None = None  # the same year's earlier file (a resubmission)
+    resolved: tuple[tuple[str, str], ...] = ()  # (rule, location) gone since previous_version
+    new: tuple[tuple[str, str], ...] = ()  # (rule, location) not in previous_version
 
     # the record's identity and figures, read where a unit is expected (statistics, feedback)
     @property

@@ -20,6 +20,7 @@ from .. import __version__
 from ..core.findings import Finding
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
+from .compare import change
 from .roster import NOT_ON_ROSTER, STATUSES, RosterEntry
 from .record import Details, FileRecord, FindingRow, IndicatorRow, ProjectRow, UnitRow
 from .rules import rollup_rules
@@ -31,7 +32,17 @@ ROLLUP_TITLE = "区汇总"
 UNIT_COLS = [Col("预算编码", 11), Col("单位", 26, wrap=True), Col("年度", 7, "year")]
 
 
-def summary_columns(settings: Settings) -> list[Col]:
+# 汇总 columns added when the roll-up has an archive to look back in.
+HISTORY_COLS = [Col("上年得分", 9, "score"), Col("变化", 8, "score"), Col("上年排名", 8, "int")]
+# 问题清单: how a finding compares with the unit's previous version and previous year.
+COMPARE_COL = Col("对比", 20, "label", wrap=True)
+
+
+def summary_columns(settings: Settings, history: bool = False) -> list[Col]:
+    return _summary_columns(settings) + (HISTORY_COLS if history else [])
+
+
+def _summary_columns(settings: Settings) -> list[Col]:
     over = float(settings["indicators.over_achievement_ratio"])
     return UNIT_COLS + [
         Col("表类型", 16, wrap=True), Col("项目数", 7, "int"),
@@ -100,20 +111,25 @@ class RollupData:
     # rows RollupWriter.render made as the unit arrived (the roll-up run); else rendered from details
     rendered: Callable[[str], tuple[list[str], ...] | None] | None = None
     roster: list[RosterEntry] | None = None  # 报送情况 (only when the roll-up was given a roster)
+    history: bool = False  # the roll-up had an archive: 上年得分 etc. and 对比 columns
 
 
 def unit_prefix(record: FileRecord) -> list[Any]:
     return [record.code, record.unit, record.year]
 
 
-def summary_row(u: UnitRow) -> list[Any]:
+def summary_row(u: UnitRow, history: bool = False) -> list[Any]:
     r, s = u.record, u.figures
-    return unit_prefix(r) + [
+    row = unit_prefix(r) + [
         r.table_type, s.projects, s.budget, s.executed, s.rate,
         s.dept_score, s.project_avg, u.score, u.score_basis, u.grade,
         u.errors, u.warnings, s.unexplained_deviation, s.over_achievement,
         r.path, s.budget_source, u.score_source, r.version, u.note,
     ]
+    if history:
+        before = u.previous_year
+        row += [before.score if before else None, change(u), before.rank if before else None]
+    return row
 
 
 def project_cells(p: ProjectRow) -> list[Any]:
@@ -148,7 +164,7 @@ class RollupWriter:
     ``finish(data)`` writes every sheet in path order and returns the book for ``save_atomic``.
     """
 
-    def __init__(self, settings: Settings, fast: bool = True, roster: bool = False) -> None:
+    def __init__(self, settings: Settings, fast: bool = True, roster: bool = False, history: bool = False) -> None:
         wb = Workbook(write_only=True)
         self.fast = fast
         self.book = RollupBook(wb)
@@ -156,29 +172,35 @@ class RollupWriter:
         wb.properties.title = ROLLUP_TITLE
         wb.properties.subject = f"perfeval-xl {__version__} 区汇总"
         book = self.book
-        self.summary = book.table("汇总", summary_columns(settings), title="预算绩效自评 区汇总", fast=fast,
+        self.history = history
+        self.summary = book.table("汇总", summary_columns(settings, history), title="预算绩效自评 区汇总", fast=fast,
                                   repeat_columns=3)
         self.roster = book.table("报送情况", ROSTER_COLS, title="区汇总 报送情况", fast=fast) if roster else None
         self.stats = book.free("统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
                                title="预算绩效自评 区汇总 统计", fast=fast)
         self.projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast, repeat_columns=3)
         self.indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast, repeat_columns=3)
-        self.problems = book.table("问题清单", FINDING_COLS, title="区汇总 问题清单", fast=fast, repeat_columns=3)
+        self.problems = book.table("问题清单", FINDING_COLS + ([COMPARE_COL] if history else []), title="区汇总 问题清单", fast=fast, repeat_columns=3)
         self.unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast)
         self.notes = book.free("说明", [22, 100], title="区汇总 口径说明", landscape=False, fast=fast)
         self._detail_sheets = (self.projects, self.indicators, self.problems)
 
-    def render(self, record: FileRecord, details: Details) -> tuple[list[str], ...] | None:
-        """The unit's 项目明细, 指标明细 and 问题清单 rows as rendered rows (None when not fast)."""
+    def render(self, record: FileRecord, details: Details, marks: list[str] | None = None) -> tuple[list[str], ...] | None:
+        """The unit's 项目明细, 指标明细 and 问题清单 rows as rendered rows (None when not fast).
+
+        ``marks``: each finding's 对比 text (with an archive)."""
         if not self.fast:
             return None
         prefix = unit_prefix(record)
+        projects, indicators, findings = detail_rows(details)
+        if self.history:
+            findings = [row + [mark] for row, mark in zip(findings, marks or [""] * len(findings))]
         return tuple([sheet.render(prefix + row) for row in rows]
-                     for sheet, rows in zip(self._detail_sheets, detail_rows(details)))
+                     for sheet, rows in zip(self._detail_sheets, (projects, indicators, findings)))
 
     def finish(self, data: RollupData) -> RollupBook:
         for u in data.units:
-            self.summary.append(summary_row(u))
+            self.summary.append(summary_row(u, self.history))
         self.summary.close()
         if self.roster is not None:
             for i, e in enumerate(data.roster or [], start=1):
@@ -191,7 +213,8 @@ class RollupWriter:
         for record in data.listed:
             prefix = unit_prefix(record)
             for f in data.rollup_findings.get(record.path, []):
-                self.problems.append(prefix + finding_cells(FindingRow.of(f.to_dict(), record.path)))
+                self.problems.append(prefix + finding_cells(FindingRow.of(f.to_dict(), record.path))
+                                     + ([""] if self.history else []))
             if record.path not in counted:
                 continue
             rendered = data.rendered(record.path) if data.rendered is not None and self.fast else None
@@ -199,7 +222,10 @@ class RollupWriter:
                 for sheet, rows in zip(self._detail_sheets, rendered):
                     sheet.append_rendered(rows)
                 continue
-            for sheet, rows in zip(self._detail_sheets, detail_rows(data.details(record.path))):
+            projects, indicators, findings = detail_rows(data.details(record.path))
+            if self.history:  # 对比 is known only while the unit's rows are rendered (the roll-up run)
+                findings = [row + [""] for row in findings]
+            for sheet, rows in zip(self._detail_sheets, (projects, indicators, findings)):
                 for row in rows:
                     sheet.append(prefix + row)
         for sheet in self._detail_sheets:
@@ -218,7 +244,7 @@ class RollupWriter:
 
 def build_rollup_workbook(data: RollupData, fast: bool = True) -> RollupBook:
     """The workbook, ready for ``save_atomic`` (rows of the large sheets are spliced in on save)."""
-    return RollupWriter(data.settings, fast, roster=data.roster is not None).finish(data)
+    return RollupWriter(data.settings, fast, roster=data.roster is not None, history=data.history).finish(data)
 
 
 def write_stats(sheet: FreeSheet, data: RollupData) -> None:
@@ -352,6 +378,11 @@ def write_notes(sheet: FreeSheet, data: RollupData) -> None:
         ("公式值", "由程序生成、未在 Excel 中打开保存过的工作簿没有公式的计算结果，本工具按自己的计算读取，"
                  "“说明”栏注明个数。"),
     ]
+    if data.history:
+        rows.append(("上年得分、变化、上年排名", "档案（--archive）中该单位最近一个较早年度的汇总得分和当年的排名（同一年度内按汇总得分）；"
+                                       "变化 = 汇总得分 − 上年得分。单位按预算编码对应，未填编码时按单位名称。"))
+        rows.append(("对比（问题清单）", "“连续出现”：上一年度的报送中同一规则、同一位置也有此问题；“本次新出现”：同一年度上一次报送"
+                                  "（重新报送之前的版本）中没有此问题。退回意见注明已改正和新出现的条数。"))
     if data.roster is not None:
         required = "、".join(sorted(s.explanation_required)) or "无"
         rows.append(("报送情况", "名单中的每个单位一行，状态为：未报送（没有收到该单位本年度的报送）；未能读取（收到的文件无法读取，"
