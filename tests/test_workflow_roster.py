@@ -131,3 +131,14 @@ def test_cli_bad_roster_exits_2_with_a_chinese_message(tmp_path):
                            "--roster", str(tmp_path / "名单.csv")], capture_output=True, text=True)
     assert done.returncode == 2
     assert "名单" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_empty_folder_leaves_every_roster_unit_not_submitted(tmp_path):
+    (tmp_path / "报送").mkdir()
+    (tmp_path / "名单.csv").write_text(ROSTER_CSV, encoding="utf-8-sig")
+    result = rollup(tmp_path / "报送", tmp_path / "o.xlsx", json_report=tmp_path / "r.json",
+                    roster=read_roster(tmp_path / "名单.csv"))
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert result.exit_code == 3 and not (tmp_path / "o.xlsx").exists()
+    assert [e["status"] for e in doc["roster"]] == ["未报送"] * 6
+    assert doc["roster_counts"]["未报送"] == 6

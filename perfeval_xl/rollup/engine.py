@@ -286,6 +286,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         _refuse_foreign(output, json_path)
     root = str(folder)
     empty = RollupResult(EXIT_EMPTY, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
+    _nobody_reported(empty, roster)
     if not paths:
         if json_path is not None:
             _write_json(json_path, _json_doc(folder, None, empty, [], {}, {}, settings))
@@ -351,6 +352,7 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     if not readable and not unreadable:
         result = RollupResult(EXIT_EMPTY, None, len(records), 0, 0, 0, 0, [], {},
                               ignored=[r.path for r in ignored], json_report=json_path)
+        _nobody_reported(result, roster)
         if json_path is not None:
             _write_json(json_path, _json_doc(folder, None, result, records, {}, {}, settings))
         result.seconds = time.perf_counter() - started
@@ -447,6 +449,13 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
             raise RollupError(_cannot_write(path, exc)) from None
         written.append(path)
     return written
+
+
+def _nobody_reported(result: RollupResult, roster: Roster | None) -> None:
+    """Nothing to roll up: with a roster, every unit on it is 未报送 (the JSON report says so)."""
+    if roster is not None:
+        result.roster = roster_entries(roster, [], [])
+        result.stats["statuses"] = status_counts(result.roster)
 
 
 def _open_archive(archive: str | Path | None, settings: Settings):
