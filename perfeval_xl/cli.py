@@ -202,10 +202,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.report:
         report.findings.extend(_report_findings(loaded.submission, args.report, settings))
     cap = args.max_per_rule if args.max_per_rule is not None else int(settings["findings.max_per_rule"])
+    from .core.explanations import awaiting_explanation
+
+    awaiting = awaiting_explanation(report.findings, settings)
     if args.format == "json":
-        _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed})
+        _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed,
+                     "awaiting_explanation": [f.to_dict() for f in awaiting]})
     else:
         print(report_text(report, cap, loaded.recomputed))
+        print(awaiting_explanation_text(awaiting))
     if args.annotate:
         _annotate(args.file, args.annotate, report, quiet=args.format == "json")
     return EXIT_FINDINGS if not report.valid else EXIT_OK
@@ -224,6 +229,17 @@ def _annotate(source: str, target: str, report, quiet: bool = False) -> None:
     if not quiet:
         marked = sum(len(v) for v in done.cells.values())
         print(f"\n已写出标注副本 {done.path}（标出 {marked} 个单元格，首页为“校验结果”表）")
+
+
+def awaiting_explanation_text(awaiting) -> str:
+    """Which 提示 still need a written 情况说明 before the district accepts the submission."""
+    if not awaiting:
+        return "\n情况说明：规则文件要求附情况说明的提示都已填写（或没有这类提示）。"
+    lines = ["", f"待说明：以下 {len(awaiting)} 条提示须在“校验结果”表的“情况说明”栏写明原因，否则区里按“待说明”退回："]
+    for f in awaiting:
+        cell = f"（{f.location.sheet}!{f.location.cell}）" if f.location.sheet else ""
+        lines.append(f"  {f.rule} {f.title} — {' '.join(p for p in (f.location.table, f.location.row, f.location.field) if p)}{cell}")
+    return "\n".join(lines)
 
 
 def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
@@ -287,16 +303,19 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     from .demo import summary_rows, table_text
     from .rollup import RollupError, rollup, terminal_progress
 
+    from .rollup.roster import RosterError, read_roster
+
     settings = _settings(args)
     quiet = args.quiet or args.format == "json"  # stdout is then for the JSON alone
     if Path(args.folder).is_dir():  # a missing folder is the roll-up's own message
         _check_writable([args.output, args.json], [args.feedback])
     try:
+        roster = read_roster(args.roster) if args.roster else None
         with terminal_progress(enabled=not args.quiet) as progress:
             r = rollup(args.folder, args.output, jobs=args.jobs, json_report=args.json, feedback_dir=args.feedback,
                        settings=settings, progress=progress, scheduler=args.scheduler,
-                       batch_size=args.batch_size, force=args.force)
-    except RollupError as exc:
+                       batch_size=args.batch_size, force=args.force, roster=roster, archive=args.archive)
+    except (RollupError, RosterError) as exc:
         raise UserError(str(exc)) from None
     if args.format == "json":
         _print_json(r.report)
@@ -309,6 +328,40 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         for _, reason in r.unreadable:
             print(f"未能读取：{reason}", file=sys.stderr)
     return r.exit_code
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .archive import ArchiveError, history
+
+    try:
+        rows = history(args.archive, args.unit)
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from None
+    if args.format == "json":
+        _print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print(f"档案中没有{'“' + args.unit + '”的' if args.unit else ''}报送记录。")
+        return EXIT_OK
+    print(history_text(rows))
+    return EXIT_OK
+
+
+def history_text(rows: list[dict]) -> str:
+    """Each unit's years, oldest first: score, change, rank, status and the file counted."""
+    lines: list[str] = []
+    unit, previous = None, None
+    for r in rows:
+        if (r["code"], r["unit"]) != unit:
+            unit, previous = (r["code"], r["unit"]), None
+            lines += ["" if lines else None, f"{r['unit']}{'（' + r['code'] + '）' if r['code'] else ''}"]
+        score = f"{r['score']:.2f}" if r["score"] is not None else "无得分"
+        delta = f"（{r['score'] - previous:+.2f}）" if r["score"] is not None and previous is not None else ""
+        rank = f"第 {r['rank']} 名" if r["rank"] is not None else "—"
+        lines.append(f"  {r['year']} 年度  {score}{delta} {r['grade'] or ''}  {rank}  {r['status']}  "
+                     f"错误 {r['errors']}，提示 {r['warnings']}  {r['path']}")
+        previous = r["score"]
+    return "\n".join(line for line in lines if line is not None)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -378,6 +431,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         if not args.unit:
             raise UserError("请用 --unit 给出单位名称，或用 --from-json 给出导出的数据。")
+        from .core.checks.submission import FIRST_YEAR, latest_year
+
+        if args.year is not None and not FIRST_YEAR <= args.year <= latest_year():
+            raise UserError(f"年度 {args.year} 不在 {FIRST_YEAR}–{latest_year()} 之间；请填写四位数的预算年度，如 2022。")
         try:
             projects = read_prefill(Path(args.prefill)) if args.prefill else []
         except PrefillError as exc:
@@ -545,8 +602,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="调度器地址", help="Dask 分布式调度器地址（省市级大批量时）")
     p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")
     p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
+    p.add_argument("--roster", metavar="名单.csv", help="应报送单位名单（.csv 或 .toml，UTF-8 或 GBK）：生成“报送情况”表")
+    p.add_argument("--archive", metavar="档案.sqlite", help="绩效档案（SQLite）：记录本次汇总，未改动的文件不再重读，对比上年和上次报送")
     _add_rules_option(p)
     _add_script_options(p, "json 把汇总报告（与 --json 文件相同）打印到标准输出")
+
+    p = command("history", cmd_history, "查看绩效档案中各单位历年的得分、排名和审核状态（a unit's years）",
+                "perfeval-xl history --archive 绩效档案.sqlite --unit 洋湖")
+    p.add_argument("--archive", required=True, metavar="档案.sqlite", help="rollup --archive 写入的档案")
+    p.add_argument("--unit", help="单位名称或预算编码中的文字（如 洋湖）；不填则列出全部单位")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
 
     p = command("demo", cmd_demo, "在自带的示例区（examples/）上演示全过程：逐份校验、区汇总、图表（run the whole job on the examples）",
                 "perfeval-xl demo -o 示例输出")

@@ -3,7 +3,7 @@
     python scripts/make_examples.py [--check]
 
 Each unit is a seed submission (tests/data/*.json), changed only as its entry in district.toml
-says, written with the unit-workbook template; the demo's charts are then copied to docs/images/
+(examples/报送/) or history.toml (earlier submissions, paths relative to examples/) says, written with the unit-workbook template; the demo's charts are then copied to docs/images/
 for the README. ``--check`` writes nothing and exits 1 when a
 committed workbook differs from what the definitions give (tests/test_examples.py runs it).
 """
@@ -35,12 +35,14 @@ from perfeval_xl.layout.sheets import COVER, UNIT_SHEETS  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 SUBMISSIONS = EXAMPLES / "报送"
+DISTRICT = EXAMPLES / "district.toml"
+HISTORY = EXAMPLES / "history.toml"  # earlier submissions (往年报送/, 首次报送/) for the archive examples
 SEEDS = ROOT / "tests" / "data"
 KNOWN_KEYS = {"file", "seed", "unit_name", "budget_code", "year", "report_date", "projects", "executed_factor",
               "normalise_points", "rescore", "edits", "facts", "template_version", "broken", "zero_budget", "cleared"}
 
 
-def load_manifest(path: Path = EXAMPLES / "district.toml") -> list[dict]:
+def load_manifest(path: Path = DISTRICT) -> list[dict]:
     units = tomllib.loads(path.read_text(encoding="utf-8"))["unit"]
     for u in units:
         unknown = set(u) - KNOWN_KEYS
@@ -176,10 +178,10 @@ def _fixed_times(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def generate(folder: Path = SUBMISSIONS) -> list[Path]:
+def generate(folder: Path = SUBMISSIONS, manifest: Path = DISTRICT) -> list[Path]:
     settings = Settings.default()
     written = []
-    for entry in load_manifest():
+    for entry in load_manifest(manifest):
         path = folder / entry["file"]
         path.parent.mkdir(parents=True, exist_ok=True)
         data = workbook_bytes(entry, settings)
@@ -190,14 +192,18 @@ def generate(folder: Path = SUBMISSIONS) -> list[Path]:
     return written
 
 
-def stale(folder: Path = SUBMISSIONS) -> list[str]:
+def stale(folder: Path = SUBMISSIONS, manifest: Path = DISTRICT) -> list[str]:
     """Committed workbooks that differ from what the definitions give (or are missing/extra)."""
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp)
-        generate(fresh)
+        generate(fresh, manifest)
         expected = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*.xlsx")}
+        # only the folders this manifest writes (history.toml's share examples/ with 报送/)
+        tops = {name.split("/")[0] for name in expected} if manifest != DISTRICT else None
         present = {p.relative_to(folder).as_posix() for p in folder.rglob("*.xlsx")} if folder.exists() else set()
+        if tops is not None:
+            present = {name for name in present if name.split("/")[0] in tops}
         problems += [f"missing: {name}" for name in sorted(expected - present)]
         problems += [f"not in district.toml: {name}" for name in sorted(present - expected)]
         for name in sorted(expected & present):
@@ -216,10 +222,10 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args()
     if args.check:
-        problems = stale()
+        problems = stale() + stale(EXAMPLES, HISTORY)
         print("\n".join(problems) or "examples are current")
         return 1 if problems else 0
-    for path in generate():
+    for path in generate() + generate(EXAMPLES, HISTORY):
         print(path.relative_to(ROOT))
     for chart in readme_charts():
         print(chart.relative_to(ROOT))

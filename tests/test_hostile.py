@@ -162,7 +162,7 @@ def test_a_file_deleted_or_locked_mid_run(corpus, tmp_path, monkeypatch):
 
     monkeypatch.setattr("builtins.open", locked)
     record = process_file(work / "c.xlsx", work, Settings.default())
-    assert (record["status"], record["reason"]) == (
+    assert (record.status, record.reason) == (
         "unreadable", f"{work / 'c.xlsx'}：没有读取权限，或文件正被其他程序（如 Excel、WPS）占用")
 
 

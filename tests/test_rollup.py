@@ -29,6 +29,7 @@ from perfeval_xl.rollup import (
 )
 from perfeval_xl.rollup import engine, rules
 from perfeval_xl.rollup.extract import cover_cell, describe, process_file
+from perfeval_xl.rollup.record import FileRecord
 from perfeval_xl.rollup.sheets import RollupData, build_rollup_workbook
 from perfeval_xl.rollup.stats import district_stats
 
@@ -184,7 +185,7 @@ def test_summary_sheet_has_one_row_per_counted_unit_with_exact_figures(run, fold
 
     s = rows[SHAZITANG]
     assert (s["项目数"], s["全年预算（万元）"], s["执行率"], s["汇总得分"], s["等级"]) == (0, "", "", "", "")
-    assert (s["错误数"], s["提示数"], s["模板版本"]) == (1, 0, "2020.1")  # X502 only
+    assert (s["错误数"], s["提示数"], s["模板版本"]) == (2, 0, "2020.1")  # X502, and S105: no table filled in
 
 
 def test_figures_carry_number_formats_and_print_setup(run):
@@ -327,16 +328,16 @@ def test_an_exception_in_a_worker_is_a_chinese_reason(folder, monkeypatch):
 
     monkeypatch.setattr("perfeval_xl.rollup.extract.validate", boom)
     record = process_file(folder / PINGTANG, folder, Settings.default())
-    assert record["status"] == "unreadable"
-    assert record["reason"] == f"{PINGTANG}：处理时出错（KeyError: '项目1'）"
+    assert record.status == "unreadable"
+    assert record.reason == f"{PINGTANG}：处理时出错（KeyError: '项目1'）"
 
 
 # ---------------------------------------------------------------- cross-submission checks
 
 
 def record(path, unit, code, year, version=TEMPLATE_VERSION, mtime=0):
-    return {"path": path, "unit": unit, "code": code, "year": year, "version": version, "mtime_ns": mtime,
-            "cells": {"unit": "封面!B2", "code": "封面!B3", "year": "封面!B4", "version": "封面!B7"}}
+    return FileRecord(path=path, name=path, unit=unit, code=code, year=year, version=version, mtime_ns=mtime,
+                      cells={"unit": "封面!B2", "code": "封面!B3", "year": "封面!B4", "version": "封面!B7"})
 
 
 def test_duplicates_keep_the_newest_then_the_later_path():
@@ -352,7 +353,7 @@ def test_duplicates_keep_the_newest_then_the_later_path():
 
 def test_duplicates_prefer_the_later_report_date_over_the_modification_time():
     late, early = record("终稿.xlsx", "甲街道", "1", 2022, mtime=1), record("初稿.xlsx", "甲街道", "1", 2022, mtime=9)
-    late["report_date"], early["report_date"] = "2023年3月26日", "2023-03-02"
+    late.report_date, early.report_date = "2023年3月26日", "2023-03-02"
     found, superseded = rules.cross_check([late, early], Settings.default())
     assert superseded == {"初稿.xlsx": "终稿.xlsx"}
     assert "“初稿.xlsx”（填报日期 2023-03-02，修改时间" in found["终稿.xlsx"][0].message
@@ -437,10 +438,11 @@ def test_feedback_workbook_per_unit_with_errors(run):
     assert sorted(run["result"].feedback_files) == sorted((run["out"] / "退回意见").iterdir())
     ws = load_workbook(run["out"] / "退回意见" / f"{SZT}2020年度退回意见.xlsx")["退回意见"]
     assert ws["A1"].value == f"{SZT} 2020 年度预算绩效自评 退回意见"
-    assert ws["A2"].value.startswith(f"来源文件：{SHAZITANG}。共 1 个错误、0 个提示")
+    assert ws["A2"].value.startswith(f"来源文件：{SHAZITANG}。共 2 个错误、0 个提示")
     assert [c.value for c in ws[3]][:6] == ["序号", "严重程度", "规则", "问题", "工作表", "单元格"]
     assert [c.value for c in ws[4]][:6] == [1, "错误", "X502", "模板版本无法识别", *VERSION_CELL.split("!")]
-    assert ws.max_row == 4 and ws.freeze_panes == "A4" and ws.page_setup.orientation == "landscape"
+    assert [c.value for c in ws[5]][:4] == [2, "错误", "S105", "空白报送"]
+    assert ws.max_row == 5 and ws.freeze_panes == "A4" and ws.page_setup.orientation == "landscape"
     ws = load_workbook(run["out"] / "退回意见" / f"{YANGHU}2022年度退回意见.xlsx")["退回意见"]
     severities = [ws.cell(r, 2).value for r in range(4, ws.max_row + 1)]
     assert severities == ["错误"] * 25 + ["提示"] * 28  # 错误 first
@@ -654,10 +656,10 @@ def test_fast_rows_equal_openpyxl_write_only_rows(folder, tmp_path):
     details = {}
     for p in (YANGHU_NEW, PINGTANG):
         r = process_file(folder / p, folder, settings)
-        details[r["path"]] = r.pop("details")
+        details[r.path], r.details = r.details, None
         records.append(r)
     found, _ = rules.cross_check(records, settings)
-    units = [engine._unit(r, found[r["path"]], settings) for r in records]
+    units = [engine._unit(r, found[r.path], settings) for r in records]
     data = RollupData(units, records, found, details.__getitem__, [], district_stats(units, settings), settings)
     for fast, name in ((True, "fast.xlsx"), (False, "slow.xlsx")):
         save_atomic(build_rollup_workbook(data, fast=fast), tmp_path / name)
@@ -674,18 +676,19 @@ def test_department_score_comes_from_the_department_table_then_the_rubric():
     settings = Settings.default()
     sub = load_seed("seed003_wangjiahe_2023.json")
     sub.department.total_score = 91.5
-    out = describe(sub, submission_summary(sub, settings), validate(sub, settings), settings, "王家河.json")
-    s = out["summary"]
-    assert (s["budget"], s["executed"], s["rate"]) == (1577.26, 1577.26, 1.0)  # the department's budget row
-    assert (s["dept_score"], s["dept_score_basis"], s["projects"]) == (91.5, "部门整体支出绩效自评表 总分", 0)
-    assert out["table_type"] == "部门整体支出绩效自评表、基础数据表"
-    assert {row[0] for row in out["details"][1]} == {"部门整体支出绩效自评表"}  # its indicators are listed
+    out = describe(FileRecord("王家河.json", "王家河.json"), sub, submission_summary(sub, settings),
+                   validate(sub, settings))
+    s = out.figures
+    assert (s.budget, s.executed, s.rate) == (1577.26, 1577.26, 1.0)  # the department's budget row
+    assert (s.dept_score, s.dept_score_basis, s.projects) == (91.5, "部门整体支出绩效自评表 总分", 0)
+    assert out.table_type == "部门整体支出绩效自评表、基础数据表"
+    assert {row.table for row in out.details.indicators} == {"部门整体支出绩效自评表"}  # its indicators are listed
 
     sub.department.total_score = None  # no 总分 row (as printed) → the 评分表's 合计得分
     rubric = load_seed("seed004_shazitang_2020.json").rubric
     sub.rubric = rubric
-    s = describe(sub, submission_summary(sub, settings), validate(sub, settings), settings, "x")["summary"]
-    assert (s["dept_score"], s["dept_score_basis"]) == (92.1, "评分表 合计得分")
+    s = describe(FileRecord("x", "x"), sub, submission_summary(sub, settings), validate(sub, settings)).figures
+    assert (s.dept_score, s.dept_score_basis) == (92.1, "评分表 合计得分")
 
 
 def test_the_clerks_explanation_reaches_the_problem_list():
@@ -694,6 +697,6 @@ def test_the_clerks_explanation_reaches_the_problem_list():
     report = validate(sub, settings)
     target = next(f for f in report.findings if f.rule == "T116")
     sub.explanations = [Explanation(target.rule, target.location.key, "=目标按上年实际数设定，已在下年调整")]
-    out = describe(sub, submission_summary(sub, settings), validate(sub, settings), settings, "洋湖.json")
-    rows = [r for r in out["details"][2] if r[3] == "T116" and r[9]]
-    assert [r[9] for r in rows] == ["=目标按上年实际数设定，已在下年调整"]
+    out = describe(FileRecord("洋湖.json", "洋湖.json"), sub, submission_summary(sub, settings), validate(sub, settings))
+    rows = [r for r in out.details.findings if r.rule == "T116" and r.explanation]
+    assert [r.explanation for r in rows] == ["=目标按上年实际数设定，已在下年调整"]

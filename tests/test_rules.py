@@ -35,8 +35,10 @@ from perfeval_xl.core.model import (
     RubricSheet,
     Source,
     Submission,
+    UnitInfo,
     UnreadableCell,
 )
+from perfeval_xl.core.checks.submission import latest_year
 from perfeval_xl.core.rubric import RUBRIC_ITEMS
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.core.validate import INTERNAL_RULE, validate
@@ -455,6 +457,16 @@ CASES: dict[str, Case] = {
         lambda: Submission(projects=project().projects, notices=[ReadNotice("hidden_sheet", "Sheet3", text="veryHidden")]),
         lambda: Submission(projects=project().projects),
         Expect("Sheet3", "", "", "工作表“Sheet3”被深度隐藏（在 Excel 的“取消隐藏”中看不到）。", "Sheet3", ""),
+    ),
+    "S105": case(
+        lambda: Submission(),
+        lambda: Submission(projects=project().projects),
+        Expect("报送", "", "", "工作簿中的自评表（项目支出、部门整体支出、基础数据表、评分表）都没有填写。"),
+    ),
+    "S106": case(
+        lambda: Submission(unit=UnitInfo(year=22), projects=project().projects),
+        lambda: Submission(unit=UnitInfo(year=2022), projects=project().projects),
+        Expect("单位信息", "", "年度", f"封面年度为 22，不在 2000–{latest_year()} 之间。"),
     ),
 }
 

@@ -78,6 +78,11 @@ class Settings:
         except (KeyError, TypeError):
             return default
 
+    @property
+    def explanation_required(self) -> frozenset[str]:
+        """提示 rule codes that stand only with a written 情况说明 (``[workflow] explanation_required``)."""
+        return frozenset(self._data.get("workflow", {}).get("explanation_required", ()))
+
     def severity_override(self, code: str) -> str | None:
         return self._data.get("severity", {}).get(code)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -25,6 +26,9 @@ from ..layout.workbook import TEMPLATE_VERSION
 from .discover import TEMP_PREFIX, discover, same_file
 from .extract import own_output_title, process_batch, process_file
 from .progress import announce
+from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
+from .compare import Comparison, compare, comparison_json, run_files
+from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from .rules import cross_check, rollup_rules
 from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
@@ -65,6 +69,7 @@ class RollupResult:
     stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     report: dict[str, Any] = field(default_factory=dict)  # the JSON report (also when none is written)
+    roster: list[RosterEntry] | None = None  # 报送情况, when a roster was given
 
     def summary_zh(self) -> str:
         if self.exit_code == EXIT_EMPTY:
@@ -79,6 +84,9 @@ class RollupResult:
             parts.append(f"已写入 {self.output}")
         if self.feedback_files:
             parts.append(f"；退回意见 {len(self.feedback_files)} 份")
+        if self.roster is not None:
+            counts = status_counts(self.roster)
+            parts.append(f"。名单：" + "，".join(f"{s} {n}" for s, n in counts.items() if n))
         return "".join(parts)
 
 
@@ -96,7 +104,7 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _failed(path: str, root: str, reason: str) -> dict[str, Any]:
+def _failed(path: str, root: str, reason: str) -> FileRecord:
     p = Path(path)
     try:
         rel = p.relative_to(root).as_posix()
@@ -106,8 +114,7 @@ def _failed(path: str, root: str, reason: str) -> dict[str, Any]:
         size, mtime = p.stat().st_size, p.stat().st_mtime_ns
     except OSError:
         size, mtime = None, 0
-    return {"path": rel, "name": p.name, "size": size, "mtime_ns": mtime, "sha256": "", "status": "unreadable",
-            "reason": f"{p.name}：{reason}", "seconds": 0.0}
+    return FileRecord(path=rel, name=p.name, size=size, mtime_ns=mtime, status=UNREADABLE, reason=f"{p.name}：{reason}")
 
 
 _WORKER: dict[str, Any] = {}
@@ -117,17 +124,17 @@ def _init_worker(root: str, settings: Settings) -> None:
     _WORKER["root"], _WORKER["settings"] = root, settings
 
 
-def _work(paths: list[str]) -> list[dict[str, Any]]:
+def _work(paths: list[str]) -> list[FileRecord]:
     return process_batch(paths, _WORKER["root"], _WORKER["settings"])
 
 
-def run_in_process(paths: list[str], root: str, settings: Settings) -> Iterator[dict[str, Any]]:
+def run_in_process(paths: list[str], root: str, settings: Settings) -> Iterator[FileRecord]:
     for p in paths:
         yield process_file(p, root, settings)
 
 
 def run_local_pool(paths: list[str], root: str, settings: Settings, jobs: int,
-                   batch: int = LOCAL_BATCH) -> Iterator[dict[str, Any]]:
+                   batch: int = LOCAL_BATCH) -> Iterator[FileRecord]:
     """Worker processes, a bounded number of tasks in flight (memory stays flat), results as they come.
 
     If a worker dies (a file that crashes or exhausts the reader), the files that were in flight
@@ -165,7 +172,7 @@ def _pool_pass(todo: deque, root: str, settings: Settings, jobs: int):
     return []
 
 
-def _isolated(path: str, root: str, settings: Settings) -> dict[str, Any]:
+def _isolated(path: str, root: str, settings: Settings) -> FileRecord:
     with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(root, settings)) as pool:
         try:
             return pool.submit(_work, [path]).result()[0]
@@ -176,7 +183,7 @@ def _isolated(path: str, root: str, settings: Settings) -> dict[str, Any]:
 
 
 def run_dask(paths: list[str], root: str, settings: Settings, scheduler: Any,
-             batch: int = DASK_BATCH) -> Iterator[dict[str, Any]]:
+             batch: int = DASK_BATCH) -> Iterator[FileRecord]:
     """Batches of files per Dask task on a ``dask.distributed`` cluster (address or Client).
 
     The workers must have perfeval-xl installed and see the files under the same paths
@@ -252,7 +259,7 @@ class _Spill:
 def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, json_report: str | Path | None = None,
            feedback_dir: str | Path | None = None, settings: Settings | None = None,
            progress: Progress | None = None, scheduler: Any = None, batch_size: int | None = None,
-           force: bool = False) -> RollupResult:
+           force: bool = False, roster: Roster | None = None, archive: str | Path | None = None) -> RollupResult:
     """Roll up every submission under ``folder`` into the 区汇总 workbook ``output``.
 
     See the package docstring (``perfeval_xl.rollup``) for what is written and the exit codes.
@@ -262,6 +269,11 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     ``progress(done, total, path)`` is called after each file.
     An existing output, report or feedback file that this tool did not write is only replaced with
     ``force=True``; an input is never replaced.
+    ``roster``: the units that must report (``roster.read_roster``); adds the 报送情况 sheet, the
+    counts per status on 统计 and ``roster`` in the JSON report.
+    ``archive``: an SQLite file (``perfeval_xl.archive``) that records the run; files archived
+    under the same rules are not read again; 汇总 compares each unit with its previous year and
+    a resubmission with its previous version.
     Raises RollupError (Chinese message) when the folder or the output cannot be used.
     """
     started = time.perf_counter()
@@ -276,6 +288,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         _refuse_foreign(output, json_path)
     root = str(folder)
     empty = RollupResult(EXIT_EMPTY, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
+    _nobody_reported(empty, roster)
     if not paths:
         empty.report = _json_doc(folder, None, empty, [], {}, {}, settings)
         if json_path is not None:
@@ -285,46 +298,65 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
     jobs = max(1, jobs if jobs is not None else available_cpus())
     strings = [str(p) for p in paths]
-    if scheduler is not None:
+    store = _open_archive(archive, settings)
+    reused = [r for r in (store.cached(p, root) for p in strings)] if store is not None else []
+    total, strings = len(strings), [p for p, r in zip(strings, reused) if r is None] if store is not None else strings
+    results: Iterator[FileRecord]
+    if not strings:
+        results = iter(())
+    elif scheduler is not None:
         results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
     elif jobs == 1 or len(strings) == 1:
         results = run_in_process(strings, root, settings)
     else:
         results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
+    results = itertools.chain((r for r in reused if r is not None), results)
 
     announce(progress, "读取", len(strings))
     spill = _Spill()
+    history = store is not None
+    compared: dict[str, Comparison] = {}
     writer: RollupWriter | None = None  # rows are rendered as records arrive, while workers read on
     try:
-        records: list[dict[str, Any]] = []
+        records: list[FileRecord] = []
         for done, record in enumerate(results, start=1):
             if writer is None:  # set up once the workers are busy with the first files
-                writer = RollupWriter(settings)
-            details = record.pop("details", None)
+                writer = RollupWriter(settings, roster=roster is not None, history=history)
+            details, record.details = record.details, None
             if details is not None:
-                spill.put(record["path"], writer.render(record, details), details[2] if fb_dir is not None else None)
+                marks = None
+                if store is not None:
+                    store.remember(record, details)
+                    compared[record.path] = comparison = compare(store, record, details)
+                    marks = comparison.marks
+                spill.put(record.path, writer.render(record, details, marks),
+                          details.findings if fb_dir is not None else None)
             records.append(record)
             if progress is not None:
-                progress(done, len(strings), record["path"])
-        records.sort(key=lambda r: r["path"])
-        writer = writer or RollupWriter(settings)
+                progress(done, total, record.path)
+        records.sort(key=lambda r: r.path)
+        writer = writer or RollupWriter(settings, roster=roster is not None, history=history)
         return _finish(records, spill, writer, folder, output, json_path, fb_dir, paths, settings, started,
-                       force, progress)
+                       force, progress, roster, store, compared)
     finally:
         spill.close()
+        if store is not None:
+            store.close()
         if writer is not None:
             writer.book.close()
 
 
 def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: Path, json_path: Path | None,
             fb_dir: Path | None, inputs: list[Path], settings: Settings, started: float, force: bool,
-            progress: Progress | None = None) -> RollupResult:
-    readable = [r for r in records if r["status"] == "ok"]
-    unreadable = [r for r in records if r["status"] == "unreadable"]
-    ignored = [r for r in records if r["status"] == "ignored"]
+            progress: Progress | None = None, roster: Roster | None = None, store: Any = None,
+            compared: dict[str, Comparison] | None = None) -> RollupResult:
+    readable = [r for r in records if r.status == OK]
+    unreadable = [r for r in records if r.status == UNREADABLE]
+    ignored = [r for r in records if r.status == IGNORED]
     if not readable and not unreadable:
         result = RollupResult(EXIT_EMPTY, None, len(records), 0, 0, 0, 0, [], {},
-                              ignored=[r["path"] for r in ignored], json_report=json_path)
+                              ignored=[r.path for r in ignored], json_report=json_path)
+        _nobody_reported(result, roster)
         result.report = _json_doc(folder, None, result, records, {}, {}, settings)
         if json_path is not None:
             _write_json(json_path, result.report)
@@ -332,10 +364,17 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         return result
 
     found, superseded = cross_check(readable, settings)
-    units = [_unit(r, found[r["path"]], settings) for r in readable if r["path"] not in superseded]
+    units = [_unit(r, found[r.path], settings) for r in readable if r.path not in superseded]
+    for u in units:
+        if compared and u.path in compared:
+            c = compared[u.path]
+            u.previous_year, u.previous_version, u.resolved, u.new = c.previous_year, c.previous_version, c.resolved, c.new
     stats = district_stats(units, settings)
-    data = RollupData(units=units, listed=readable, rollup_findings=found,
-                      details=lambda path: ([], [], spill.findings(path)), unreadable=unreadable, stats=stats,
+    entries = roster_entries(roster, units, unreadable) if roster is not None else None
+    if entries is not None:
+        stats["statuses"] = status_counts(entries)
+    data = RollupData(roster=entries, history=store is not None, units=units, listed=readable, rollup_findings=found,
+                      details=lambda path: Details(findings=spill.findings(path)), unreadable=unreadable, stats=stats,
                       settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored,
                       rendered=spill.rendered)
     announce(progress, "写入区汇总")
@@ -350,38 +389,40 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
 
     if unreadable:
         code = EXIT_UNREADABLE
-    elif any(u["errors"] for u in units):
+    elif any(u.errors for u in units):
         code = EXIT_ERRORS
     else:
         code = EXIT_OK
     result = RollupResult(
-        code, output, len(records), len(readable), len(units), sum(u["errors"] for u in units),
-        sum(u["warnings"] for u in units), [(r["path"], r["reason"]) for r in unreadable], superseded,
-        ignored=[r["path"] for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats)
+        code, output, len(records), len(readable), len(units), sum(u.errors for u in units),
+        sum(u.warnings for u in units), [(r.path, r.reason) for r in unreadable], superseded,
+        ignored=[r.path for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats,
+        roster=entries)
     result.seconds = time.perf_counter() - started
-    result.report = _json_doc(folder, output, result, records, found, {u["path"]: u for u in units}, settings)
+    result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings)
     if json_path is not None:
         _write_json(json_path, result.report)
+    if store is not None:
+        store.finish_run(str(folder.resolve()), run_files(records, units, superseded, stats), code)
     return result
 
 
-def _unit(record: dict[str, Any], extra: list[Finding], settings: Settings) -> dict[str, Any]:
+def _unit(record: FileRecord, extra: list[Finding], settings: Settings) -> UnitRow:
     """The 汇总 row of a unit: the worker's record plus roll-up findings, 汇总得分 and 等级."""
-    s = record["summary"]
-    if s["dept_score"] is not None:
-        score, basis, source = s["dept_score"], s["dept_score_basis"], s["dept_score_cell"]
-    elif s["project_avg"] is not None:
-        score, basis, source = s["project_avg"], f"项目平均分（{s['project_avg_count']} 个项目）", "见项目明细 总分单元格"
+    s = record.figures
+    if s.dept_score is not None:
+        score, basis, source = s.dept_score, s.dept_score_basis, s.dept_score_cell
+    elif s.project_avg is not None:
+        score, basis, source = s.project_avg, f"项目平均分（{s.project_avg_count} 个项目）", "见项目明细 总分单元格"
     else:
         score, basis, source = None, "", ""
-    errors = record["counts"]["errors"] + sum(1 for f in extra if f.severity is Severity.ERROR)
-    warnings = record["counts"]["warnings"] + sum(1 for f in extra if f.severity is Severity.WARNING)
+    errors = record.errors + sum(1 for f in extra if f.severity is Severity.ERROR)
+    warnings = record.warnings + sum(1 for f in extra if f.severity is Severity.WARNING)
     note = ""
-    if record.get("recomputed"):
-        note = f"{record['recomputed']} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取"
-    return {**record, "score": score, "score_basis": basis, "score_source": source,
-            "grade": grade_of(score, settings), "errors": errors, "warnings": warnings, "note": note,
-            "budget": s["budget"], "executed": s["executed"], "rate": s["rate"], "projects": s["projects"]}
+    if record.recomputed:
+        note = f"{record.recomputed} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取"
+    return UnitRow(record, score=score, score_basis=basis, score_source=source, grade=grade_of(score, settings),
+                   errors=errors, warnings=warnings, note=note)
 
 
 def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool,
@@ -390,19 +431,17 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
         fb_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RollupError(f"无法创建退回意见文件夹 {fb_dir}：{exc.strerror or exc}") from None
-    from .extract import finding_row
-
     written: list[Path] = []
     used: set[str] = set()
-    to_write = sum(1 for u in units if u["errors"])
+    to_write = sum(1 for u in units if u.errors)
     staged = announce(progress, "写入退回意见", to_write)
     for u in units:
-        if not u["errors"]:
+        if not u.errors:
             continue
         name = feedback_name(u)
         if name.lower() in used:
             stem = name[: -len(f"{FEEDBACK_TITLE}.xlsx")]
-            name = f"{stem}（{u['code'] or Path(u['path']).stem}）{FEEDBACK_TITLE}.xlsx"
+            name = f"{stem}（{u.code or Path(u.path).stem}）{FEEDBACK_TITLE}.xlsx"
         n = 2
         while name.lower() in used:
             name = f"{name[:-5]}（{n}）.xlsx"
@@ -413,7 +452,7 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
             raise RollupError(f"退回意见文件 {path} 与一份报送同名；为保护原始数据，请另选 --feedback 文件夹。")
         if not force and path.exists() and own_output_title(path) != FEEDBACK_TITLE:
             raise RollupError(f"{path} 已存在，且不是本工具生成的退回意见；如确需覆盖，请加 --force。")
-        rows = [finding_row(f.to_dict(), u["path"]) for f in found[u["path"]]] + list(spill.findings(u["path"]))
+        rows = [FindingRow.of(f.to_dict(), u.path) for f in found[u.path]] + list(spill.findings(u.path))
         try:
             write_feedback(path, u, rows)
         except OSError as exc:
@@ -422,6 +461,24 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
         if staged:
             progress(len(written), to_write, name)
     return written
+
+
+def _nobody_reported(result: RollupResult, roster: Roster | None) -> None:
+    """Nothing to roll up: with a roster, every unit on it is 未报送 (the JSON report says so)."""
+    if roster is not None:
+        result.roster = roster_entries(roster, [], [])
+        result.stats["statuses"] = status_counts(result.roster)
+
+
+def _open_archive(archive: str | Path | None, settings: Settings):
+    if archive is None:
+        return None
+    from ..archive.store import Archive, ArchiveError
+
+    try:
+        return Archive(archive, settings)
+    except ArchiveError as exc:
+        raise RollupError(str(exc)) from None
 
 
 # ---------------------------------------------------------------- paths
@@ -505,35 +562,37 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
               settings: Settings) -> dict[str, Any]:
     files = []
     for r in records:
-        entry: dict[str, Any] = {
-            "path": r["path"], "sha256": r["sha256"], "size": r["size"], "status": r["status"],
-            "seconds": r["seconds"],
-        }
-        if r["status"] != "ok":
+        entry: dict[str, Any] = {"path": r.path, "sha256": r.sha256, "size": r.size, "status": r.status,
+                                 "seconds": r.seconds}
+        if r.status != OK:
             entry["valid"] = False
-            entry["error"] = r["reason"]
+            entry["error"] = r.reason
             files.append(entry)
             continue
-        unit = units_by_path.get(r["path"])
-        extra = found.get(r["path"], [])
+        unit = units_by_path.get(r.path)
+        extra = found.get(r.path, [])
         if unit is None:
             entry["status"] = "superseded"
-            entry["superseded_by"] = result.superseded.get(r["path"], "")
-        counts = unit if unit is not None else {
-            "errors": r["counts"]["errors"] + sum(1 for f in extra if f.severity is Severity.ERROR),
-            "warnings": r["counts"]["warnings"] + sum(1 for f in extra if f.severity is Severity.WARNING)}
-        by_rule = {k: dict(v) for k, v in r["counts"]["by_rule"].items()}
+            entry["superseded_by"] = result.superseded.get(r.path, "")
+            errors = r.errors + sum(1 for f in extra if f.severity is Severity.ERROR)
+            warnings = r.warnings + sum(1 for f in extra if f.severity is Severity.WARNING)
+        else:
+            errors, warnings = unit.errors, unit.warnings
+        by_rule = {k: dict(v) for k, v in r.by_rule.items()}
         for f in extra:
             by_rule.setdefault(f.rule, {})
             by_rule[f.rule][f.severity.code] = by_rule[f.rule].get(f.severity.code, 0) + 1
-        s = r["summary"]
+        s = r.figures
         entry.update({
-            "valid": counts["errors"] == 0,
-            "unit": r["unit"], "budget_code": r["code"], "year": r["year"], "template_version": r["version"],
-            "table_type": r["table_type"], "recomputed_cells": r.get("recomputed", 0),
-            "counts": {"errors": counts["errors"], "warnings": counts["warnings"], "by_rule": dict(sorted(by_rule.items()))},
-            "figures": {k: _clean(s[k]) for k in ("projects", "budget", "executed", "rate", "dept_score", "project_avg")},
-            "score": unit["score"] if unit else None, "grade": unit["grade"] if unit else "",
+            "valid": errors == 0,
+            "unit": r.unit, "budget_code": r.code, "year": r.year, "template_version": r.version,
+            "table_type": r.table_type, "recomputed_cells": r.recomputed,
+            "counts": {"errors": errors, "warnings": warnings, "by_rule": dict(sorted(by_rule.items()))},
+            "figures": {k: _clean(getattr(s, k)) for k in ("projects", "budget", "executed", "rate", "dept_score",
+                                                            "project_avg")},
+            "score": unit.score if unit else None, "grade": unit.grade if unit else "",
+            "review_status": unit_status(unit) if unit else "", "awaiting_explanation": r.awaiting_explanation,
+            **(comparison_json(unit) if unit is not None and (unit.previous_year or unit.previous_version) else {}),
             "rollup_findings": [f.to_dict() for f in extra],
         })
         files.append(entry)
@@ -563,4 +622,6 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
         "rules": [r.to_dict() for r in rollup_rules()],
         "seconds": round(result.seconds, 3),
         "files": files,
+        **({"roster": [e.to_dict() for e in result.roster], "roster_counts": result.stats["statuses"]}
+           if result.roster is not None else {}),
     }

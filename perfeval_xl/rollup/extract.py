@@ -1,10 +1,11 @@
-"""The worker side of the roll-up: one file in, one small plain record out.
+"""The worker side of the roll-up: one file in, one small typed record out.
 
 ``process_file`` reads a workbook read-only (``read_submission``: python-calamine, values only,
 macros never run), validates it with the catalog (``validate``), scores it
-(``submission_summary``) and returns only what the roll-up writes: a dict of plain values and
-three lists of row tuples (projects, indicators, findings). No model object leaves the worker,
-so results pickle small and the parent's memory does not grow with the models.
+(``submission_summary``) and returns only what the roll-up writes: a ``FileRecord`` of plain
+values whose ``details`` hold the project, indicator and finding rows (``record.py``). No model
+object leaves the worker, so results pickle small and the parent's memory does not grow with
+the models.
 
 Every failure becomes ``status="unreadable"`` with a Chinese reason; nothing raises.
 """
@@ -21,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..core.explanations import awaiting_explanation
 from ..core.findings import Report, Severity
 from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.settings import Settings
@@ -31,6 +33,7 @@ from ..io.guard import Limits
 from ..io.read import NoTemplateContent, ReadError, read_submission
 from ..layout.sheets import COVER
 from . import zipintake
+from .record import IGNORED, OK, Details, FileRecord, Figures, FindingRow, IndicatorRow, ProjectRow
 
 # parse_value(...).kind in Chinese (DOMAIN §E)
 KIND_ZH = {
@@ -164,7 +167,7 @@ def _blank(sub: Submission) -> bool:
             and sub.department is None and sub.basic_data is None and sub.rubric is None)
 
 
-def process_file(path: str | Path, root: str | Path, settings: Settings) -> dict[str, Any]:
+def process_file(path: str | Path, root: str | Path, settings: Settings) -> FileRecord:
     """One file's record for the roll-up (see the module docstring). Never raises."""
     started = time.perf_counter()
     path, root = Path(path), Path(root)
@@ -172,59 +175,59 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> dict
         rel = path.relative_to(root).as_posix()
     except ValueError:
         rel = str(path)
-    record: dict[str, Any] = {"path": rel, "name": path.name, "size": None, "mtime_ns": 0, "sha256": "",
-                              "status": "unreadable", "reason": "", "seconds": 0.0}
+    record = FileRecord(path=rel, name=path.name)
     in_zip = zipintake.locate(path)  # a member of a .zip archive (read in memory), or None
     try:
         if zipintake.is_zip(path.name) and in_zip is None:  # an archive that offered no member
-            record["size"], record["mtime_ns"] = file_stat(path)
-            record["reason"], record["sha256"] = zipintake.archive_problem(path), sha256_of(path)
+            record.size, record.mtime_ns = file_stat(path)
+            record.reason, record.sha256 = zipintake.archive_problem(path), sha256_of(path)
             return record
         try:
-            record["size"], record["mtime_ns"] = zipintake.member_stat(*in_zip) if in_zip else file_stat(path)
+            record.size, record.mtime_ns = zipintake.member_stat(*in_zip) if in_zip else file_stat(path)
         except FileNotFoundError:
-            record["reason"] = f"{path.name}：文件不存在（可能在汇总过程中被删除或移走）"
+            record.reason = f"{path.name}：文件不存在（可能在汇总过程中被删除或移走）"
             return record
         if path.suffix.lower() in (".xlsb", ".et", ".ods"):
-            record["reason"] = (f"{path.name}：是 {path.suffix.lower()} 格式，本工具只读取 .xlsx / .xlsm；"
-                                f"请在 Excel 或 WPS 中“另存为” .xlsx 后再提交。")
-            record["sha256"] = sha256_of(path)
+            record.reason = (f"{path.name}：是 {path.suffix.lower()} 格式，本工具只读取 .xlsx / .xlsm；"
+                             f"请在 Excel 或 WPS 中“另存为” .xlsx 后再提交。")
+            record.sha256 = sha256_of(path)
             return record
         try:
             loaded = zipintake.read_member(*in_zip, _limits(settings)) if in_zip else read_submission(path, _limits(settings))
         except NoTemplateContent as exc:
             title = own_output_title(path)
             if title:
-                record["status"], record["reason"] = "ignored", f"{path.name}：是本工具生成的{title}工作簿，不参加汇总"
+                record.status, record.reason = IGNORED, f"{path.name}：是本工具生成的{title}工作簿，不参加汇总"
             else:
-                record["reason"] = str(exc)
-            record["sha256"] = sha256_of(path)
+                record.reason = str(exc)
+            record.sha256 = sha256_of(path)
             return record
         except ReadError as exc:
-            record["reason"] = str(exc)
-            record["sha256"] = sha256_of(path)
+            record.reason = str(exc)
+            record.sha256 = sha256_of(path)
             return record
-        record["sha256"] = loaded.sha256
+        record.sha256 = loaded.sha256
         sub = loaded.submission
         if _blank(sub):
-            record["reason"] = f"{path.name}：是空白模板，单位信息和自评表都没有填写"
+            record.reason = f"{path.name}：是空白模板，单位信息和自评表都没有填写"
             return record
         scores = CheckContext(sub, settings)
         report = validate(sub, settings, path=rel, sha256=loaded.sha256, context=scores)
         summary = submission_summary(sub, settings, scores)
-        record.update(describe(sub, summary, report, settings, rel))
-        record["recomputed"] = len(loaded.recomputed)
-        record["status"], record["reason"] = "ok", ""
+        describe(record, sub, summary, report)
+        record.awaiting_explanation = len(awaiting_explanation(report.findings, settings))
+        record.recomputed = len(loaded.recomputed)
+        record.status, record.reason = OK, ""
     except Exception as exc:  # one bad file never stops the run
-        record["status"] = "unreadable"
-        record["reason"] = f"{path.name}：处理时出错（{type(exc).__name__}: {exc}）"
-        record.pop("details", None)
+        record.status = "unreadable"
+        record.reason = f"{path.name}：处理时出错（{type(exc).__name__}: {exc}）"
+        record.details = None
     finally:
-        record["seconds"] = round(time.perf_counter() - started, 4)
+        record.seconds = round(time.perf_counter() - started, 4)
     return record
 
 
-def process_batch(paths: list[str], root: str, settings: Settings) -> list[dict[str, Any]]:
+def process_batch(paths: list[str], root: str, settings: Settings) -> list[FileRecord]:
     """A batch of files per task (Dask's per-task overhead is ~2 ms; a file takes ~5–20 ms)."""
     return [process_file(p, root, settings) for p in paths]
 
@@ -232,8 +235,9 @@ def process_batch(paths: list[str], root: str, settings: Settings) -> list[dict[
 # ---------------------------------------------------------------- the record of a readable file
 
 
-def describe(sub: Submission, summary: dict[str, Any], report: Report, settings: Settings,
-             rel: str) -> dict[str, Any]:
+def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], report: Report) -> FileRecord:
+    """Fill ``record`` with the unit, its figures, counts and detail rows (returns it)."""
+    rel = record.path
     unit = sub.unit
     by_table: Counter = Counter((f.location.table, f.severity) for f in report.findings)
     by_rule = Counter(f.rule for f in report.findings)
@@ -242,11 +246,14 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
     for table, ts in zip(sub.projects, summary["projects"]):
         row = table.funding_total
         budget, executed = _num(row.annual_budget), _num(row.executed)
-        projects.append((
-            table.name, table.implementing_unit, budget, executed, _rate(executed, budget),
-            _num(ts["stated_total"]), _num(ts["suggested_total"]), ts["stated_grade"] or "", ts["suggested_grade"] or "",
-            by_table[(table.title, Severity.ERROR)], by_table[(table.title, Severity.WARNING)],
-            rel, _sheet_of(table), _cell(row, "annual_budget"), _cell(row, "executed"), _cell(table, "total_score"),
+        projects.append(ProjectRow(
+            name=table.name, implementing_unit=table.implementing_unit, budget=budget, executed=executed,
+            rate=_rate(executed, budget), stated_total=_num(ts["stated_total"]),
+            suggested_total=_num(ts["suggested_total"]), stated_grade=ts["stated_grade"] or "",
+            suggested_grade=ts["suggested_grade"] or "",
+            errors=by_table[(table.title, Severity.ERROR)], warnings=by_table[(table.title, Severity.WARNING)],
+            path=rel, sheet=_sheet_of(table), budget_cell=_cell(row, "annual_budget"),
+            executed_cell=_cell(row, "executed"), total_cell=_cell(table, "total_score"),
         ))
 
     indicators = []
@@ -260,16 +267,17 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
             money = money_hint_from_name(ind.name)
             suggested = item["suggested"]
             band = suggested["band"]
-            indicators.append((
-                label, ind.level1, ind.level2, indicator_title(ind.name),
-                ind.target, kind_zh(ind.target, money), ind.actual, kind_zh(ind.actual, money),
-                _num(ind.points), _num(ind.score), _num(suggested["value"]),
-                f"{_fmt(band[0])}–{_fmt(band[1])}" if band else "",
-                rel, _cell(ind, "score") or _cell(ind, "name"),
+            indicators.append(IndicatorRow(
+                table=label, level1=ind.level1, level2=ind.level2, title=indicator_title(ind.name),
+                target=ind.target, target_kind=kind_zh(ind.target, money),
+                actual=ind.actual, actual_kind=kind_zh(ind.actual, money),
+                points=_num(ind.points), score=_num(ind.score), suggested_score=_num(suggested["value"]),
+                suggested_band=f"{_fmt(band[0])}–{_fmt(band[1])}" if band else "",
+                path=rel, cell=_cell(ind, "score") or _cell(ind, "name"),
             ))
 
     groups = {g.cause: g for g in report.groups()}  # one slip, many findings: say so on each row
-    findings = [finding_row(f.to_dict(), rel, groups[f.cause_key].note_zh(f)) for f in report.findings]
+    findings = [FindingRow.of(f.to_dict(), rel, groups[f.cause_key].note_zh(f)) for f in report.findings]
 
     # 全年预算 / 全年执行: the department table's budget row, else Σ of the projects' 年度资金总额.
     if sub.department is not None:
@@ -278,8 +286,8 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
         budget_source = " / ".join(c for c in (_cell(row, "annual_budget"), _cell(row, "executed")) if c) \
             or "部门整体支出绩效自评表 年度资金总额行"
     else:
-        budget = _fsum([p[2] for p in projects])
-        executed = _fsum([p[3] for p in projects])
+        budget = _fsum([p.budget for p in projects])
+        executed = _fsum([p.executed for p in projects])
         budget_source = f"各项目表年度资金总额行之和（{len(projects)} 个项目，见项目明细）" if projects else ""
 
     # 部门自评总分: the department table's stated 总分, else the 评分表's stated 合计得分, else none.
@@ -290,35 +298,25 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
     elif sub.rubric is not None and _num(sub.rubric.total_score) is not None:
         dept_score, basis = _num(sub.rubric.total_score), "评分表 合计得分"
         score_cell = _cell(sub.rubric, "total_score")
-    totals = [p[5] for p in projects if p[5] is not None]
+    totals = [p.stated_total for p in projects if p.stated_total is not None]
     project_avg = round(math.fsum(totals) / len(totals), 2) if totals else None
 
-    return {
-        "unit": unit.unit_name, "code": unit.budget_code, "year": unit.year,
-        "version": sub.template_version, "report_date": unit.report_date,
-        "cells": {"unit": _cell(unit, "unit_name"), "code": _cell(unit, "budget_code"),
-                  "year": _cell(unit, "year"),
-                  "version": _cell(sub, "template_version") or (cover_cell("template_version") if unit.sources else "")},
-        "table_type": table_type(sub),
-        "summary": {
-            "projects": len(sub.projects), "budget": budget, "executed": executed,
-            "rate": _rate(executed, budget), "budget_source": budget_source,
-            "dept_score": dept_score, "dept_score_basis": basis, "dept_score_cell": score_cell,
-            "project_avg": project_avg, "project_avg_count": len(totals),
-            "unexplained_deviation": by_rule[RULE_UNEXPLAINED_DEVIATION],
-            "over_achievement": by_rule[RULE_OVER_ACHIEVEMENT],
-        },
-        "counts": {"errors": len(report.errors), "warnings": len(report.warnings),
-                   "by_rule": report.counts_by_rule()},
-        "details": (projects, indicators, findings),
-    }
-
-
-def finding_row(f: dict[str, Any], rel: str, same_cause: str = "") -> tuple:
-    """(file, sheet, cell, rule, severity, title, where, message, hint, explanation, same cause)."""
-    where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
-    return (rel, f["sheet"], f["cell"], f["rule"], f["severity_zh"], f["title"], where, f["message"],
-            f["hint"], f["explanation"], same_cause)
+    record.unit, record.code, record.year = unit.unit_name, unit.budget_code, unit.year
+    record.version, record.report_date = sub.template_version, unit.report_date
+    record.cells = {"unit": _cell(unit, "unit_name"), "code": _cell(unit, "budget_code"),
+                    "year": _cell(unit, "year"),
+                    "version": _cell(sub, "template_version") or (cover_cell("template_version") if unit.sources else "")}
+    record.table_type = table_type(sub)
+    record.figures = Figures(
+        projects=len(sub.projects), budget=budget, executed=executed, rate=_rate(executed, budget),
+        budget_source=budget_source, dept_score=dept_score, dept_score_basis=basis, dept_score_cell=score_cell,
+        project_avg=project_avg, project_avg_count=len(totals),
+        unexplained_deviation=by_rule[RULE_UNEXPLAINED_DEVIATION], over_achievement=by_rule[RULE_OVER_ACHIEVEMENT],
+    )
+    record.errors, record.warnings = len(report.errors), len(report.warnings)
+    record.by_rule = report.counts_by_rule()
+    record.details = Details(projects, indicators, findings)
+    return record
 
 
 def _fmt(x: float) -> str:

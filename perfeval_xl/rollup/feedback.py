@@ -15,6 +15,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..io.xlsx_write import save_atomic
+from .compare import resubmission_line
+from .record import FindingRow, UnitRow
 from .xlsx import FONT_NAME, FORMULA_TRIGGERS, clean_text, lines_needed, page_setup
 
 FEEDBACK_TITLE = "退回意见"
@@ -24,10 +26,10 @@ COLUMNS = [("序号", 6), ("严重程度", 8), ("规则", 7), ("问题", 18), ("
            ("位置", 26), ("问题说明", 50), ("修改建议", 32), ("情况说明", 22), ("同一原因", 20)]
 
 
-def feedback_name(unit: dict[str, Any]) -> str:
+def feedback_name(unit: UnitRow) -> str:
     """File name by unit and year, safe on Windows (no \\/:*?"<>|, no trailing dot or space)."""
-    name = _UNSAFE.sub("_", unit["unit"] or Path(unit["path"]).stem).strip(" .") or "未填单位"
-    year = f"{unit['year']}年度" if unit["year"] is not None else ""
+    name = _UNSAFE.sub("_", unit.unit or Path(unit.path).stem).strip(" .") or "未填单位"
+    year = f"{unit.year}年度" if unit.year is not None else ""
     return f"{name[:80]}{year}{FEEDBACK_TITLE}.xlsx"
 
 
@@ -39,16 +41,16 @@ def _fmt(value: float | None, percent: bool = False) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def summary_line(unit: dict[str, Any]) -> str:
-    s = unit["summary"]
-    score = f"{_fmt(unit['score'])} 分（{unit['score_basis']}，{unit['grade']}）" if unit["score"] is not None else "无"
-    return (f"来源文件：{unit['path']}。共 {unit['errors']} 个错误、{unit['warnings']} 个提示；项目 {s['projects']} 个，"
-            f"全年预算 {_fmt(s['budget'])} 万元，全年执行 {_fmt(s['executed'])} 万元，执行率 {_fmt(s['rate'], True)}；"
+def summary_line(unit: UnitRow) -> str:
+    s = unit.figures
+    score = f"{_fmt(unit.score)} 分（{unit.score_basis}，{unit.grade}）" if unit.score is not None else "无"
+    return (f"来源文件：{unit.path}。共 {unit.errors} 个错误、{unit.warnings} 个提示；项目 {s.projects} 个，"
+            f"全年预算 {_fmt(s.budget)} 万元，全年执行 {_fmt(s.executed)} 万元，执行率 {_fmt(s.rate, True)}；"
             f"汇总得分 {score}。请改正全部“错误”；“提示”请修改，或在情况说明中写明原因，然后重新报送。")
 
 
-def build_feedback(unit: dict[str, Any], findings: list[tuple]) -> Workbook:
-    """``findings`` are finding rows (file, sheet, cell, rule, severity, title, where, message, hint, explanation)."""
+def build_feedback(unit: UnitRow, findings: list[FindingRow]) -> Workbook:
+    """The unit's 退回意见 workbook listing ``findings`` (错误 first)."""
     wb = Workbook()
     ws = wb.active
     ws.title = FEEDBACK_TITLE
@@ -61,11 +63,13 @@ def build_feedback(unit: dict[str, Any], findings: list[tuple]) -> Workbook:
     for i, (_, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
 
-    year = f"{unit['year']} 年度" if unit["year"] is not None else ""
-    _put(ws, 1, 1, f"{unit['unit'] or '（未填单位名称）'} {year}预算绩效自评 退回意见", Font(name="黑体", size=14, bold=True))
+    year = f"{unit.year} 年度" if unit.year is not None else ""
+    _put(ws, 1, 1, f"{unit.unit or '（未填单位名称）'} {year}预算绩效自评 退回意见", Font(name="黑体", size=14, bold=True))
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 24
     line = summary_line(unit)
+    if unit.previous_version is not None:
+        line += resubmission_line(unit)
     _put(ws, 2, 1, line, body, Alignment(wrap_text=True, vertical="top"))
     ws.merge_cells(f"A2:{last}2")
     ws.row_dimensions[2].height = 14 * lines_needed(line, sum(w for _, w in COLUMNS)) + 6
@@ -75,10 +79,11 @@ def build_feedback(unit: dict[str, Any], findings: list[tuple]) -> Workbook:
                  Alignment(horizontal="center", vertical="center", wrap_text=True))
         c.fill = PatternFill("solid", fgColor="F2F2F2")
         c.border = box
-    ordered = sorted(findings, key=lambda f: (f[4] != "错误",))
+    ordered = sorted(findings, key=lambda f: (f.severity != "错误",))
     for i, f in enumerate(ordered, start=1):
         row = 3 + i
-        values = [i, f[4], f[3], f[5], f[1], f[2], f[6], f[7], f[8], f[9], f[10] if len(f) > 10 else ""]
+        values = [i, f.severity, f.rule, f.title, f.sheet, f.cell, f.where, f.message, f.hint, f.explanation,
+                  f.same_cause]
         lines = 1
         for col, value in enumerate(values, start=1):
             c = _put(ws, row, col, value, Font(name=FONT_NAME, size=10, color="C00000") if col == 2 and value == "错误" else body,
@@ -111,5 +116,5 @@ def _put(ws, row: int, col: int, value: Any, font: Font, alignment: Alignment | 
     return c
 
 
-def write_feedback(path: Path, unit: dict[str, Any], findings: list[tuple]) -> None:
+def write_feedback(path: Path, unit: UnitRow, findings: list[FindingRow]) -> None:
     save_atomic(build_feedback(unit, findings), path)

@@ -21,6 +21,7 @@ from ..core.catalog import RuleDoc, rule_doc
 from ..core.findings import Finding, Location
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
+from .record import FileRecord
 
 ROLLUP_SCOPE = "rollup"
 # Location.table of every roll-up finding: the unit information on the cover sheet.
@@ -84,7 +85,7 @@ def normalise_key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
-def unit_key(record: dict[str, Any]) -> tuple[str, str, int] | None:
+def unit_key(record: FileRecord) -> tuple[str, str, int] | None:
     """(预算编码, 单位名称, 年度) as compared; None when the unit cannot be identified.
 
     Two files are the same unit only when code *and* name agree (an empty code matches an empty
@@ -92,7 +93,7 @@ def unit_key(record: dict[str, Any]) -> tuple[str, str, int] | None:
     both are kept and X503 asks the district to resolve it, rather than one unit silently
     disappearing from the roll-up.
     """
-    code, name, year = normalise_key(record["code"]), normalise_key(record["unit"]), record["year"]
+    code, name, year = normalise_key(record.code), normalise_key(record.unit), record.year
     if year is None or not (code or name):
         return None
     return (code, name, year)
@@ -108,20 +109,20 @@ def version_tuple(version: str) -> tuple[int, ...] | None:
 # ---------------------------------------------------------------- findings
 
 
-def _finding(rule_code: str, settings: Settings, record: dict[str, Any], field: str, /,
+def _finding(rule_code: str, settings: Settings, record: FileRecord, field: str, /,
              **values: Any) -> Finding | None:
     rule = ROLLUP_RULES[rule_code]
     severity = rule.severity_in(settings)
     if severity is None:
         return None
     labels = {"code": "预算编码", "unit": "单位（部门）名称", "year": "年度", "version": "模板版本"}
-    sheet, _, cell = (record["cells"].get(field) or "").partition("!")
+    sheet, _, cell = (record.cells.get(field) or "").partition("!")
     return rule.finding(severity, Location(UNIT_TABLE, unit_label(record), labels[field], sheet, cell), values)
 
 
-def unit_label(record: dict[str, Any]) -> str:
-    name = record["unit"] or "（未填单位名称）"
-    return f"{name}（{record['year']} 年度）" if record["year"] is not None else name
+def unit_label(record: FileRecord) -> str:
+    name = record.unit or "（未填单位名称）"
+    return f"{name}（{record.year} 年度）" if record.year is not None else name
 
 
 def report_day(text: Any) -> str:
@@ -133,9 +134,9 @@ def report_day(text: Any) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""
 
 
-def _when(record: dict[str, Any]) -> str:
-    day = report_day(record.get("report_date"))
-    modified = f"修改时间 {_mtime_text(record['mtime_ns'])}"
+def _when(record: FileRecord) -> str:
+    day = report_day(record.report_date)
+    modified = f"修改时间 {_mtime_text(record.mtime_ns)}"
     return f"填报日期 {day}，{modified}" if day else modified
 
 
@@ -145,30 +146,30 @@ def _mtime_text(ns: int) -> str:
     return dt.datetime.fromtimestamp(ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def cross_check(records: list[dict[str, Any]], settings: Settings) -> tuple[dict[str, list[Finding]], dict[str, str]]:
+def cross_check(records: list[FileRecord], settings: Settings) -> tuple[dict[str, list[Finding]], dict[str, str]]:
     """Roll-up findings by file path, and the superseded files (path → the path that replaced it).
 
     ``records`` are the readable files (as the worker describes them: path, unit, code, year,
     version, cells, report_date, mtime_ns). The newest file of a unit and year — by the cover's
     填报日期, then modification time, then the later path — is kept; the others are superseded and left out of every figure.
     """
-    found: dict[str, list[Finding]] = {r["path"]: [] for r in records}
+    found: dict[str, list[Finding]] = {r.path: [] for r in records}
 
-    def add(record: dict[str, Any], finding: Finding | None) -> None:
+    def add(record: FileRecord, finding: Finding | None) -> None:
         if finding is not None:
-            found[record["path"]].append(finding)
+            found[record.path].append(finding)
 
     # X505 and X502/X504 on each file
     for r in records:
-        missing = [label for key, label in (("unit", "单位名称"), ("year", "年度")) if r[key] in ("", None)]
+        missing = [label for key, label in (("unit", "单位名称"), ("year", "年度")) if getattr(r, key) in ("", None)]
         if missing:
             add(r, _finding("X505", settings, r, "unit" if "单位名称" in missing else "year",
                             missing="和".join(missing)))
-        for code, values in _version_findings(r["version"]):
+        for code, values in _version_findings(r.version):
             add(r, _finding(code, settings, r, "version", **values))
 
     # X501 duplicates
-    groups: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str, int], list[FileRecord]] = {}
     for r in records:
         key = unit_key(r)
         if key is not None:
@@ -178,46 +179,46 @@ def cross_check(records: list[dict[str, Any]], settings: Settings) -> tuple[dict
         if len(group) < 2:
             continue
         # A clerk's 填报日期 survives e-mail and copying; a file's modification time does not.
-        group = sorted(group, key=lambda r: (report_day(r.get("report_date")), r["mtime_ns"], r["path"]))
+        group = sorted(group, key=lambda r: (report_day(r.report_date), r.mtime_ns, r.path))
         kept = group[-1]
-        files = "、".join(f"“{g['path']}”（{_when(g)}）" for g in group)
+        files = "、".join(f"“{g.path}”（{_when(g)}）" for g in group)
         for g in group:
             status = "被采用" if g is kept else "已被较新的报送取代，未计入汇总"
-            add(g, _finding("X501", settings, g, "code" if g["code"] else "unit", unit=g["unit"] or g["code"],
-                            year=g["year"], count=len(group), files=files, kept=kept["path"], status=status))
+            add(g, _finding("X501", settings, g, "code" if g.code else "unit", unit=g.unit or g.code,
+                            year=g.year, count=len(group), files=files, kept=kept.path, status=status))
             if g is not kept:
-                superseded[g["path"]] = kept["path"]
+                superseded[g.path] = kept.path
 
     # X503 code ↔ name, over the files that count
-    kept_records = [r for r in records if r["path"] not in superseded]
-    by_code: dict[str, list[dict[str, Any]]] = {}
-    by_name: dict[str, list[dict[str, Any]]] = {}
+    kept_records = [r for r in records if r.path not in superseded]
+    by_code: dict[str, list[FileRecord]] = {}
+    by_name: dict[str, list[FileRecord]] = {}
     for r in kept_records:
-        if normalise_key(r["code"]) and normalise_key(r["unit"]):
-            by_code.setdefault(normalise_key(r["code"]), []).append(r)
-            by_name.setdefault(normalise_key(r["unit"]), []).append(r)
+        if normalise_key(r.code) and normalise_key(r.unit):
+            by_code.setdefault(normalise_key(r.code), []).append(r)
+            by_name.setdefault(normalise_key(r.unit), []).append(r)
     for code, group in by_code.items():
-        if len({normalise_key(g["unit"]) for g in group}) > 1:
+        if len({normalise_key(g.unit) for g in group}) > 1:
             for g in group:
-                others = _others(group, g, "unit", lambda o: normalise_key(o["unit"]) != normalise_key(g["unit"]))
+                others = _others(group, g, "unit", lambda o: normalise_key(o.unit) != normalise_key(g.unit))
                 add(g, _finding("X503", settings, g, "code",
-                                detail=f"预算编码“{g['code']}”在其他报送中对应不同的单位名称：{others}。",
-                                code=g["code"], unit=g["unit"]))
+                                detail=f"预算编码“{g.code}”在其他报送中对应不同的单位名称：{others}。",
+                                code=g.code, unit=g.unit))
     for name, group in by_name.items():
-        if len({normalise_key(g["code"]) for g in group}) > 1:
+        if len({normalise_key(g.code) for g in group}) > 1:
             for g in group:
-                others = _others(group, g, "code", lambda o: normalise_key(o["code"]) != normalise_key(g["code"]))
+                others = _others(group, g, "code", lambda o: normalise_key(o.code) != normalise_key(g.code))
                 add(g, _finding("X503", settings, g, "code",
-                                detail=f"单位“{g['unit']}”在其他报送中填写了不同的预算编码：{others}。",
-                                code=g["code"], unit=g["unit"]))
+                                detail=f"单位“{g.unit}”在其他报送中填写了不同的预算编码：{others}。",
+                                code=g.code, unit=g.unit))
     return found, superseded
 
 
-def _others(group: Iterable[dict[str, Any]], me: dict[str, Any], field: str, differs) -> str:
-    return "、".join(f"“{o[field]}”（{o['path']}，{o['year']} 年度）" for o in group if o is not me and differs(o))
+def _others(group: Iterable[FileRecord], me: FileRecord, field: str, differs) -> str:
+    return "、".join(f"“{getattr(o, field)}”（{o.path}，{o.year} 年度）" for o in group if o is not me and differs(o))
 
 
-def _version_findings(version: str) -> list[tuple[str, dict[str, Any]]]:
+def _version_findings(version: str) -> list[tuple[str, FileRecord]]:
     version = str(version or "").strip()
     known = "、".join(KNOWN_VERSIONS)
     if not version:

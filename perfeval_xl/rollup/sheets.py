@@ -20,7 +20,9 @@ from .. import __version__
 from ..core.findings import Finding
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
-from .extract import finding_row
+from .compare import change
+from .roster import NOT_ON_ROSTER, STATUSES, RosterEntry
+from .record import Details, FileRecord, FindingRow, IndicatorRow, ProjectRow, UnitRow
 from .rules import rollup_rules
 from .stats import LOW_EXECUTION_RATE, NO_SCORE
 from .xlsx import Col, FreeSheet, RollupBook
@@ -30,7 +32,17 @@ ROLLUP_TITLE = "区汇总"
 UNIT_COLS = [Col("预算编码", 11), Col("单位", 26, wrap=True), Col("年度", 7, "year")]
 
 
-def summary_columns(settings: Settings) -> list[Col]:
+# 汇总 columns added when the roll-up has an archive to look back in.
+HISTORY_COLS = [Col("上年得分", 9, "score"), Col("变化", 8, "score"), Col("上年排名", 8, "int")]
+# 问题清单: how a finding compares with the unit's previous version and previous year.
+COMPARE_COL = Col("对比", 20, "label", wrap=True)
+
+
+def summary_columns(settings: Settings, history: bool = False) -> list[Col]:
+    return _summary_columns(settings) + (HISTORY_COLS if history else [])
+
+
+def _summary_columns(settings: Settings) -> list[Col]:
     over = float(settings["indicators.over_achievement_ratio"])
     return UNIT_COLS + [
         Col("表类型", 16, wrap=True), Col("项目数", 7, "int"),
@@ -68,6 +80,12 @@ FINDING_COLS = UNIT_COLS + [
     Col("同一原因", 10, "label", wrap=True),
 ]
 
+ROSTER_COLS = [
+    Col("序号", 6, "int"), Col("区县", 10), Col("预算编码", 11), Col("单位", 26, wrap=True), Col("状态", 16, "label"),
+    Col("来源文件", 32, wrap=True), Col("错误数", 7, "int"), Col("提示数", 7, "int"), Col("待说明的提示", 9, "int"),
+    Col("说明", 36, "label", wrap=True),
+]
+
 UNREADABLE_COLS = [
     Col("来源文件", 40, wrap=True), Col("原因", 70, wrap=True), Col("大小（KB）", 10, "score"),
     Col("修改时间", 18, "label"), Col("SHA-256", 20, "label"),
@@ -81,32 +99,63 @@ CHART_MAX_UNITS = 50
 class RollupData:
     """What the writer needs; the large detail lists come from ``details(path)`` one unit at a time."""
 
-    units: list[dict[str, Any]]  # 汇总 rows of the units that count, in path order
-    listed: list[dict[str, Any]]  # every readable record in path order (superseded ones included)
+    units: list[UnitRow]  # 汇总 rows of the units that count, in path order
+    listed: list[FileRecord]  # every readable record in path order (superseded ones included)
     rollup_findings: dict[str, list[Finding]]
-    details: Callable[[str], tuple[list, list, list]]
-    unreadable: list[dict[str, Any]]
+    details: Callable[[str], Details]
+    unreadable: list[FileRecord]
     stats: dict[str, Any]
     settings: Settings
     folder: str = ""
     superseded: dict[str, str] = field(default_factory=dict)
-    ignored: list[dict[str, Any]] = field(default_factory=list)
+    ignored: list[FileRecord] = field(default_factory=list)
     # rows RollupWriter.render made as the unit arrived (the roll-up run); else rendered from details
     rendered: Callable[[str], tuple[list[str], ...] | None] | None = None
+    roster: list[RosterEntry] | None = None  # 报送情况 (only when the roll-up was given a roster)
+    history: bool = False  # the roll-up had an archive: 上年得分 etc. and 对比 columns
 
 
-def unit_prefix(record: dict[str, Any]) -> list[Any]:
-    return [record.get("code", ""), record.get("unit", ""), record.get("year")]
+def unit_prefix(record: FileRecord) -> list[Any]:
+    return [record.code, record.unit, record.year]
 
 
-def summary_row(u: dict[str, Any]) -> list[Any]:
-    s = u["summary"]
-    return unit_prefix(u) + [
-        u["table_type"], s["projects"], s["budget"], s["executed"], s["rate"],
-        s["dept_score"], s["project_avg"], u["score"], u["score_basis"], u["grade"],
-        u["errors"], u["warnings"], s["unexplained_deviation"], s["over_achievement"],
-        u["path"], s["budget_source"], u["score_source"], u["version"], u["note"],
+def summary_row(u: UnitRow, history: bool = False) -> list[Any]:
+    r, s = u.record, u.figures
+    row = unit_prefix(r) + [
+        r.table_type, s.projects, s.budget, s.executed, s.rate,
+        s.dept_score, s.project_avg, u.score, u.score_basis, u.grade,
+        u.errors, u.warnings, s.unexplained_deviation, s.over_achievement,
+        r.path, s.budget_source, u.score_source, r.version, u.note,
     ]
+    if history:
+        before = u.previous_year
+        row += [before.score if before else None, change(u), before.rank if before else None]
+    return row
+
+
+def project_cells(p: ProjectRow) -> list[Any]:
+    """A 项目明细 row after the unit columns (PROJECT_COLS)."""
+    return [p.name, p.implementing_unit, p.budget, p.executed, p.rate, p.stated_total, p.suggested_total,
+            p.stated_grade, p.suggested_grade, p.errors, p.warnings, p.path, p.sheet, p.budget_cell,
+            p.executed_cell, p.total_cell]
+
+
+def indicator_cells(i: IndicatorRow) -> list[Any]:
+    """A 指标明细 row after the unit columns (INDICATOR_COLS)."""
+    return [i.table, i.level1, i.level2, i.title, i.target, i.target_kind, i.actual, i.actual_kind, i.points,
+            i.score, i.suggested_score, i.suggested_band, i.path, i.cell]
+
+
+def finding_cells(f: FindingRow) -> list[Any]:
+    """A 问题清单 row after the unit columns (FINDING_COLS)."""
+    return [f.path, f.sheet, f.cell, f.rule, f.severity, f.title, f.where, f.message, f.hint, f.explanation,
+            f.same_cause]
+
+
+def detail_rows(details: Details) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
+    """项目明细, 指标明细 and 问题清单 rows (after the unit columns), in the order of the sheets."""
+    return ([project_cells(p) for p in details.projects], [indicator_cells(i) for i in details.indicators],
+            [finding_cells(f) for f in details.findings])
 
 
 class RollupWriter:
@@ -117,7 +166,7 @@ class RollupWriter:
     ``finish(data)`` writes every sheet in path order and returns the book for ``save_atomic``.
     """
 
-    def __init__(self, settings: Settings, fast: bool = True) -> None:
+    def __init__(self, settings: Settings, fast: bool = True, roster: bool = False, history: bool = False) -> None:
         wb = Workbook(write_only=True)
         self.fast = fast
         self.book = RollupBook(wb)
@@ -125,52 +174,69 @@ class RollupWriter:
         wb.properties.title = ROLLUP_TITLE
         wb.properties.subject = f"perfeval-xl {__version__} 区汇总"
         book = self.book
-        self.summary = book.table("汇总", summary_columns(settings), title="预算绩效自评 区汇总", fast=fast,
+        self.history = history
+        self.summary = book.table("汇总", summary_columns(settings, history), title="预算绩效自评 区汇总", fast=fast,
                                   repeat_columns=3)
+        self.roster = book.table("报送情况", ROSTER_COLS, title="区汇总 报送情况", fast=fast) if roster else None
         self.stats = book.free("统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
                                title="预算绩效自评 区汇总 统计", fast=fast)
         self.projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast, repeat_columns=3)
         self.indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast, repeat_columns=3)
-        self.problems = book.table("问题清单", FINDING_COLS, title="区汇总 问题清单", fast=fast, repeat_columns=3)
+        self.problems = book.table("问题清单", FINDING_COLS + ([COMPARE_COL] if history else []), title="区汇总 问题清单", fast=fast, repeat_columns=3)
         self.unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast)
         self.notes = book.free("说明", [22, 100], title="区汇总 口径说明", landscape=False, fast=fast)
         self._detail_sheets = (self.projects, self.indicators, self.problems)
 
-    def render(self, record: dict[str, Any], details: tuple[list, list, list]) -> tuple[list[str], ...] | None:
-        """The unit's 项目明细, 指标明细 and 问题清单 rows as rendered rows (None when not fast)."""
+    def render(self, record: FileRecord, details: Details, marks: list[str] | None = None) -> tuple[list[str], ...] | None:
+        """The unit's 项目明细, 指标明细 and 问题清单 rows as rendered rows (None when not fast).
+
+        ``marks``: each finding's 对比 text (with an archive)."""
         if not self.fast:
             return None
         prefix = unit_prefix(record)
-        return tuple([sheet.render(prefix + list(row)) for row in rows]
-                     for sheet, rows in zip(self._detail_sheets, details))
+        projects, indicators, findings = detail_rows(details)
+        if self.history:
+            findings = [row + [mark] for row, mark in zip(findings, marks or [""] * len(findings))]
+        return tuple([sheet.render(prefix + row) for row in rows]
+                     for sheet, rows in zip(self._detail_sheets, (projects, indicators, findings)))
 
     def finish(self, data: RollupData) -> RollupBook:
         for u in data.units:
-            self.summary.append(summary_row(u))
+            self.summary.append(summary_row(u, self.history))
         self.summary.close()
+        if self.roster is not None:
+            for i, e in enumerate(data.roster or [], start=1):
+                self.roster.append([i, e.county, e.code, e.unit, e.status, e.file, e.errors if e.file else None,
+                                    e.warnings if e.file else None, e.awaiting_explanation if e.file else None,
+                                    e.note])
+            self.roster.close()
 
-        counted = {u["path"] for u in data.units}
+        counted = {u.path for u in data.units}
         for record in data.listed:
             prefix = unit_prefix(record)
-            for f in data.rollup_findings.get(record["path"], []):
-                self.problems.append(prefix + list(finding_row(f.to_dict(), record["path"])))
-            if record["path"] not in counted:
+            for f in data.rollup_findings.get(record.path, []):
+                self.problems.append(prefix + finding_cells(FindingRow.of(f.to_dict(), record.path))
+                                     + ([""] if self.history else []))
+            if record.path not in counted:
                 continue
-            rendered = data.rendered(record["path"]) if data.rendered is not None and self.fast else None
+            rendered = data.rendered(record.path) if data.rendered is not None and self.fast else None
             if rendered is not None:
                 for sheet, rows in zip(self._detail_sheets, rendered):
                     sheet.append_rendered(rows)
                 continue
-            for sheet, rows in zip(self._detail_sheets, data.details(record["path"])):
+            projects, indicators, findings = detail_rows(data.details(record.path))
+            if self.history:  # 对比 is known only while the unit's rows are rendered (the roll-up run)
+                findings = [row + [""] for row in findings]
+            for sheet, rows in zip(self._detail_sheets, (projects, indicators, findings)):
                 for row in rows:
-                    sheet.append(prefix + list(row))
+                    sheet.append(prefix + row)
         for sheet in self._detail_sheets:
             sheet.close()
 
         for r in data.unreadable:
-            mtime = dt.datetime.fromtimestamp(r["mtime_ns"] / 1e9).strftime("%Y-%m-%d %H:%M") if r["mtime_ns"] else ""
-            size = round(r["size"] / 1024, 2) if r["size"] is not None else None
-            self.unreadable.append([r["path"], r["reason"], size, mtime, r["sha256"]])
+            mtime = dt.datetime.fromtimestamp(r.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M") if r.mtime_ns else ""
+            size = round(r.size / 1024, 2) if r.size is not None else None
+            self.unreadable.append([r.path, r.reason, size, mtime, r.sha256])
         self.unreadable.close()
 
         write_stats(self.stats, data)
@@ -180,7 +246,7 @@ class RollupWriter:
 
 def build_rollup_workbook(data: RollupData, fast: bool = True) -> RollupBook:
     """The workbook, ready for ``save_atomic`` (rows of the large sheets are spliced in on save)."""
-    return RollupWriter(data.settings, fast).finish(data)
+    return RollupWriter(data.settings, fast, roster=data.roster is not None, history=data.history).finish(data)
 
 
 def write_stats(sheet: FreeSheet, data: RollupData) -> None:
@@ -190,6 +256,13 @@ def write_stats(sheet: FreeSheet, data: RollupData) -> None:
     sheet.note(f"汇总 {len(data.units)} 个单位；读取 {len(data.listed)} 个文件，未能读取 {len(data.unreadable)} 个，"
                f"重复报送未计入 {len(data.superseded)} 个。得分为各单位的“汇总得分”（见“说明”）。")
     sheet.blank()
+    if "statuses" in stats:
+        sheet.section("报送情况（名单中的单位，见“报送情况”表）")
+        sheet.header([*STATUSES, "名单合计", NOT_ON_ROSTER])
+        counts = stats["statuses"]
+        sheet.line([*(counts[s] for s in STATUSES), sum(counts[s] for s in STATUSES), counts[NOT_ON_ROSTER]],
+                   ["int"] * (len(STATUSES) + 2))
+        sheet.blank()
     sheet.section("一、年度概况（等级分布、平均分、中位数）")
     sheet.header(["年度", "单位数", "项目数", "全年预算（万元）", "全年执行（万元）", "执行率", "有得分的单位",
                   "平均分", "中位数", *grades, f"执行率<{LOW_EXECUTION_RATE:.0%}", "错误数", "提示数"])
@@ -307,6 +380,17 @@ def write_notes(sheet: FreeSheet, data: RollupData) -> None:
         ("公式值", "由程序生成、未在 Excel 中打开保存过的工作簿没有公式的计算结果，本工具按自己的计算读取，"
                  "“说明”栏注明个数。"),
     ]
+    if data.history:
+        rows.append(("上年得分、变化、上年排名", "档案（--archive）中该单位最近一个较早年度的汇总得分和当年的排名（同一年度内按汇总得分）；"
+                                       "变化 = 汇总得分 − 上年得分。单位按预算编码对应，未填编码时按单位名称。"))
+        rows.append(("对比（问题清单）", "“连续出现”：上一年度的报送中同一规则、同一位置也有此问题；“本次新出现”：同一年度上一次报送"
+                                  "（重新报送之前的版本）中没有此问题。退回意见注明已改正和新出现的条数。"))
+    if data.roster is not None:
+        required = "、".join(sorted(s.explanation_required)) or "无"
+        rows.append(("报送情况", "名单中的每个单位一行，状态为：未报送（没有收到该单位本年度的报送）；未能读取（收到的文件无法读取，"
+                              "按文件名中的单位简称对应）；退回（有错误）；待说明（提示未附情况说明：规则文件 [workflow] "
+                              f"explanation_required 所列规则（{required}）的提示须在校验结果表中填写情况说明）；通过。"
+                              "不在名单中的单位的报送另行列出。单位按预算编码对应名单，未填编码时按单位名称。"))
     rows += [(f"{r.code} {r.title}", f"（{r.severity.value}）{r.what}") for r in rollup_rules()]
     sheet.header(["项目", "口径"])
     for name, text in rows:

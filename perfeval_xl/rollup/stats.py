@@ -8,6 +8,7 @@ from typing import Any
 
 from ..core.score import round_half_up
 from ..core.settings import Settings
+from .record import UnitRow
 
 # 执行率 below this lists the unit under 执行率低于 90% (DOMAIN §F).
 LOW_EXECUTION_RATE = 0.9
@@ -17,44 +18,47 @@ NO_SCORE = "无得分"
 RANKED_FIELDS = ("path", "unit", "code", "year", "score", "score_basis", "grade", "rate", "budget", "executed")
 
 
-def _ranked(units: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+def _entry(u: UnitRow) -> dict[str, Any]:
+    return {f: getattr(u, f) for f in RANKED_FIELDS}
+
+
+def _ranked(units: list[UnitRow], key: str) -> list[dict[str, Any]]:
     """Units with a value for ``key``, best first; ties share a rank (1, 2, 2, 4), then by path."""
-    have = sorted((u for u in units if u[key] is not None), key=lambda u: (-u[key], u["path"]))
+    have = sorted((u for u in units if getattr(u, key) is not None), key=lambda u: (-getattr(u, key), u.path))
     out, rank, previous = [], 0, None
     for i, u in enumerate(have, start=1):
-        if u[key] != previous:
-            rank, previous = i, u[key]
-        out.append({"rank": rank, **{f: u[f] for f in RANKED_FIELDS}})
+        if getattr(u, key) != previous:
+            rank, previous = i, getattr(u, key)
+        out.append({"rank": rank, **_entry(u)})
     return out
 
 
-def district_stats(units: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
+def district_stats(units: list[UnitRow], settings: Settings) -> dict[str, Any]:
     """Per 年度: counts, money, grade distribution, mean/median score, rankings, low execution.
 
-    ``units`` are the 汇总 rows (dicts with path, unit, code, year, projects, budget, executed,
-    rate, score, grade, errors, warnings). Rankings never mix years: a folder may hold several.
+    ``units`` are the 汇总 rows. Rankings never mix years: a folder may hold several.
     """
     grades = list(settings["grades"])
-    years: dict[Any, list[dict[str, Any]]] = {}
+    years: dict[Any, list[UnitRow]] = {}
     for u in units:
-        years.setdefault(u["year"], []).append(u)
+        years.setdefault(u.year, []).append(u)
     out = []
     for year in sorted(years, key=lambda y: (y is None, y or 0)):
         group = years[year]
-        scores = [u["score"] for u in group if u["score"] is not None]
-        budget = [u["budget"] for u in group if u["budget"] is not None]
-        executed = [u["executed"] for u in group if u["executed"] is not None]
-        both = [u for u in group if u["budget"] is not None and u["executed"] is not None]
-        total_budget = round(math.fsum(u["budget"] for u in both), 6) if both else None
-        total_exec = round(math.fsum(u["executed"] for u in both), 6) if both else None
-        distribution = {g: sum(1 for u in group if u["grade"] == g) for g in grades}
-        distribution[NO_SCORE] = sum(1 for u in group if not u["grade"])
-        low = sorted((u for u in group if u["rate"] is not None and u["rate"] < LOW_EXECUTION_RATE),
-                     key=lambda u: (u["rate"], u["path"]))
+        scores = [u.score for u in group if u.score is not None]
+        budget = [u.budget for u in group if u.budget is not None]
+        executed = [u.executed for u in group if u.executed is not None]
+        both = [u for u in group if u.budget is not None and u.executed is not None]
+        total_budget = round(math.fsum(u.budget for u in both), 6) if both else None
+        total_exec = round(math.fsum(u.executed for u in both), 6) if both else None
+        distribution = {g: sum(1 for u in group if u.grade == g) for g in grades}
+        distribution[NO_SCORE] = sum(1 for u in group if not u.grade)
+        low = [_entry(u) for u in sorted((u for u in group if u.rate is not None and u.rate < LOW_EXECUTION_RATE),
+                                         key=lambda u: (u.rate, u.path))]
         out.append({
             "year": year,
             "units": len(group),
-            "projects": sum(u["projects"] for u in group),
+            "projects": sum(u.projects for u in group),
             "budget": round(math.fsum(budget), 6) if budget else None,
             "executed": round(math.fsum(executed), 6) if executed else None,
             # district rate over the units that report both figures
@@ -63,8 +67,8 @@ def district_stats(units: list[dict[str, Any]], settings: Settings) -> dict[str,
             "mean": round_half_up(statistics.fmean(scores), 2) if scores else None,
             "median": round_half_up(statistics.median(scores), 2) if scores else None,
             "grades": distribution,
-            "errors": sum(u["errors"] for u in group),
-            "warnings": sum(u["warnings"] for u in group),
+            "errors": sum(u.errors for u in group),
+            "warnings": sum(u.warnings for u in group),
             "by_score": _ranked(group, "score"),
             "by_rate": _ranked(group, "rate"),
             "low_execution": low,

@@ -1,8 +1,10 @@
-"""Checks of the submission as a whole: cells the reader could not use, and what it saw in the
-workbook itself (formulas typed over, rows past the row cap, hidden sheets)."""
+"""Checks of the submission as a whole: cells the reader could not use, what it saw in the
+workbook itself (formulas typed over, rows past the row cap, hidden sheets), and submissions
+that are blank or name an impossible year."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterator
 
 from ..catalog import Hit, rule
@@ -89,6 +91,44 @@ def _shown(text: str, label: str) -> str:
     except ValueError:
         return text
     return fmt_percent(number) if label.endswith("率") else fmt_number(number)
+
+
+# The first 年度 a submission may name: the national self-evaluation forms date from the 2000s.
+FIRST_YEAR = 2000
+
+
+def latest_year() -> int:
+    """The last 年度 a submission may name: next year (a budget year's forms are made the year before)."""
+    return dt.date.today().year + 1
+
+
+@rule("S105", "空白报送", severity="错误", scope="submission",
+      message="{detail}",
+      hint="在“单位信息”封面填写单位全称，并至少填写一张自评表（项目支出、部门整体支出、基础数据表或评分表）后再报送。",
+      what="报送的工作簿填写了单位名称，并至少填写了一张自评表。",
+      why="用 new 生成后未填写就提交的工作簿会被当作“校验通过”，区里汇总时这个单位就少了全部数字却不显眼。",
+      example="刚用 perfeval-xl new 生成、未填写任何自评表的工作簿 → 报错；封面单位名称为空 → 报错。",
+      basis="财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）：单位自评须如实填报；区财政局年度自评工作通知（每个单位一份完整的报送）")
+def check_blank(ctx, sub: Submission) -> Iterator[Hit]:
+    # a workbook's cover with its 单位名称 left blank (a submission without a cover is X505's at the roll-up)
+    if sub.unit.source("unit_name") is not None and not sub.unit.unit_name.strip():
+        yield Hit(sub.unit, "unit_name", "", {"detail": "封面未填写单位名称。"}, table="单位信息")
+    if not (sub.projects or sub.department or sub.basic_data or sub.rubric):
+        yield Hit(None, "", "", {"detail": "工作簿中的自评表（项目支出、部门整体支出、基础数据表、评分表）都没有填写。"},
+                  table="报送")
+
+
+@rule("S106", "年度不在合理范围内", severity="错误", scope="submission",
+      message="封面年度为 {year}，不在 {first}–{last} 之间。",
+      hint="填写自评所属的预算年度（四位数字，如 2022）。",
+      what=f"封面的年度在 {FIRST_YEAR} 年到明年之间。",
+      why="年度填成 22、-5 或 2099 时，汇总会把它当作另一个年度单列，逐年对比也对不上。",
+      example="年度填“22”→ 报错（应填 2022）。",
+      basis="区财政局年度自评工作通知（按预算年度报送、汇总）")
+def check_year(ctx, sub: Submission) -> Iterator[Hit]:
+    year = sub.unit.year
+    if year is not None and not FIRST_YEAR <= year <= latest_year():
+        yield Hit(sub.unit, "year", "", {"year": year, "first": FIRST_YEAR, "last": latest_year()}, table="单位信息")
 
 
 def _notices(sub: Submission, kind: str) -> Iterator:

@@ -1,0 +1,228 @@
+"""The record a roll-up worker sends for one file, and the 汇总 row the parent makes of it.
+
+Every writer (汇总, 项目明细, 指标明细, 问题清单, 统计, 退回意见, the JSON report and the
+archive) reads these by field name. ``RECORD_VERSION`` changes whenever a field is added,
+removed or changes meaning, so a spill file or an archive written by another version is never
+read as if it were this one.
+
+The classes hold plain values only (str, int, float, None, tuples/dicts of those): a record
+pickles small between processes and no model object leaves the worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RECORD_VERSION = 1
+
+# FileRecord.status
+OK = "ok"
+UNREADABLE = "unreadable"
+IGNORED = "ignored"  # a 区汇总 / 退回意见 workbook this tool wrote
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    """One project table (项目明细)."""
+
+    name: str
+    implementing_unit: str
+    budget: float | None
+    executed: float | None
+    rate: float | None
+    stated_total: float | None
+    suggested_total: float | None
+    stated_grade: str
+    suggested_grade: str
+    errors: int
+    warnings: int
+    path: str
+    sheet: str
+    budget_cell: str
+    executed_cell: str
+    total_cell: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    """One indicator of a project or department table (指标明细)."""
+
+    table: str  # the project's name, else the table kind
+    level1: str
+    level2: str
+    title: str
+    target: str
+    target_kind: str
+    actual: str
+    actual_kind: str
+    points: float | None
+    score: float | None
+    suggested_score: float | None
+    suggested_band: str
+    path: str
+    cell: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    """One finding as the finding tables show it (问题清单, 退回意见, the archive)."""
+
+    path: str
+    sheet: str
+    cell: str
+    rule: str
+    severity: str  # 错误 / 提示
+    title: str
+    where: str  # table, row and field
+    message: str
+    hint: str
+    explanation: str  # the unit's 情况说明, if it wrote one
+    same_cause: str = ""  # column 同一原因: the other findings of the same slip ("" when alone)
+
+    @classmethod
+    def of(cls, finding: dict[str, Any], path: str, same_cause: str = "") -> FindingRow:
+        """From ``Finding.to_dict()``."""
+        where = " ".join(p for p in (finding["table"], finding["row"], finding["field"]) if p)
+        return cls(path, finding["sheet"], finding["cell"], finding["rule"], finding["severity_zh"],
+                   finding["title"], where, finding["message"], finding["hint"], finding["explanation"], same_cause)
+
+
+@dataclass(slots=True)
+class Details:
+    """A readable file's detail rows; they travel apart from the record (spilled to disk)."""
+
+    projects: list[ProjectRow] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A unit's money and score figures as the 汇总 shows them (see the 说明 sheet)."""
+
+    projects: int = 0
+    budget: float | None = None
+    executed: float | None = None
+    rate: float | None = None
+    budget_source: str = ""
+    dept_score: float | None = None
+    dept_score_basis: str = ""
+    dept_score_cell: str = ""
+    project_avg: float | None = None
+    project_avg_count: int = 0
+    unexplained_deviation: int = 0
+    over_achievement: int = 0
+
+
+@dataclass(slots=True)
+class FileRecord:
+    """What a worker returns for one file; ``status`` says which fields are filled.
+
+    unreadable / ignored: path, name, size, mtime_ns, sha256, reason, seconds.
+    ok: also the unit, the figures, the counts and (until the parent spills them) ``details``.
+    """
+
+    path: str  # relative to the roll-up folder, "/"-separated
+    name: str
+    size: int | None = None
+    mtime_ns: int = 0
+    sha256: str = ""
+    status: str = UNREADABLE
+    reason: str = ""
+    seconds: float = 0.0
+    recomputed: int = 0  # formula cells without a saved value, computed by this tool
+    unit: str = ""
+    code: str = ""
+    year: int | None = None
+    version: str = ""  # template version stamped on the cover
+    report_date: str = ""
+    cells: dict[str, str] = field(default_factory=dict)  # unit / code / year / version → "Sheet!A1"
+    table_type: str = ""
+    figures: Figures = field(default_factory=Figures)
+    errors: int = 0  # the catalog's findings only (the 汇总 adds the roll-up's, see UnitRow)
+    warnings: int = 0
+    by_rule: dict[str, dict[str, int]] = field(default_factory=dict)  # rule → severity code → count
+    awaiting_explanation: int = 0  # 提示 the rules file requires a 情况说明 for, still without one
+    details: Details | None = None
+    record_version: int = RECORD_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousYear:
+    """A unit's last archived year before this one (汇总: 上年得分, 变化, 上年排名)."""
+
+    year: int
+    score: float | None
+    rank: int | None
+    path: str
+    findings: frozenset[tuple[str, str]]  # (rule, location) — a finding here again is 连续出现
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousVersion:
+    """The unit's earlier file for the same year (a resubmission)."""
+
+    path: str
+    sha256: str
+    findings: frozenset[tuple[str, str]]
+
+
+def finding_key(f: FindingRow) -> tuple[str, str]:
+    """What makes two findings the same across versions and years: the rule and where it is."""
+    return (f.rule, f.where)
+
+
+@dataclass(slots=True)
+class UnitRow:
+    """A unit that counts in the 汇总: its file's record plus the roll-up's findings, 汇总得分 and 等级."""
+
+    record: FileRecord
+    score: float | None
+    score_basis: str
+    score_source: str
+    grade: str
+    errors: int  # catalog + roll-up findings
+    warnings: int
+    note: str = ""
+    previous_year: PreviousYear | None = None  # from the archive
+    previous_version: PreviousVersion | None = None  # the same year's earlier file (a resubmission)
+    resolved: tuple[tuple[str, str], ...] = ()  # (rule, location) gone since previous_version
+    new: tuple[tuple[str, str], ...] = ()  # (rule, location) not in previous_version
+
+    # the record's identity and figures, read where a unit is expected (statistics, feedback)
+    @property
+    def path(self) -> str:
+        return self.record.path
+
+    @property
+    def unit(self) -> str:
+        return self.record.unit
+
+    @property
+    def code(self) -> str:
+        return self.record.code
+
+    @property
+    def year(self) -> int | None:
+        return self.record.year
+
+    @property
+    def figures(self) -> Figures:
+        return self.record.figures
+
+    @property
+    def budget(self) -> float | None:
+        return self.record.figures.budget
+
+    @property
+    def executed(self) -> float | None:
+        return self.record.figures.executed
+
+    @property
+    def rate(self) -> float | None:
+        return self.record.figures.rate
+
+    @property
+    def projects(self) -> int:
+        return self.record.figures.projects

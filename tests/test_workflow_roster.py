@@ -1,0 +1,144 @@
+"""The roster (名单) and each unit's status on the example district: 报送情况, JSON, 统计, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from openpyxl import load_workbook
+
+from perfeval_xl.core.settings import Settings
+from perfeval_xl.rollup import rollup
+from perfeval_xl.rollup.roster import RosterError, read_roster, short_name
+
+from .workflow_golden import EXAMPLES
+
+ROSTER_CSV = """预算编码,单位,区县
+124013,长沙市岳麓区洋湖街道办事处,岳麓区
+,长沙市岳麓区坪塘街道办事处（虚构）,岳麓区
+999001,长沙市岳麓区天顶街道办事处,岳麓区
+,长沙市岳麓区梅溪湖街道办事处（虚构）,岳麓区
+,长沙市岳麓区麓谷街道办事处（虚构）,岳麓区
+,长沙市雨花区砂子塘街道办事处,雨花区
+"""
+EXPECTED = [  # (单位, 状态, 来源文件)
+    ("长沙市岳麓区洋湖街道办事处", "退回（有错误）", "岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx"),
+    ("长沙市岳麓区坪塘街道办事处（虚构）", "待说明（提示未附情况说明）", "岳麓区/坪塘街道（虚构）2022年度绩效自评.xlsx"),
+    ("长沙市岳麓区天顶街道办事处", "未报送", ""),
+    ("长沙市岳麓区梅溪湖街道办事处（虚构）", "未能读取", "岳麓区/梅溪湖街道（虚构）2022年度绩效自评.xlsx"),
+    ("长沙市岳麓区麓谷街道办事处（虚构）", "通过", "岳麓区/麓谷街道（虚构）2022年度绩效自评.xlsx"),
+    ("长沙市雨花区砂子塘街道办事处", "未报送", ""),  # only its 2020 workbook is in the folder
+]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("roster")
+    (tmp / "名单.csv").write_bytes(ROSTER_CSV.encode("gbk"))  # Notepad's "ANSI" on a Chinese Windows
+    result = rollup(EXAMPLES, tmp / "区汇总.xlsx", jobs=1, json_report=tmp / "r.json", settings=Settings.default(),
+                    roster=read_roster(tmp / "名单.csv"))
+    return tmp, result, json.loads((tmp / "r.json").read_text(encoding="utf-8"))
+
+
+def test_every_roster_unit_has_its_status_in_the_json(run):
+    _, result, doc = run
+    assert [(e["unit"], e["status"], e["file"]) for e in doc["roster"][:6]] == EXPECTED
+    yanghu, pingtang = doc["roster"][0], doc["roster"][1]
+    assert (yanghu["code"], yanghu["county"], yanghu["errors"], yanghu["warnings"]) == ("124013", "岳麓区", 25, 27)
+    assert (pingtang["errors"], pingtang["awaiting_explanation"]) == (0, 5)
+    assert doc["roster"][5]["note"] == "只收到 2020 年度（雨花区/砂子塘街道2020年度基础数据表及评分表.xlsx）"
+    # units that reported without being on the roster are flagged, not dropped
+    outside = [e for e in doc["roster"][6:]]
+    assert {e["status"] for e in outside} == {"不在名单中"}
+    assert "长沙市开福区伍家岭街道办事处" in {e["unit"] for e in outside}
+    assert len(outside) == 12 - 4  # 12 units in 汇总, 4 of them matched on the roster
+    assert doc["roster_counts"] == {"未报送": 2, "未能读取": 1, "退回（有错误）": 1,
+                                    "待说明（提示未附情况说明）": 1, "通过": 1, "不在名单中": 8}
+    assert "名单：未报送 2，未能读取 1，退回（有错误） 1，待说明（提示未附情况说明） 1，通过 1，不在名单中 8" in result.summary_zh()
+
+
+def test_review_status_of_every_counted_file_is_in_the_json(run):
+    files = {f["path"]: f for f in run[2]["files"]}
+    assert files["岳麓区/麓谷街道（虚构）2022年度绩效自评.xlsx"]["review_status"] == "通过"
+    assert files["岳麓区/坪塘街道（虚构）2022年度绩效自评.xlsx"]["review_status"] == "待说明（提示未附情况说明）"
+    assert files["开福区/伍家岭街道2022年度部门整体支出绩效自评.xlsx"]["review_status"] == "退回（有错误）"
+
+
+def test_roster_sheet_and_status_counts_on_the_statistics_sheet(run):
+    tmp = run[0]
+    wb = load_workbook(tmp / "区汇总.xlsx", read_only=True)
+    assert wb.sheetnames[:3] == ["汇总", "报送情况", "统计"]
+    rows = list(wb["报送情况"].iter_rows(values_only=True))
+    assert rows[0] == ("序号", "区县", "预算编码", "单位", "状态", "来源文件", "错误数", "提示数", "待说明的提示", "说明")
+    assert rows[1] == (1, "岳麓区", "124013", "长沙市岳麓区洋湖街道办事处", "退回（有错误）",
+                       "岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx", 25, 27, 4, None)
+    assert rows[3] == (3, "岳麓区", "999001", "长沙市岳麓区天顶街道办事处", "未报送", None, None, None, None, None)
+    stats = list(wb["统计"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(stats) if r[:1] == ("未报送",))
+    assert stats[at][:7] == ("未报送", "未能读取", "退回（有错误）", "待说明（提示未附情况说明）", "通过", "名单合计", "不在名单中")
+    assert stats[at + 1][:7] == (2, 1, 1, 1, 1, 6, 8)
+    wb.close()
+
+
+def test_roster_in_toml_with_its_year_and_utf8_bom(tmp_path):
+    (tmp_path / "名单.toml").write_bytes("""\ufeffyear = 2020
+[[unit]]
+unit = "长沙市雨花区砂子塘街道办事处"
+county = "雨花区"
+[[unit]]
+"预算编码" = "124013"
+"单位" = "长沙市岳麓区洋湖街道办事处"
+""".encode("utf-8"))
+    roster = read_roster(tmp_path / "名单.toml")
+    assert roster.year == 2020
+    result = rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, settings=Settings.default(), roster=roster)
+    assert [(e.unit, e.status) for e in result.roster[:2]] == [
+        ("长沙市雨花区砂子塘街道办事处", "通过"), ("长沙市岳麓区洋湖街道办事处", "未报送")]
+    assert result.roster[1].note == "只收到 2022 年度（岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx）"
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("a.csv", "名称,地址\n洋湖,x\n", "名单 a.csv 第 1 行应为表头，含“预算编码”和“单位”两列（可加“区县”）；现为：名称、地址。"),
+    ("a.csv", "预算编码,单位\n1,甲\n,\n2,\n", None),  # blank lines are skipped
+    ("a.csv", "预算编码,单位\n1,甲\n1,乙\n", "名单 a.csv 中“乙”出现了两次。"),
+    ("a.csv", "预算编码,单位,区县\n,,岳麓区\n", "名单 a.csv 第 2 行既没有预算编码也没有单位名称。"),
+    ("a.toml", "[[unit]]\nname = \"甲\"\n", "名单 a.toml 第 1 个 [[unit]]：未知的键 name（可用：code 预算编码、unit 单位、county 区县）。"),
+    ("a.toml", "\"年度\" = \"2022\"\n", "名单 a.toml：year（年度）应为整数，如 year = 2022。"),
+    ("a.xlsx", "x", "名单 a.xlsx 应为 .csv 或 .toml 文件（Excel 中可“另存为 CSV”）。"),
+])
+def test_a_roster_that_cannot_be_used_says_why(tmp_path, name, text, message):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    if message is None:
+        assert [u.code for u in read_roster(tmp_path / name).units] == ["1", "2"]
+        return
+    with pytest.raises(RosterError) as err:
+        read_roster(tmp_path / name)
+    assert str(err.value) == message
+
+
+def test_short_names_match_file_names():
+    assert short_name("长沙市岳麓区洋湖街道办事处") == "洋湖"
+    assert short_name("长沙市岳麓区坪塘街道办事处（虚构）") == "坪塘"
+    assert short_name("岳阳市岳阳楼区王家河街道办事处") == "王家河"
+    assert short_name("某县某某镇人民政府") == "某某"
+
+
+def test_cli_bad_roster_exits_2_with_a_chinese_message(tmp_path):
+    (tmp_path / "名单.csv").write_bytes(b"\xff\xfe\x00\x00bad")
+    done = subprocess.run([sys.executable, "-m", "perfeval_xl", "rollup", str(EXAMPLES), "-o", str(tmp_path / "o.xlsx"),
+                           "--roster", str(tmp_path / "名单.csv")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "名单" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_empty_folder_leaves_every_roster_unit_not_submitted(tmp_path):
+    (tmp_path / "报送").mkdir()
+    (tmp_path / "名单.csv").write_text(ROSTER_CSV, encoding="utf-8-sig")
+    result = rollup(tmp_path / "报送", tmp_path / "o.xlsx", json_report=tmp_path / "r.json",
+                    roster=read_roster(tmp_path / "名单.csv"))
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert result.exit_code == 3 and not (tmp_path / "o.xlsx").exists()
+    assert [e["status"] for e in doc["roster"]] == ["未报送"] * 6
+    assert doc["roster_counts"]["未报送"] == 6

@@ -1,0 +1,62 @@
+"""The example district's 区汇总 cell values and JSON report, in a form two runs can compare.
+
+``python -m tests.workflow_golden --write`` rewrites tests/data/workflow_golden.json; the golden test
+(tests/test_workflow_record.py) compares a fresh roll-up with it: every sheet and every JSON key
+the golden holds must be unchanged (sheets and keys added later are allowed).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from perfeval_xl.core.settings import Settings
+from perfeval_xl.rollup import rollup
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "报送"
+GOLDEN = ROOT / "tests" / "data" / "workflow_golden.json"
+# Fields that differ between two runs of the same files (timings, the machine's paths).
+VOLATILE = {"seconds", "folder", "output", "feedback_files"}
+
+
+def _scrub(value, folder: str, tmp: str):
+    if isinstance(value, dict):
+        return {k: _scrub(v, folder, tmp) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_scrub(v, folder, tmp) for v in value]
+    if isinstance(value, str):
+        return value.replace(folder, "<folder>").replace(tmp, "<tmp>")
+    return value
+
+
+def example_outputs(**options) -> dict:
+    """Roll up examples/报送 in this process; the workbook's values by sheet and the JSON report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out, report = Path(tmp) / "区汇总.xlsx", Path(tmp) / "区汇总.json"
+        rollup(EXAMPLES, out, jobs=1, json_report=report, feedback_dir=Path(tmp) / "退回意见",
+               settings=Settings.default(), **options)
+        folder = str(EXAMPLES.resolve())
+        wb = load_workbook(out, read_only=True)
+        sheets = {ws.title: [[_scrub(v, folder, tmp) for v in row] for row in ws.iter_rows(values_only=True)]
+                  for ws in wb.worksheets}
+        wb.close()
+        doc = _scrub(json.loads(report.read_text(encoding="utf-8")), folder, tmp)
+        feedback = {}
+        for path in sorted((Path(tmp) / "退回意见").glob("*.xlsx")):
+            book = load_workbook(path, read_only=True)
+            feedback[path.name] = [[_scrub(v, folder, tmp) for v in row] for row in book.active.iter_rows(values_only=True)]
+            book.close()
+    return {"sheets": sheets, "json": doc, "feedback": feedback}
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--write" not in sys.argv:
+        raise SystemExit("the golden records the outputs before a change; rewrite it only on purpose: --write")
+    GOLDEN.write_text(json.dumps(example_outputs(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    print(GOLDEN)
