@@ -106,6 +106,7 @@ MIGRATIONS: list[str] = [
         rule TEXT NOT NULL, severity TEXT NOT NULL, title TEXT NOT NULL,
         sheet TEXT NOT NULL, cell TEXT NOT NULL, location TEXT NOT NULL,
         message TEXT NOT NULL, hint TEXT NOT NULL, explanation TEXT NOT NULL,
+        same_cause TEXT NOT NULL DEFAULT '',  -- the other findings of the same slip (column 同一原因)
         PRIMARY KEY (submission_id, seq)
     );
     CREATE INDEX findings_rule ON findings (rule);
