@@ -30,7 +30,6 @@ from ..io.read import Loaded, ReadError, read_submission_data
 
 ZIP_SUFFIX = ".zip"
 MAX_MEMBERS = 10_000  # a district's submissions are hundreds; a zip listing more is refused
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods")  # as discover.py looks for
 UNSAFE_PART = "‥"  # shown in place of a ".." name part (the virtual path never climbs out of the archive)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -68,19 +67,19 @@ def _display(name: str) -> tuple[str, bool]:
     return "/".join(parts), unsafe
 
 
-def _offered(display: str, skipped) -> bool:
+def _offered(display: str) -> bool:
     """Would a folder with this path offer it as a submission (discover.py's rules)?"""
+    from .discover import OTHER_SPREADSHEETS, SUFFIXES, skipped_name  # discover imports this module
+
     parts = display.split("/")
-    if any(skipped(p) or p == "__MACOSX" for p in parts):
+    if any(skipped_name(p) or p == "__MACOSX" for p in parts):
         return False
-    return parts[-1].lower().endswith(SPREADSHEETS + (ZIP_SUFFIX,))
+    return parts[-1].lower().endswith(SUFFIXES + OTHER_SPREADSHEETS + (ZIP_SUFFIX,))
 
 
 @functools.lru_cache(maxsize=2)
 def _entries(path: str, size: int, mtime_ns: int) -> dict[str, zipfile.ZipInfo | None]:
     """Offered members by display name (None: an unsafe name). Raises zipfile.BadZipFile/OSError."""
-    from .discover import skipped_name
-
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -90,7 +89,7 @@ def _entries(path: str, size: int, mtime_ns: int) -> dict[str, zipfile.ZipInfo |
         if info.is_dir():
             continue
         display, unsafe = _display(member_name(info))
-        if display and _offered(display, skipped_name):
+        if display and _offered(display):
             entries.setdefault(display, None if unsafe else info)
     return entries
 
@@ -134,7 +133,7 @@ def archive_problem(zip_path: Path) -> str:
         return f"{zip_path.name}：{BROKEN}"
     if not entries:
         return f"{zip_path.name}：压缩包中没有找到 .xlsx / .xlsm 工作簿"
-    return ""
+    return f"{zip_path.name}：压缩包在汇总过程中被改动，请重新汇总"
 
 
 def member_stat(zip_path: Path, name: str) -> tuple[int, int]:
