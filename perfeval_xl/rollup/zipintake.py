@@ -32,6 +32,9 @@ ZIP_SUFFIX = ".zip"
 MAX_MEMBERS = 10_000  # a district's submissions are hundreds; a zip listing more is refused
 UNSAFE_PART = "‥"  # shown in place of a ".." name part (the virtual path never climbs out of the archive)
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# Characters a member name may hold but a Windows path may not: shown full-width (the virtual path
+# is a path on the district's machine too).
+_NOT_IN_WINDOWS_NAMES = str.maketrans({":": "：", "*": "＊", "?": "？", "\"": "＂", "<": "＜", ">": "＞", "|": "｜"})
 
 BROKEN = "压缩包已损坏或不完整（可能在下载时被截断），无法读取；请重新获取后再放入文件夹"
 NESTED = "是压缩包中的压缩包，不展开读取；请先解压外层压缩包，再把其中的压缩包放入文件夹"
@@ -63,7 +66,7 @@ def _display(name: str) -> tuple[str, bool]:
     """(the name as a safe relative path, whether the original was unsafe)."""
     parts = [p for p in name.split("/") if p not in ("", ".")]
     unsafe = name.startswith("/") or bool(_DRIVE.match(name)) or ".." in parts
-    parts = [UNSAFE_PART if p == ".." else p.replace(":", "：") for p in parts]
+    parts = [UNSAFE_PART if p == ".." else p.translate(_NOT_IN_WINDOWS_NAMES) for p in parts]
     return "/".join(parts), unsafe
 
 
