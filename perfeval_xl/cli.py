@@ -27,7 +27,7 @@ from .core.validate import validate
 from .core.values import parse_value
 from .cli_parser import ChineseArgumentParser
 from .exitcodes import MEANING_ZH
-from .io.writable import write_failed
+from .io.writable import OutputError, check_folder, check_output, write_failed
 from .terminal import pad, table, width
 from .io.read import ReadError, read_submission
 
@@ -56,8 +56,6 @@ def _read(path: str, settings: Settings | None = None):
 
 def _check_writable(files: Sequence[str | Path | None] = (), folders: Sequence[str | Path | None] = ()) -> None:
     """Stop before the work when an output cannot be written (open in Excel/WPS, read-only, disk full)."""
-    from .io.writable import OutputError, check_folder, check_output
-
     try:
         for path in files:
             if path is not None:
