@@ -27,7 +27,7 @@ from .core.validate import validate
 from .core.values import parse_value
 from .cli_parser import ChineseArgumentParser
 from .exitcodes import MEANING_ZH
-from .io.writable import write_failed
+from .io.writable import OutputError, check_folder, check_output, write_failed
 from .terminal import pad, table, width
 from .io.read import ReadError, read_submission
 
@@ -56,8 +56,6 @@ def _read(path: str, settings: Settings | None = None):
 
 def _check_writable(files: Sequence[str | Path | None] = (), folders: Sequence[str | Path | None] = ()) -> None:
     """Stop before the work when an output cannot be written (open in Excel/WPS, read-only, disk full)."""
-    from .io.writable import OutputError, check_folder, check_output
-
     try:
         for path in files:
             if path is not None:
@@ -306,18 +304,20 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     from .rollup.roster import RosterError, read_roster
 
     settings = _settings(args)
-    quiet = args.quiet or args.format == "json"  # stdout is then for the JSON alone
+    to_stdout = args.format == "json" or args.json == "-"  # the report alone on stdout
+    json_file = None if args.json == "-" else args.json
+    quiet = args.quiet or to_stdout
     if Path(args.folder).is_dir():  # a missing folder is the roll-up's own message
-        _check_writable([args.output, args.json], [args.feedback])
+        _check_writable([args.output, json_file], [args.feedback])
     try:
         roster = read_roster(args.roster) if args.roster else None
         with terminal_progress(enabled=not args.quiet) as progress:
-            r = rollup(args.folder, args.output, jobs=args.jobs, json_report=args.json, feedback_dir=args.feedback,
+            r = rollup(args.folder, args.output, jobs=args.jobs, json_report=json_file, feedback_dir=args.feedback,
                        settings=settings, progress=progress, scheduler=args.scheduler,
                        batch_size=args.batch_size, force=args.force, roster=roster, archive=args.archive)
     except (RollupError, RosterError) as exc:
         raise UserError(str(exc)) from None
-    if args.format == "json":
+    if to_stdout:
         _print_json(r.report)
     if not quiet:
         if r.report.get("files"):
@@ -597,7 +597,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", help="存放各街道报送工作簿的文件夹（含子文件夹）")
     p.add_argument("-o", "--output", required=True, help="输出的区汇总 .xlsx")
     p.add_argument("--jobs", type=int, help="并行进程数（默认：CPU 数）")
-    p.add_argument("--json", metavar="报告.json", help="另存一份 JSON 报告")
+    p.add_argument("--json", metavar="报告.json", help="另存一份 JSON 报告（- 表示打印到标准输出）")
     p.add_argument("--feedback", metavar="目录", help="为有错误的单位各生成一份退回意见工作簿")
     p.add_argument("--scheduler", metavar="调度器地址", help="Dask 分布式调度器地址（省市级大批量时）")
     p.add_argument("--batch-size", type=int, help="每个 Dask 任务处理的文件数")

@@ -98,6 +98,25 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     def format_help(self) -> str:
         return _HEADING_COLON.sub(r"\1：", super().format_help())
 
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        """argparse indents the usage's continuation lines by the prefix's length in characters;
+        "用法：" takes twice as many columns, so they are moved to stand under the first option.
+        It also wraps by characters: while a line is wider than the terminal in display columns,
+        the usage is wrapped again that much narrower."""
+        shift = width(prefix or "") - len(prefix or "")
+        full_width = self._width
+        try:
+            for _ in range(4):
+                lines = super()._format_usage(usage, actions, groups, prefix).split("\n")
+                lines = [lines[0]] + [" " * shift + ln if ln.startswith(" ") else ln for ln in lines[1:]]
+                over = max(width(ln) for ln in lines) - full_width
+                if over <= 0:
+                    break
+                self._width -= over
+        finally:
+            self._width = full_width
+        return "\n".join(lines)
+
     def add_argument(self, action: argparse.Action) -> None:
         if action.help is argparse.SUPPRESS:
             return

@@ -36,9 +36,17 @@ def _readme_sections() -> dict[str, str]:
     from .demo import findings_markdown
     from .report.rules import report_rules
 
-    return {"rules": rules_markdown() + "\n",
+    return {"exit-codes": exit_codes_markdown(),
+            "rules": rules_markdown() + "\n",
             "report-rules": rules_markdown(report_rules()) + "\n",
             "findings": findings_markdown()}
+
+
+def exit_codes_markdown() -> str:
+    """The exit-code table (exitcodes.py, the one definition; `perfeval-xl --help` prints the same)."""
+    from .exitcodes import MEANING_ZH
+
+    return "\n".join(["| 退出码 | 含义 |", "|---|---|"] + [f"| {c} | {t} |" for c, t in MEANING_ZH.items()]) + "\n"
 
 
 def marker(name: str, which: str) -> str:

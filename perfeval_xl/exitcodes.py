@@ -9,7 +9,7 @@ from __future__ import annotations
 
 OK = 0  # done; no 错误 (提示 may remain)
 FINDINGS = 1  # done; at least one 错误 was found in the data
-UNUSABLE_INPUT = 2  # nothing done: an input, option or rules file cannot be used (Chinese message on stderr)
+UNUSABLE_INPUT = 2  # nothing done: an input, output, option or rules file cannot be used (Chinese message on stderr)
 NOTHING_TO_DO = 3  # nothing done: the roll-up found no submission to roll up
 INTERNAL_ERROR = 4  # nothing done: a bug in perfeval-xl (message plus a log file path; no traceback on screen)
 PARTIAL = 5  # done, but some files could not be read (listed under 未能读取)
@@ -18,7 +18,7 @@ INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM; outputs left as they were bef
 MEANING_ZH = {
     OK: "完成，无错误（可能有提示）",
     FINDINGS: "完成，发现错误，需改正",
-    UNUSABLE_INPUT: "未执行：输入文件、参数或规则文件无法使用",
+    UNUSABLE_INPUT: "未执行：输入文件、输出位置、参数或规则文件无法使用",
     NOTHING_TO_DO: "未执行：文件夹中没有可汇总的报送文件",
     INTERNAL_ERROR: "未执行：程序内部错误（详见日志文件）",
     PARTIAL: "已完成，但有文件未能读取",

@@ -85,3 +85,10 @@ def test_every_exit_code_has_one_meaning():
     codes = [exitcodes.OK, exitcodes.FINDINGS, exitcodes.UNUSABLE_INPUT, exitcodes.NOTHING_TO_DO,
              exitcodes.INTERNAL_ERROR, exitcodes.PARTIAL, exitcodes.INTERRUPTED]
     assert codes == [0, 1, 2, 3, 4, 5, 130] and set(exitcodes.MEANING_ZH) == set(codes)
+
+
+def test_json_dash_is_stdout(capsys, folder, tmp_path):
+    code, out, _ = run(capsys, "rollup", folder, "-o", tmp_path / "区汇总.xlsx", "--jobs", "1", "--json", "-")
+    doc = json.loads(out)
+    assert code == doc["exit_code"] == 0 and doc["totals"]["units"] == 1
+    assert not (tmp_path / "-").exists() and not (folder.parent / "-").exists()

@@ -111,3 +111,13 @@ def test_value_names_default_to_chinese_but_an_explicit_one_wins():
     parser.add_argument("--flag", action="store_true")
     usage = parser.format_usage()
     assert "--output 输出" in usage and "--year YYYY" in usage and "[--flag]" in usage
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_usage_continues_under_its_first_option_within_the_width(columns):
+    text = help_of("rollup", columns=columns)
+    usage = text.split("\n\n")[0].splitlines()
+    assert len(usage) > 1
+    first = width(usage[0][:usage[0].index("[-h]")])  # "用法：perfeval-xl rollup " in columns
+    assert {width(line) - width(line.lstrip()) for line in usage[1:]} == {first}
+    assert max(width(line) for line in usage) <= columns - 2

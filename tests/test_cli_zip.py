@@ -149,3 +149,10 @@ def test_too_many_members_is_refused_without_listing_them(tmp_path, monkeypatch)
     result = rollup(folder, tmp_path / "区汇总.xlsx", jobs=1)
     assert result.unreadable == [("多.zip", "多.zip：压缩包中的文件过多（4 个，上限 3），拒绝读取")]
     assert MAX_MEMBERS == 10_000
+
+
+def test_validate_on_a_zip_points_to_rollup(folder, capsys):
+    code = main(["validate", str(folder / "收件" / "群文件.zip")])
+    assert code == 2
+    assert capsys.readouterr().err == ("错误：群文件.zip：是压缩包；请解压后逐份校验其中的工作簿"
+                                       "（区汇总 rollup 可直接读取文件夹中的压缩包）\n")

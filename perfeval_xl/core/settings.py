@@ -58,7 +58,7 @@ class Settings:
         try:
             override = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"规则文件 {origin} 格式错误：{exc}") from None
+            raise SettingsError(f"规则文件 {origin} 格式错误：{toml_error_zh(str(exc))}") from None
         return self.override(override, origin)
 
     def override(self, override: dict[str, Any], origin: str = "规则文件") -> Settings:
@@ -115,3 +115,36 @@ def _same_kind(default: Any, value: Any) -> bool:
     if isinstance(default, (int, float)):
         return isinstance(value, (int, float))
     return type(default) is type(value)
+
+
+# tomllib's messages, in Chinese, as a person editing the rules file in Notepad reads them.
+_TOML_MESSAGES = {
+    "Invalid value": "值无效（文字须加英文引号，如 \"优\"；数字不加引号）",
+    "Invalid statement": "无法识别的内容（应为 键 = 值 或 [表名]；中文键名须加英文引号，如 \"优\" = 90）",
+    "Expected ']' at the end of a table declaration": "表名后缺少“]”",
+    "Expected '=' after a key in a key/value pair": "键的后面应为“=”",
+    "Cannot overwrite a value": "重复定义了同一个键",
+    "Cannot declare": "重复定义了同一个表",
+    "Unclosed array": "数组缺少“]”",
+    "Unclosed inline table": "内联表缺少“}”",
+    "Illegal character": "含有不允许的字符（如中文引号“”或全角符号）",
+    "Expected newline or end of document after a statement": "一行只能写一个 键 = 值",
+}
+
+
+def toml_error_zh(message: str) -> str:
+    """``Invalid value (at line 2, column 10)`` → ``第 2 行第 10 列：值无效……``: line and column
+    as an editor counts them (tomllib counts both from 1, as editors do)."""
+    import re
+
+    m = re.match(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$", message, re.S)
+    if m is None:
+        m = re.match(r"^(?P<what>.*?)\s*\(at end of document\)$", message, re.S)
+        where = "文件末尾"
+    else:
+        where = f"第 {m['line']} 行第 {m['col']} 列"
+    if m is None:
+        return message
+    what = m["what"]
+    zh = next((text for key, text in _TOML_MESSAGES.items() if what.startswith(key)), None)
+    return f"{where}：{zh}" if zh else f"{where}：{what}"

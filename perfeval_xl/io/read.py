@@ -18,6 +18,9 @@ NO_TEMPLATE = ("工作簿中没有找到自评表（没有“单位信息”封�
                "可能不是用本工具的模板填写的")
 
 
+ZIP_GIVEN = "是压缩包；请解压后逐份校验其中的工作簿（区汇总 rollup 可直接读取文件夹中的压缩包）"
+
+
 class ReadError(Exception):
     """A file that cannot be used; ``str(err)`` is the message for the person."""
 
@@ -59,6 +62,8 @@ def read_submission(path: str | Path, limits: Limits | None = None) -> Loaded:
         return Loaded(result.submission, digest, result.recomputed)
     if suffix == ".xls":
         raise ReadError(f"{path.name}：{OLD_XLS}")
+    if suffix == ".zip":
+        raise ReadError(f"{path.name}：{ZIP_GIVEN}")
     raise ReadError(f"{path.name}：无法识别的文件类型（应为 .json、.xlsx 或 .xlsm）")
 
 

@@ -11,6 +11,8 @@ What it does
    them ("另存为 .xlsx") instead of leaving them out silently. Office lock files (``~$…``),
    hidden/temporary files (``.…``, incl. our ``.~perfeval-…``), ``__MACOSX`` and the feedback
    folder are skipped; 区汇总/退回意见 workbooks this tool wrote are recognised and ignored.
+   A ``.zip`` is read as a folder (``zipintake.py``): each member is checked and read in memory,
+   never extracted; its path is ``…/archive.zip/member.xlsx``.
    Inputs are only ever read: an output, report or feedback path that is an input is refused;
    an existing file there that this tool did not write is replaced only with ``force=True``.
 2. **Per file, in worker processes** (``jobs``, default: the CPUs available (``os.cpu_count()``

@@ -176,8 +176,9 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> File
     except ValueError:
         rel = str(path)
     record = FileRecord(path=rel, name=path.name)
-    in_zip = zipintake.locate(path)  # a member of a .zip archive (read in memory), or None
+    in_zip = None
     try:
+        in_zip = zipintake.locate(path)  # a member of a .zip archive (read in memory), or None
         if zipintake.is_zip(path.name) and in_zip is None:  # an archive that offered no member
             record.size, record.mtime_ns = file_stat(path)
             record.reason, record.sha256 = zipintake.archive_problem(path), sha256_of(path)

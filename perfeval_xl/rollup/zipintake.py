@@ -30,9 +30,11 @@ from ..io.read import Loaded, ReadError, read_submission_data
 
 ZIP_SUFFIX = ".zip"
 MAX_MEMBERS = 10_000  # a district's submissions are hundreds; a zip listing more is refused
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods")  # as discover.py looks for
 UNSAFE_PART = "‥"  # shown in place of a ".." name part (the virtual path never climbs out of the archive)
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# Characters a member name may hold but a Windows path may not: shown full-width (the virtual path
+# is a path on the district's machine too).
+_NOT_IN_WINDOWS_NAMES = str.maketrans({":": "：", "*": "＊", "?": "？", "\"": "＂", "<": "＜", ">": "＞", "|": "｜"})
 
 BROKEN = "压缩包已损坏或不完整（可能在下载时被截断），无法读取；请重新获取后再放入文件夹"
 NESTED = "是压缩包中的压缩包，不展开读取；请先解压外层压缩包，再把其中的压缩包放入文件夹"
@@ -64,23 +66,23 @@ def _display(name: str) -> tuple[str, bool]:
     """(the name as a safe relative path, whether the original was unsafe)."""
     parts = [p for p in name.split("/") if p not in ("", ".")]
     unsafe = name.startswith("/") or bool(_DRIVE.match(name)) or ".." in parts
-    parts = [UNSAFE_PART if p == ".." else p.replace(":", "：") for p in parts]
+    parts = [UNSAFE_PART if p == ".." else p.translate(_NOT_IN_WINDOWS_NAMES) for p in parts]
     return "/".join(parts), unsafe
 
 
-def _offered(display: str, skipped) -> bool:
+def _offered(display: str) -> bool:
     """Would a folder with this path offer it as a submission (discover.py's rules)?"""
+    from .discover import OTHER_SPREADSHEETS, SUFFIXES, skipped_name  # discover imports this module
+
     parts = display.split("/")
-    if any(skipped(p) or p == "__MACOSX" for p in parts):
+    if any(skipped_name(p) or p == "__MACOSX" for p in parts):
         return False
-    return parts[-1].lower().endswith(SPREADSHEETS + (ZIP_SUFFIX,))
+    return parts[-1].lower().endswith(SUFFIXES + OTHER_SPREADSHEETS + (ZIP_SUFFIX,))
 
 
 @functools.lru_cache(maxsize=2)
 def _entries(path: str, size: int, mtime_ns: int) -> dict[str, zipfile.ZipInfo | None]:
     """Offered members by display name (None: an unsafe name). Raises zipfile.BadZipFile/OSError."""
-    from .discover import skipped_name
-
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -90,7 +92,7 @@ def _entries(path: str, size: int, mtime_ns: int) -> dict[str, zipfile.ZipInfo |
         if info.is_dir():
             continue
         display, unsafe = _display(member_name(info))
-        if display and _offered(display, skipped_name):
+        if display and _offered(display):
             entries.setdefault(display, None if unsafe else info)
     return entries
 
@@ -134,7 +136,7 @@ def archive_problem(zip_path: Path) -> str:
         return f"{zip_path.name}：{BROKEN}"
     if not entries:
         return f"{zip_path.name}：压缩包中没有找到 .xlsx / .xlsm 工作簿"
-    return ""
+    return f"{zip_path.name}：压缩包在汇总过程中被改动，请重新汇总"
 
 
 def member_stat(zip_path: Path, name: str) -> tuple[int, int]:
