@@ -11,6 +11,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from . import formulas
+from .expr import Input
+from .formulas import execution_rate, grade_of
 from .model import QUALITATIVE_GRADES, Indicator, PerformanceTable, indicator_title
 from .score import Score, fmt_number, fmt_percent, fmt_points, round_half_up
 from .settings import Settings
@@ -24,12 +27,6 @@ def award(points: float, fraction: float, decimals: int) -> float:
 # ---------------------------------------------------------------- C1 execution
 
 
-def execution_rate(executed: float | None, budget: float | None) -> float | None:
-    if executed is None or not budget:
-        return None
-    return executed / budget
-
-
 def score_execution(table: PerformanceTable, settings: Settings) -> Score:
     points = float(settings["execution.points"])
     row = table.budget_row
@@ -40,12 +37,12 @@ def score_execution(table: PerformanceTable, settings: Settings) -> Score:
         return Score(None, points, "C1.execution", "全年预算数或全年执行数未填写（或预算数为 0），无法计算执行率。",
                      inputs, missing=missing)
     shown = f"执行率 = 全年执行数 {fmt_number(row.executed)} ÷ 全年预算数 {fmt_number(row.annual_budget)} = {fmt_percent(rate)}"
+    value = formulas.execution_score(settings).value(
+        {"budget": row.annual_budget, "executed": row.executed, "points": points})
     if settings["execution.method"] == "bands":
-        fraction = next((b["fraction"] for b in settings["execution.bands"] if rate >= b["min_rate"]), 0.0)
-        value = award(points, fraction, 2)
+        fraction = formulas.execution_fraction(Input("rate"), settings).value({"rate": rate})
         text = f"{shown}；按档次计分，得分 = {fmt_number(points)} × {fmt_number(fraction)} = {fmt_points(value)}。"
     else:
-        value = award(points, rate, 2)
         text = f"{shown}；得分 = 分值 {fmt_number(points)} × min(执行率, 100%) = {fmt_points(value)}。"
     return Score(value, points, "C1.execution", text, inputs, ratio=rate)
 
@@ -304,15 +301,6 @@ def score_indicator(ind: Indicator, settings: Settings) -> Score:
 
 
 # ---------------------------------------------------------------- C4 total and grade
-
-
-def grade_of(total: float | None, settings: Settings) -> str:
-    if total is None:
-        return ""
-    for grade, lower in sorted(settings["grades"].items(), key=lambda kv: -kv[1]):
-        if total >= lower:
-            return grade
-    return list(settings["grades"])[-1]
 
 
 @dataclass

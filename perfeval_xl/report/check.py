@@ -25,7 +25,7 @@ from ..core.checks.compare import points_differ, rate_matches
 from ..core.findings import Finding
 from ..core.model import DepartmentTable, PerformanceTable, ProjectTable, Submission
 from ..core.score import fmt_number, fmt_percent, round_half_up
-from ..core.scoring import grade_of
+from ..core.scoring import execution_rate, grade_of
 from ..core.settings import Settings
 from .extract import Paragraph
 from .figures import stated_total
@@ -357,8 +357,8 @@ def _check_rate(ctx: _Context, para: Paragraph, clause: str, original: str, labe
     tail = label[-16:]
     if "执行率" in tail and ctx.table is not None:
         row = ctx.table.budget_row
-        if row.executed is not None and row.annual_budget:
-            recomputed = row.executed / row.annual_budget
+        recomputed = execution_rate(row.executed, row.annual_budget)
+        if recomputed is not None:
             formula = f"全年执行数 {fmt_number(row.executed)} ÷ 全年预算数 {fmt_number(row.annual_budget)}"
             name = "预算执行率"
     elif "控制率" in tail and "三公" in clause and basic is not None:

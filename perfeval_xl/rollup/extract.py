@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.findings import Report, Severity
+from ..core.formulas import execution_rate
 from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.settings import Settings
 from ..core.summary import submission_summary
@@ -101,12 +102,6 @@ def _num(value: Any) -> float | None:
 def _fsum(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return round(math.fsum(present), 6) if present else None
-
-
-def _rate(executed: float | None, budget: float | None) -> float | None:
-    if executed is None or not budget:
-        return None
-    return executed / budget
 
 
 def _cell(obj: Any, field: str) -> str:
@@ -237,7 +232,7 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
         row = table.funding_total
         budget, executed = _num(row.annual_budget), _num(row.executed)
         projects.append((
-            table.name, table.implementing_unit, budget, executed, _rate(executed, budget),
+            table.name, table.implementing_unit, budget, executed, execution_rate(executed, budget),
             _num(ts["stated_total"]), _num(ts["suggested_total"]), ts["stated_grade"] or "", ts["suggested_grade"] or "",
             by_table[(table.title, Severity.ERROR)], by_table[(table.title, Severity.WARNING)],
             rel, _sheet_of(table), _cell(row, "annual_budget"), _cell(row, "executed"), _cell(table, "total_score"),
@@ -295,7 +290,7 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
         "table_type": table_type(sub),
         "summary": {
             "projects": len(sub.projects), "budget": budget, "executed": executed,
-            "rate": _rate(executed, budget), "budget_source": budget_source,
+            "rate": execution_rate(executed, budget), "budget_source": budget_source,
             "dept_score": dept_score, "dept_score_basis": basis, "dept_score_cell": score_cell,
             "project_avg": project_avg, "project_avg_count": len(totals),
             "unexplained_deviation": by_rule[RULE_UNEXPLAINED_DEVIATION],
