@@ -43,7 +43,7 @@ def _read(path: str, settings: Settings | None = None):
     from .io.guard import Limits
 
     try:
-        return read_submission(path, Limits.from_settings(settings))
+        return read_submission(path, Limits.from_settings(settings), settings)
     except ReadError as exc:
         raise UserError(str(exc)) from None
 

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell
+from ..core.settings import Settings
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
 from ..layout.paths import get_path, set_path
 from ..layout.choices import LISTS_SHEET
@@ -76,8 +77,11 @@ class Grid:
 
 
 def read_workbook(source: str | Path | bytes, kinds: list[SheetKind] | None = None,
-                  limits: Limits | None = None) -> ReadResult:
+                  limits: Limits | None = None, settings: Settings | None = None) -> ReadResult:
     """Read an .xlsx/.xlsm file or its bytes (values only; macros are never run).
+
+    ``settings``: the rules file the workbook was made with; a formula cell without a cached value
+    is recomputed by its figure under these settings (default: the default settings).
 
     Raises guard.Refused (Chinese reason) for a file that is not read at all.
     """
@@ -97,7 +101,7 @@ def read_workbook(source: str | Path | bytes, kinds: list[SheetKind] | None = No
             if xml is not None:
                 _put_errors(values, xml.errors())
             sheets[name] = values
-    result = read_sheets(sheets, kinds, package.sheets)
+    result = read_sheets(sheets, kinds, package.sheets, settings)
     _notices(result.submission, package.sheets, limits)
     return result
 
@@ -148,7 +152,7 @@ _PLANS: dict[tuple, dict[str, int]] = {}
 
 
 def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | None = None,
-                xml: dict[str, SheetXml] | None = None) -> ReadResult:
+                xml: dict[str, SheetXml] | None = None, settings: Settings | None = None) -> ReadResult:
     """Read sheet values (rows from A1, as calamine or an xlwings book gives them) into the model.
 
     ``xml`` (the package's sheets, when read from a file) tells which cells hold formulas: a
@@ -157,7 +161,7 @@ def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | Non
     grids = {name: Grid(rows) for name, rows in sheets.items()}
     sub = Submission()
     result = ReadResult(sub)
-    for kind, name, layout in sheet_layouts(grids, kinds or UNIT_SHEETS):
+    for kind, name, layout in sheet_layouts(grids, kinds or UNIT_SHEETS, settings):
         result.layouts[name] = layout
         obj = kind.new()
         _read_sheet(layout, grids[name], obj, sub, result, (xml or {}).get(name))
@@ -168,7 +172,8 @@ def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | Non
     return result
 
 
-def sheet_layouts(grids: dict[str, Grid], kinds: list[SheetKind]) -> Iterator[tuple[SheetKind, str, Layout]]:
+def sheet_layouts(grids: dict[str, Grid], kinds: list[SheetKind],
+                  settings: Settings | None = None) -> Iterator[tuple[SheetKind, str, Layout]]:
     """Each sheet the layouts know, with its kind and its layout fitted to the rows it really has."""
     claimed: set[str] = set()
     for kind in kinds:
@@ -176,7 +181,7 @@ def sheet_layouts(grids: dict[str, Grid], kinds: list[SheetKind]) -> Iterator[tu
             continue  # 项目清单: formulas over the other sheets, nothing of its own to read
         for name in _sheets_of(kind, grids, claimed):
             claimed.add(name)
-            yield kind, name, _fit_layout(kind, name, grids[name])
+            yield kind, name, _fit_layout(kind, name, grids[name], settings)
 
 
 def _sheets_of(kind: SheetKind, grids: dict[str, Grid], claimed: set[str]) -> list[str]:
@@ -189,16 +194,16 @@ def _sheets_of(kind: SheetKind, grids: dict[str, Grid], claimed: set[str]) -> li
     return [name for name, grid in grids.items() if name not in claimed and _text(grid.value(1, 1)) == kind.title]
 
 
-def _fit_layout(kind: SheetKind, sheet: str, grid: Grid) -> Layout:
+def _fit_layout(kind: SheetKind, sheet: str, grid: Grid, settings: Settings | None = None) -> Layout:
     """Rebuild the layout with each table's real number of rows (clerks insert rows)."""
     capacities: dict[str, int] = {}
-    layout = kind.layout(sheet, capacities)
+    layout = kind.layout(sheet, capacities, settings)
     for index in range(len(layout.tables)):
         table = layout.tables[index]  # from the latest rebuild: a table above may have moved it
         end = grid.find_in_column(1, table.end_label, table.first_row, table.first_row + 100_000)
         if end is not None and end - table.first_row != table.capacity:
             capacities[table.field] = max(end - table.first_row, 0)
-            layout = kind.layout(sheet, capacities)
+            layout = kind.layout(sheet, capacities, settings)
     return layout
 
 
