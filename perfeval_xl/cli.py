@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
-from .core.catalog import SCOPES, all_rules
+from .core.catalog import SCOPES
+from .core.findings import report_text
 from .core.model import Indicator
+from .core.registry import every_rule, rules_markdown
 from .core.scoring import score_indicator
 from .core.serialize import submission_to_json
 from .core.settings import Settings, SettingsError
@@ -55,14 +57,6 @@ def _print_json(data: Any) -> None:
 # ---------------------------------------------------------------- rules
 
 
-def every_rule() -> list:
-    """The per-submission catalog, the roll-up's cross-submission rules and the report check's, by code."""
-    from .report.rules import report_rules
-    from .rollup import rollup_rules
-
-    return sorted(all_rules() + list(rollup_rules()) + report_rules(), key=lambda r: r.code)
-
-
 def cmd_rules(args: argparse.Namespace) -> int:
     rules = every_rule()
     if args.code:
@@ -80,15 +74,6 @@ def cmd_rules(args: argparse.Namespace) -> int:
         for r in rules:
             print(f"{r.code}  {r.severity.value}  {SCOPES[r.scope]}  {r.title}")
     return EXIT_OK
-
-
-def rules_markdown(rules=None) -> str:
-    """The README's rule table (generated, never edited by hand)."""
-    rules = rules if rules is not None else every_rule()
-    lines = ["| 代码 | 默认 | 适用 | 规则 | 检查内容 |", "|---|---|---|---|---|"]
-    for r in rules:
-        lines.append(f"| {r.code} | {r.severity.value} | {SCOPES[r.scope]} | {r.title} | {r.what} |")
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- score
@@ -172,23 +157,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(report_text(report, cap, loaded.recomputed))
     return EXIT_FINDINGS if not report.valid else EXIT_OK
-
-
-def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
-    """The 校验 result as a clerk reads it: summary, then each finding with its cell."""
-    data = report.to_dict(max_per_rule=max_per_rule)
-    lines = [f"文件：{report.path}", f"结果：{data['summary']}"]
-    if recomputed:
-        lines.append(f"说明：{len(recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
-    for f in data["findings"]:
-        where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
-        cell = f"（{f['sheet']}!{f['cell']}）" if f["sheet"] else ""
-        lines += ["", f"[{f['severity_zh']}] {f['rule']} {f['title']} — {where}{cell}", f"  {f['message']}"]
-        if f["explanation"]:
-            lines.append(f"  情况说明：{f['explanation']}")
-    for code, count in data["omitted"].items():
-        lines += ["", f"（规则 {code} 另有 {count} 处未列出）"]
-    return "\n".join(lines)
 
 
 def _report_findings(submission, docx_path: str, settings: Settings) -> list:

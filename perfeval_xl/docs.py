@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import every_rule, rules_markdown
+from .core.registry import every_rule, rules_markdown
 from .layout import names_doc
 from .report.placeholders import placeholders_page
 
@@ -29,11 +29,11 @@ def rules_page() -> str:
 
 # README sections generated here: marker name → what goes between its start and end markers.
 def _readme_sections() -> dict[str, str]:
+    from .core.report_rules import REPORT_RULES
     from .demo import findings_markdown
-    from .report.rules import report_rules
 
     return {"rules": rules_markdown() + "\n",
-            "report-rules": rules_markdown(report_rules()) + "\n",
+            "report-rules": rules_markdown([REPORT_RULES[c] for c in sorted(REPORT_RULES)]) + "\n",
             "findings": findings_markdown()}
 
 

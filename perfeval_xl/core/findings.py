@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 
 class Severity(enum.Enum):
@@ -144,3 +144,20 @@ class Report:
             "findings": listed,
             "omitted": dict(sorted(omitted.items())),
         }
+
+
+def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
+    """The 校验 result as a clerk reads it: summary, then each finding with its cell."""
+    data = report.to_dict(max_per_rule=max_per_rule)
+    lines = [f"文件：{report.path}", f"结果：{data['summary']}"]
+    if recomputed:
+        lines.append(f"说明：{len(recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
+    for f in data["findings"]:
+        where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
+        cell = f"（{f['sheet']}!{f['cell']}）" if f["sheet"] else ""
+        lines += ["", f"[{f['severity_zh']}] {f['rule']} {f['title']} — {where}{cell}", f"  {f['message']}"]
+        if f["explanation"]:
+            lines.append(f"  情况说明：{f['explanation']}")
+    for code, count in data["omitted"].items():
+        lines += ["", f"（规则 {code} 另有 {count} 处未列出）"]
+    return "\n".join(lines)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable
 
-from .catalog import Hit, Rule, all_rules
+from .catalog import Hit, Rule
 from .findings import Finding, Location, Report, Severity
 from .model import PerformanceTable, Submission
+from .registry import all_rules
 from .rubric import RubricResult, evaluate_rubric
 from .scoring import TableResult, score_table
 from .settings import Settings
