@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .core.registry import every_rule, rules_markdown
-from .layout import names_doc
+from .io import names_doc
 from .report.placeholders import placeholders_page
 
 ROOT = Path(__file__).resolve().parent.parent

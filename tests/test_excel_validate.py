@@ -161,10 +161,10 @@ def test_new_project_sheet_copies_the_last_project_and_clears_what_was_typed(tmp
     out = replay(actions, YANGHU, tmp_path / "new.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames[6:12] == ["项目1", "项目2", "项目3", "项目4", "项目5", "项目6"]
-    from perfeval_xl.io.xlsx_read import Grid, _fit_layout
+    from perfeval_xl.io.xlsx_read import Grid, fit_layout
     from perfeval_xl.layout.sheets import PROJECT
     old, new = wb["项目5"], wb["项目6"]
-    layout = _fit_layout(PROJECT, "项目5", Grid([list(r) for r in old.iter_rows(values_only=True)]))
+    layout = fit_layout(PROJECT, "项目5", Grid([list(r) for r in old.iter_rows(values_only=True)]))
     inputs = {c.ref for c in layout.cells if c.role == INPUT}
     for t in layout.tables:
         inputs |= {c.ref for i in range(t.capacity) for c in t.cells_of_row(i)}

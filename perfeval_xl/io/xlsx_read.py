@@ -181,7 +181,7 @@ def sheet_layouts(grids: dict[str, Grid], kinds: list[SheetKind],
             continue  # 项目清单: formulas over the other sheets, nothing of its own to read
         for name in _sheets_of(kind, grids, claimed):
             claimed.add(name)
-            yield kind, name, _fit_layout(kind, name, grids[name], settings)
+            yield kind, name, fit_layout(kind, name, grids[name], settings)
 
 
 def _sheets_of(kind: SheetKind, grids: dict[str, Grid], claimed: set[str]) -> list[str]:
@@ -194,7 +194,7 @@ def _sheets_of(kind: SheetKind, grids: dict[str, Grid], claimed: set[str]) -> li
     return [name for name, grid in grids.items() if name not in claimed and _text(grid.value(1, 1)) == kind.title]
 
 
-def _fit_layout(kind: SheetKind, sheet: str, grid: Grid, settings: Settings | None = None) -> Layout:
+def fit_layout(kind: SheetKind, sheet: str, grid: Grid, settings: Settings | None = None) -> Layout:
     """Rebuild the layout with each table's real number of rows (clerks insert rows)."""
     capacities: dict[str, int] = {}
     layout = kind.layout(sheet, capacities, settings)
