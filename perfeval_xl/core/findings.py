@@ -161,3 +161,28 @@ def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[st
     for code, count in data["omitted"].items():
         lines += ["", f"（规则 {code} 另有 {count} 处未列出）"]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the findings table, defined once
+
+# Every column a table of findings shows (校验结果, 问题清单, 退回意见), by key: its header.
+FINDING_COLUMNS: dict[str, str] = {
+    "no": "序号", "file": "来源文件", "sheet": "工作表", "cell": "单元格", "rule": "规则", "severity": "严重程度",
+    "title": "问题", "table": "表", "where": "位置", "message": "问题说明", "hint": "修改建议",
+    "explanation": "情况说明", "key": "定位（勿改）",
+}
+# One finding of the roll-up (a row of 问题清单 after the unit's columns; what 退回意见 shows).
+ROLLUP_FINDING_KEYS = ("file", "sheet", "cell", "rule", "severity", "title", "where", "message", "hint", "explanation")
+FEEDBACK_KEYS = ("no", "severity", "rule", "title", "sheet", "cell", "where", "message", "hint", "explanation")
+
+
+def place(f: dict[str, Any], with_table: bool = True) -> str:
+    """位置: table, row and field of a finding (without the table where the table has its own column)."""
+    parts = (f["table"], f["row"], f["field"]) if with_table else (f["row"], f["field"])
+    return " ".join(p for p in parts if p)
+
+
+def finding_row(f: dict[str, Any], file: str) -> tuple:
+    """A finding (``Finding.to_dict()``) as the roll-up's row, in ``ROLLUP_FINDING_KEYS`` order."""
+    values = {**f, "file": file, "severity": f["severity_zh"], "where": place(f)}
+    return tuple(values[k] for k in ROLLUP_FINDING_KEYS)

@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..core.findings import Report, Severity
+from ..core.findings import Report, Severity, finding_row
 from ..core.formulas import execution_rate
 from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.settings import Settings
@@ -300,12 +300,6 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
                    "by_rule": report.counts_by_rule()},
         "details": (projects, indicators, findings),
     }
-
-
-def finding_row(f: dict[str, Any], rel: str) -> tuple:
-    where = " ".join(p for p in (f["table"], f["row"], f["field"]) if p)
-    return (rel, f["sheet"], f["cell"], f["rule"], f["severity_zh"], f["title"], where, f["message"],
-            f["hint"], f["explanation"])
 
 
 def _fmt(x: float) -> str:

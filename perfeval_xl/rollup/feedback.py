@@ -14,14 +14,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..core.findings import FEEDBACK_KEYS, FINDING_COLUMNS, ROLLUP_FINDING_KEYS
 from ..io.xlsx_write import save_atomic
 from .xlsx import FONT_NAME, FORMULA_TRIGGERS, clean_text, lines_needed, page_setup
 
 FEEDBACK_TITLE = "退回意见"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
-COLUMNS = [("序号", 6), ("严重程度", 8), ("规则", 7), ("问题", 18), ("工作表", 10), ("单元格", 8),
-           ("位置", 26), ("问题说明", 50), ("修改建议", 32), ("情况说明", 22)]
+# core.findings.FEEDBACK_KEYS with their headers, and the width each gets here.
+WIDTHS = {"no": 6, "severity": 8, "rule": 7, "title": 18, "sheet": 10, "cell": 8, "where": 26, "message": 50,
+          "hint": 32, "explanation": 22}
+COLUMNS = [(FINDING_COLUMNS[key], WIDTHS[key]) for key in FEEDBACK_KEYS]
 
 
 def feedback_name(unit: dict[str, Any]) -> str:
@@ -75,10 +78,11 @@ def build_feedback(unit: dict[str, Any], findings: list[tuple]) -> Workbook:
                  Alignment(horizontal="center", vertical="center", wrap_text=True))
         c.fill = PatternFill("solid", fgColor="F2F2F2")
         c.border = box
-    ordered = sorted(findings, key=lambda f: (f[4] != "错误",))
+    rows = [dict(zip(ROLLUP_FINDING_KEYS, f)) for f in findings]
+    ordered = sorted(rows, key=lambda f: f["severity"] != "错误")
     for i, f in enumerate(ordered, start=1):
         row = 3 + i
-        values = [i, f[4], f[3], f[5], f[1], f[2], f[6], f[7], f[8], f[9]]
+        values = [{**f, "no": i}[key] for key in FEEDBACK_KEYS]
         lines = 1
         for col, value in enumerate(values, start=1):
             c = _put(ws, row, col, value, Font(name=FONT_NAME, size=10, color="C00000") if col == 2 and value == "错误" else body,

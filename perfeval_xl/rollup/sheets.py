@@ -17,10 +17,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 
 from .. import __version__
-from ..core.findings import Finding
+from ..core.findings import FINDING_COLUMNS, ROLLUP_FINDING_KEYS, Finding, finding_row
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
-from .extract import finding_row
 from .rules import rollup_rules
 from .stats import LOW_EXECUTION_RATE, NO_SCORE
 from .xlsx import Col, FreeSheet, RollupBook
@@ -61,11 +60,12 @@ INDICATOR_COLS = UNIT_COLS + [
     Col("来源文件", 24, wrap=True), Col("单元格", 11, "label"),
 ]
 
-FINDING_COLS = UNIT_COLS + [
-    Col("来源文件", 24, wrap=True), Col("工作表", 9), Col("单元格", 8, "label"), Col("规则", 7, "label"),
-    Col("严重程度", 8, "label"), Col("问题", 18, "label", wrap=True), Col("位置", 24, wrap=True),
-    Col("问题说明", 50, wrap=True), Col("修改建议", 30, "label", wrap=True), Col("情况说明", 24, wrap=True),
-]
+# The columns of core.findings.ROLLUP_FINDING_KEYS (headers from FINDING_COLUMNS), as this sheet lays them out.
+FINDING_LOOK = {"file": (24, "text", True), "sheet": (9, "text", False), "cell": (8, "label", False),
+                "rule": (7, "label", False), "severity": (8, "label", False), "title": (18, "label", True),
+                "where": (24, "text", True), "message": (50, "text", True), "hint": (30, "label", True),
+                "explanation": (24, "text", True)}  # width, kind, wrap
+FINDING_COLS = UNIT_COLS + [Col(FINDING_COLUMNS[key], *FINDING_LOOK[key]) for key in ROLLUP_FINDING_KEYS]
 
 UNREADABLE_COLS = [
     Col("来源文件", 40, wrap=True), Col("原因", 70, wrap=True), Col("大小（KB）", 10, "score"),
