@@ -19,6 +19,7 @@ from .core.catalog import SCOPES
 from .core.findings import report_text
 from .core.model import Indicator
 from .core.registry import every_rule, rules_markdown
+from .core.score import fmt_figure
 from .core.scoring import score_indicator
 from .core.serialize import submission_to_json
 from .core.settings import Settings, SettingsError
@@ -104,29 +105,21 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _n(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
 def score_text(summary: dict[str, Any]) -> str:
-    lines = [f"{summary['unit']}（{_n(summary['year'])} 年度）"]
+    lines = [f"{summary['unit']}（{fmt_figure(summary['year'])} 年度）"]
     tables = summary["projects"] + ([summary["department"]] if summary["department"] else [])
     for t in tables:
         ex = t["execution"]
-        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {_n(ex['stated_score'])}）",
+        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {fmt_figure(ex['stated_score'])}）",
                   "  指标｜分值｜填报得分｜建议得分"]
         for i in t["indicators"]:
             s = i["suggested"]
-            suggested = _n(s["value"]) if s["value"] is not None else (
-                f"{_n(s['band'][0])}–{_n(s['band'][1])}" if s["band"] else "无法计算")
-            lines.append(f"  {i['name']}｜{_n(i['points'])}｜{_n(i['stated_score'])}｜{suggested}")
+            suggested = fmt_figure(s["value"]) if s["value"] is not None else (
+                f"{fmt_figure(s['band'][0])}–{fmt_figure(s['band'][1])}" if s["band"] else "无法计算")
+            lines.append(f"  {i['name']}｜{fmt_figure(i['points'])}｜{fmt_figure(i['stated_score'])}｜{suggested}")
             lines.append(f"      {s['explanation']}")
-        lines.append(f"  总分：填报 {_n(t['stated_total'])}；执行得分与指标得分合计 {_n(t['stated_components_total'])}；"
-                     f"建议 {_n(t['suggested_total'])}（{t['suggested_grade'] or '—'}）")
+        lines.append(f"  总分：填报 {fmt_figure(t['stated_total'])}；执行得分与指标得分合计 {fmt_figure(t['stated_components_total'])}；"
+                     f"建议 {fmt_figure(t['suggested_total'])}（{t['suggested_grade'] or '—'}）")
         if t["cap"]:
             lines.append(f"  {t['cap']}")
     if summary["rubric"]:
@@ -134,10 +127,10 @@ def score_text(summary: dict[str, Any]) -> str:
         lines += ["", "评分表（附件2）", "  项目｜分值｜自评得分｜计算得分"]
         for item in r["items"]:
             c = item["computed"]
-            lines.append(f"  {item['name']}｜{_n(item['points'])}｜{_n(item['stated_score'])}｜"
-                         f"{_n(c['value']) if c['value'] is not None else '无法计算'}")
+            lines.append(f"  {item['name']}｜{fmt_figure(item['points'])}｜{fmt_figure(item['stated_score'])}｜"
+                         f"{fmt_figure(c['value']) if c['value'] is not None else '无法计算'}")
             lines.append(f"      {c['explanation']}")
-        lines.append(f"  合计：自评 {_n(r['stated_total'])}；计算 {_n(r['computed_total'])}（{r['grade'] or '—'}）"
+        lines.append(f"  合计：自评 {fmt_figure(r['stated_total'])}；计算 {fmt_figure(r['computed_total'])}（{r['grade'] or '—'}）"
                      + (f"；{r['forced_grade_reason']}" if r["forced_grade_reason"] else ""))
     return "\n".join(lines)
 

@@ -38,6 +38,7 @@ from .formulas import grade_of
 from .model import EXPENSE_LABELS, BasicData, ExpenseRow
 from .score import Score, fmt_amount, fmt_number, fmt_percent, fmt_points, round_half_up
 from .settings import Settings
+from .values import parse_number
 
 FACT_KINDS = ("bool", "count", "rate", "amount", "choice", "points")
 REVIEW_GRADES = ("优", "良", "中", "低", "差")
@@ -168,13 +169,8 @@ def _number(raw: Any, percent_ok: bool) -> float | None:
     if isinstance(raw, (int, float)):
         value = float(raw)
     elif isinstance(raw, str):
-        text = raw.strip().replace("％", "%").replace(",", "").replace("，", "")
-        scale = 1.0
-        if percent_ok and text.endswith("%"):
-            text, scale = text[:-1].strip(), 0.01
-        try:
-            value = float(text) * scale
-        except ValueError:
+        value = parse_number(raw, percent_ok)
+        if value is None:
             return None
     else:
         return None

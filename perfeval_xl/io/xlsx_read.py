@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import lru_cache
@@ -26,6 +24,7 @@ from python_calamine import CalamineWorkbook
 
 from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell
 from ..core.settings import Settings
+from ..core.values import parse_number
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
 from ..layout.paths import get_path, set_path
 from ..layout.choices import LISTS_SHEET
@@ -334,9 +333,6 @@ def _label(obj: Any, path: str) -> str:
     return type(owner).label_of(rest) if isinstance(owner, Located) else rest
 
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
-
-
 def convert(raw: Any, kind: str) -> tuple[Any, bool]:
     """A cell value as the model wants it; (None, False) when a number cell holds text, or any
     cell an error value."""
@@ -354,13 +350,8 @@ def convert(raw: Any, kind: str) -> tuple[Any, bool]:
         return (int(raw) if kind == "year" else float(raw)), True
     if isinstance(raw, (dt.date, dt.datetime, dt.time)):
         return None, False
-    text = unicodedata.normalize("NFKC", str(raw)).translate(_FULLWIDTH).replace(",", "").strip()
-    percent = text.endswith("%")
-    text = text.rstrip("%").strip()
-    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
-        return None, False
-    number = float(text) / (100 if percent else 1)
-    if percent and kind != "rate":
+    number = parse_number(str(raw), percent_ok=kind == "rate")
+    if number is None:
         return None, False
     return (int(number) if kind == "year" else number), True
 

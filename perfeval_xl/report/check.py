@@ -27,12 +27,11 @@ from ..core.model import DepartmentTable, PerformanceTable, ProjectTable, Submis
 from ..core.score import fmt_number, fmt_percent, round_half_up
 from ..core.scoring import execution_rate, grade_of
 from ..core.settings import Settings
+from ..core.values import HALF_WIDTH
 from .extract import Paragraph
 from .figures import stated_total
 from .rules import make_finding
 
-# Full-width ASCII forms → ASCII, length-preserving, so quotes can be cut from the original text.
-_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 NUMBER = r"(\d+(?:\.\d+)?)"
 AMOUNT = re.compile(NUMBER + r"\s*(?:万元|万(?![人户次件份条个剂平方亩美辆余多张起场名株吨套册千元]))(?!\s*/)")
@@ -225,7 +224,7 @@ def check_paragraphs(sub: Submission, paragraphs: list[Paragraph], settings: Set
             findings.append(f)
 
     for para in paragraphs:
-        text = para.text.translate(_HALF)
+        text = para.text.translate(HALF_WIDTH)  # length-preserving: quotes are cut from the original
         if _TOOL_LINE.match(text):
             continue
         ctx.follow(text)

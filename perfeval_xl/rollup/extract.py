@@ -23,6 +23,7 @@ from typing import Any
 
 from ..core.findings import Report, Severity, finding_row
 from ..core.formulas import execution_rate
+from ..core.score import fmt_figure
 from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.settings import Settings
 from ..core.summary import submission_summary
@@ -253,7 +254,7 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
                 label, ind.level1, ind.level2, indicator_title(ind.name),
                 ind.target, kind_zh(ind.target, money), ind.actual, kind_zh(ind.actual, money),
                 _num(ind.points), _num(ind.score), _num(suggested["value"]),
-                f"{_fmt(band[0])}–{_fmt(band[1])}" if band else "",
+                f"{fmt_figure(band[0])}–{fmt_figure(band[1])}" if band else "",
                 rel, _cell(ind, "score") or _cell(ind, "name"),
             ))
 
@@ -300,7 +301,3 @@ def describe(sub: Submission, summary: dict[str, Any], report: Report, settings:
                    "by_rule": report.counts_by_rule()},
         "details": (projects, indicators, findings),
     }
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..core.findings import FEEDBACK_KEYS, FINDING_COLUMNS, ROLLUP_FINDING_KEYS
+from ..core.score import fmt_figure, fmt_rate
 from ..io.xlsx_write import save_atomic
 from .xlsx import FONT_NAME, FORMULA_TRIGGERS, clean_text, lines_needed, page_setup
 
@@ -34,19 +35,11 @@ def feedback_name(unit: dict[str, Any]) -> str:
     return f"{name[:80]}{year}{FEEDBACK_TITLE}.xlsx"
 
 
-def _fmt(value: float | None, percent: bool = False) -> str:
-    if value is None:
-        return "—"
-    if percent:
-        return f"{value:.2%}"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def summary_line(unit: dict[str, Any]) -> str:
     s = unit["summary"]
-    score = f"{_fmt(unit['score'])} 分（{unit['score_basis']}，{unit['grade']}）" if unit["score"] is not None else "无"
+    score = f"{fmt_figure(unit['score'])} 分（{unit['score_basis']}，{unit['grade']}）" if unit["score"] is not None else "无"
     return (f"来源文件：{unit['path']}。共 {unit['errors']} 个错误、{unit['warnings']} 个提示；项目 {s['projects']} 个，"
-            f"全年预算 {_fmt(s['budget'])} 万元，全年执行 {_fmt(s['executed'])} 万元，执行率 {_fmt(s['rate'], True)}；"
+            f"全年预算 {fmt_figure(s['budget'])} 万元，全年执行 {fmt_figure(s['executed'])} 万元，执行率 {fmt_rate(s['rate'])}；"
             f"汇总得分 {score}。请改正全部“错误”；“提示”请修改，或在情况说明中写明原因，然后重新报送。")
 
 
