@@ -129,25 +129,26 @@ def _rows_needed(kinds: list[SheetKind]) -> dict[str, int]:
 
     Reading only what the layouts can use keeps a roll-up close to the bare read of a file.
     """
-    key = tuple(id(k) for k in kinds)
-    if key not in _PLANS:
-        plan = {LISTS_SHEET: 0}
-        for kind in kinds:
-            if kind.repeated:
-                continue  # found by the title in A1, under any sheet name
-            layout = kind.layout()
-            fields = _fields(layout)
-            if kind.view is not None or (not fields and not layout.tables):
-                plan[kind.sheet] = 0
-            elif not layout.tables:
-                plan[kind.sheet] = max(c.row for c in fields)
-            else:
-                plan[kind.sheet] = -1
-        _PLANS[key] = plan
-    return _PLANS[key]
+    for known, plan in _PLANS:
+        if len(known) == len(kinds) and all(a is b for a, b in zip(known, kinds)):
+            return plan
+    plan = {LISTS_SHEET: 0}
+    for kind in kinds:
+        if kind.repeated:
+            continue  # found by the title in A1, under any sheet name
+        layout = kind.layout()
+        fields = _fields(layout)
+        if kind.view is not None or (not fields and not layout.tables):
+            plan[kind.sheet] = 0
+        elif not layout.tables:
+            plan[kind.sheet] = max(c.row for c in fields)
+        else:
+            plan[kind.sheet] = -1
+    _PLANS.append((list(kinds), plan))
+    return plan
 
 
-_PLANS: dict[tuple, dict[str, int]] = {}
+_PLANS: list[tuple[list[SheetKind], dict[str, int]]] = []  # (the kinds, their plan): a few kinds lists
 
 
 def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | None = None,
