@@ -27,11 +27,6 @@ def every_rule() -> list[RuleDoc]:
     return sorted([*RULES.values(), *ROLLUP_RULES.values(), *REPORT_RULES.values()], key=lambda r: r.code)
 
 
-def find_rule(code: str) -> RuleDoc | None:
-    code = code.upper()
-    return next((r for r in every_rule() if r.code == code), None)
-
-
 def rules_markdown(rules: list[RuleDoc] | None = None) -> str:
     """The README's rule table (generated, never edited by hand)."""
     rules = rules if rules is not None else every_rule()

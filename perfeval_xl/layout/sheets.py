@@ -13,12 +13,6 @@ from .rubric_sheet import RUBRIC
 from .workbook import SheetKind
 
 
-def _set_attr(name: str):
-    def attach(sub: Submission, obj) -> None:
-        setattr(sub, name, obj)
-    return attach
-
-
 def _cover_attach(sub: Submission, read: Submission) -> None:
     sub.unit, sub.template_version = read.unit, read.template_version
 

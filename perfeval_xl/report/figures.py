@@ -234,10 +234,6 @@ def _basic_figures(sub: Submission) -> dict[str, Any]:
 _EXPENSE_SHORT = {"business": "业务工作专项", "operation": "运行维护专项"}
 
 
-def project_names(sub: Submission) -> list[str]:
-    return [p.name for p in sub.projects]
-
-
 def find_project(sub: Submission, name: str) -> ProjectTable | None:
     wanted = name.strip()
     for p in sub.projects:
