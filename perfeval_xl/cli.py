@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
-from .core.catalog import SCOPES, all_rules
+from .core.catalog import SCOPES
+from .core.findings import report_text
 from .core.model import Indicator
+from .core.registry import every_rule, rules_markdown
+from .core.score import fmt_figure
 from .core.scoring import score_indicator
 from .core.serialize import submission_to_json
 from .core.settings import Settings, SettingsError
-from .core.summary import findings_text, suggestion_text, score_dict, submission_summary
+from .core.summary import suggestion_text, score_dict, submission_summary
 from .core.validate import validate
 from .core.values import parse_value
 from .cli_parser import ChineseArgumentParser
@@ -49,7 +52,7 @@ def _read(path: str, settings: Settings | None = None):
     from .io.guard import Limits
 
     try:
-        return read_submission(path, Limits.from_settings(settings))
+        return read_submission(path, Limits.from_settings(settings), settings)
     except ReadError as exc:
         raise UserError(str(exc)) from None
 
@@ -74,14 +77,6 @@ def _print_json(data: Any) -> None:
 # ---------------------------------------------------------------- rules
 
 
-def every_rule() -> list:
-    """The per-submission catalog, the roll-up's cross-submission rules and the report check's, by code."""
-    from .report.rules import report_rules
-    from .rollup import rollup_rules
-
-    return sorted(all_rules() + list(rollup_rules()) + report_rules(), key=lambda r: r.code)
-
-
 def cmd_rules(args: argparse.Namespace) -> int:
     rules = every_rule()
     if args.code:
@@ -98,15 +93,6 @@ def cmd_rules(args: argparse.Namespace) -> int:
     else:
         print(table(("代码", "默认", "适用", "规则"), [(r.code, r.severity.value, SCOPES[r.scope], r.title) for r in rules]))
     return EXIT_OK
-
-
-def rules_markdown(rules=None) -> str:
-    """The README's rule table (generated, never edited by hand)."""
-    rules = rules if rules is not None else every_rule()
-    lines = ["| 代码 | 默认 | 适用 | 规则 | 检查内容 |", "|---|---|---|---|---|"]
-    for r in rules:
-        lines.append(f"| {r.code} | {r.severity.value} | {SCOPES[r.scope]} | {r.title} | {r.what} |")
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- score
@@ -137,14 +123,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _n(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
 def _table_with_notes(header: Sequence[str], rows: list[tuple], notes: list[str]) -> list[str]:
     """An aligned table (display width), indented, each row followed by its explanation."""
     head, *body = table(header, rows, right=(1, 2, 3)).splitlines()
@@ -155,32 +133,32 @@ def _table_with_notes(header: Sequence[str], rows: list[tuple], notes: list[str]
 
 
 def score_text(summary: dict[str, Any]) -> str:
-    lines = [f"{summary['unit']}（{_n(summary['year'])} 年度）"]
+    lines = [f"{summary['unit']}（{fmt_figure(summary['year'])} 年度）"]
     tables = summary["projects"] + ([summary["department"]] if summary["department"] else [])
     for t in tables:
         ex = t["execution"]
-        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {_n(ex['stated_score'])}）"]
+        lines += ["", t["table"], f"  预算执行：{ex['explanation']}（填报得分 {fmt_figure(ex['stated_score'])}）"]
         rows = []
         for i in t["indicators"]:
             s = i["suggested"]
-            suggested = _n(s["value"]) if s["value"] is not None else (
-                f"{_n(s['band'][0])}–{_n(s['band'][1])}" if s["band"] else "无法计算")
-            rows.append((i["name"], _n(i["points"]), _n(i["stated_score"]), suggested))
+            suggested = fmt_figure(s["value"]) if s["value"] is not None else (
+                f"{fmt_figure(s['band'][0])}–{fmt_figure(s['band'][1])}" if s["band"] else "无法计算")
+            rows.append((i["name"], fmt_figure(i["points"]), fmt_figure(i["stated_score"]), suggested))
         lines += _table_with_notes(("指标", "分值", "填报得分", "建议得分"), rows,
                                    [i["suggested"]["explanation"] for i in t["indicators"]])
-        lines.append(f"  总分：填报 {_n(t['stated_total'])}；执行得分与指标得分合计 {_n(t['stated_components_total'])}；"
+        lines.append(f"  总分：填报 {fmt_figure(t['stated_total'])}；执行得分与指标得分合计 {fmt_figure(t['stated_components_total'])}；"
                      + suggestion_text(t))
         if t["cap"]:
             lines.append(f"  {t['cap']}")
     if summary["rubric"]:
         r = summary["rubric"]
         lines += ["", "评分表（附件2）"]
-        rows = [(item["name"], _n(item["points"]), _n(item["stated_score"]),
-                 _n(item["computed"]["value"]) if item["computed"]["value"] is not None else "无法计算")
+        rows = [(item["name"], fmt_figure(item["points"]), fmt_figure(item["stated_score"]),
+                 fmt_figure(item["computed"]["value"]) if item["computed"]["value"] is not None else "无法计算")
                 for item in r["items"]]
         lines += _table_with_notes(("项目", "分值", "自评得分", "计算得分"), rows,
                                    [item["computed"]["explanation"] for item in r["items"]])
-        lines.append(f"  合计：自评 {_n(r['stated_total'])}；计算 {_n(r['computed_total'])}（{r['grade'] or '—'}）"
+        lines.append(f"  合计：自评 {fmt_figure(r['stated_total'])}；计算 {fmt_figure(r['computed_total'])}（{r['grade'] or '—'}）"
                      + (f"；{r['forced_grade_reason']}" if r["forced_grade_reason"] else ""))
     return "\n".join(lines)
 
@@ -238,15 +216,6 @@ def awaiting_explanation_text(awaiting) -> str:
         cell = f"（{f.location.sheet}!{f.location.cell}）" if f.location.sheet else ""
         lines.append(f"  {f.rule} {f.title} — {' '.join(p for p in (f.location.table, f.location.row, f.location.field) if p)}{cell}")
     return "\n".join(lines)
-
-
-def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
-    """The 校验 result as a clerk reads it: summary, then each finding with its cell."""
-    data = report.to_dict(max_per_rule=max_per_rule)
-    lines = [f"文件：{report.path}", f"结果：{data['summary']}"]
-    if recomputed:
-        lines.append(f"说明：{len(recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
-    return "\n".join(lines + findings_text(report, max_per_rule))
 
 
 def _report_findings(submission, docx_path: str, settings: Settings) -> list:

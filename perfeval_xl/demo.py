@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .core.findings import report_text
 from .core.settings import Settings
 from .core.validate import validate
 from .io.guard import Limits
@@ -66,8 +67,6 @@ def run_demo(output: Path, examples: Path = EXAMPLES, settings: Settings | None 
 
 
 def _validate_one(path: Path, root: Path, outdir: Path, settings: Settings) -> dict[str, Any]:
-    from .cli import report_text
-
     rel = path.relative_to(root).as_posix()
     target = outdir / (path.stem + ".txt")
     try:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import every_rule, rules_markdown
-from .layout import names_doc
+from .core.registry import every_rule, rules_markdown
+from .io import names_doc
 from .report.placeholders import placeholders_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,12 +33,12 @@ def rules_page() -> str:
 
 # README sections generated here: marker name → what goes between its start and end markers.
 def _readme_sections() -> dict[str, str]:
+    from .core.report_rules import REPORT_RULES
     from .demo import findings_markdown
-    from .report.rules import report_rules
 
     return {"exit-codes": exit_codes_markdown(),
             "rules": rules_markdown() + "\n",
-            "report-rules": rules_markdown(report_rules()) + "\n",
+            "report-rules": rules_markdown([REPORT_RULES[c] for c in sorted(REPORT_RULES)]) + "\n",
             "findings": findings_markdown()}
 
 

@@ -1,4 +1,4 @@
-"""The hostile corpus (issue #7), generated at test time: no binaries are committed.
+"""The hostile corpus, generated at test time: no binaries are committed.
 
 ``make_corpus(folder)`` writes one file per case and returns ``{file name: Case}``: what
 ``validate`` must answer (exit code, and the exact Chinese reason for a file it cannot read)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from perfeval_xl.core.catalog import CODE_PATTERN, RULES, SCOPES, all_rules, rule
+from perfeval_xl.core.catalog import CODE_PATTERN, RULES, SCOPES, rule
+from perfeval_xl.core.registry import all_rules
 from perfeval_xl.core.findings import Severity
 from perfeval_xl.core.model import ProjectTable, Submission
 from perfeval_xl.core.validate import run_rules, validate

@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from perfeval_xl.cli import every_rule, main
-from perfeval_xl.core.catalog import all_rules
+from perfeval_xl.cli import main
+from perfeval_xl.core.registry import every_rule
+from perfeval_xl.core.registry import all_rules
 from perfeval_xl.report.rules import report_rules
 
 from .conftest import DATA

@@ -3,7 +3,7 @@
 import re
 
 from perfeval_xl import docs
-from perfeval_xl.core.catalog import all_rules
+from perfeval_xl.core.registry import all_rules
 
 from .conftest import ROOT
 

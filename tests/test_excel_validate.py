@@ -167,10 +167,10 @@ def test_new_project_sheet_copies_the_last_project_and_clears_what_was_typed(tmp
     assert wb.sheetnames[7:13] == ["项目1", "项目2", "项目3", "项目4", "项目5", "项目6"]
     assert wb.sheetnames[0] == RESULTS_SHEET and wb[RESULTS_SHEET]["A1"].value == (
         "新增项目表：已新增“项目6”（复制自“项目5”，已清空填报内容），请填写项目名称等内容。")
-    from perfeval_xl.io.xlsx_read import Grid, _fit_layout
+    from perfeval_xl.io.xlsx_read import Grid, fit_layout
     from perfeval_xl.layout.sheets import PROJECT
     old, new = wb["项目5"], wb["项目6"]
-    layout = _fit_layout(PROJECT, "项目5", Grid([list(r) for r in old.iter_rows(values_only=True)]))
+    layout = fit_layout(PROJECT, "项目5", Grid([list(r) for r in old.iter_rows(values_only=True)]))
     inputs = {c.ref for c in layout.cells if c.role == INPUT}
     for t in layout.tables:
         inputs |= {c.ref for i in range(t.capacity) for c in t.cells_of_row(i)}

@@ -1,4 +1,4 @@
-"""Fuzzing the reader (issue #7): mutated workbooks and random sheet values never escape as exceptions.
+"""Fuzzing the reader: mutated workbooks and random sheet values never escape as exceptions.
 
 1 200 mutations of a valid unit workbook (bytes of the zip, XML of its parts, cell values), from
 a seeded RNG, each read with ``read_submission`` and — when readable — validated and scored:

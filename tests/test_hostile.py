@@ -1,4 +1,4 @@
-"""Hostile and broken input (issue #7): every file gets a Chinese answer, nothing is changed or run.
+"""Hostile and broken input: every file gets a Chinese answer, nothing is changed or run.
 
 The corpus is generated into a temporary folder (tests/hostile.py); no binaries are committed.
 """

@@ -1,4 +1,4 @@
-"""Formula injection and atomic outputs (issue #7).
+"""Formula injection and atomic outputs.
 
 Names and explanations that begin with =, +, -, @ or a tab reach every output as literal text:
 the roll-up workbook, its JSON report, the feedback workbooks, validate's JSON, export, and a unit

@@ -26,7 +26,8 @@ from perfeval_xl.core.settings import Settings
 from perfeval_xl.io.xlsx_read import read_workbook
 from perfeval_xl.io.xlsx_write import build_workbook, plan_layouts, save_atomic
 from perfeval_xl.layout.grid import HEADER, LABEL, NOTE, TITLE
-from perfeval_xl.layout.guide import GUIDE, PROJECT_GUIDE, guide_layout
+from perfeval_xl.layout.guide import guide_layout
+from perfeval_xl.layout.sheets import GUIDE, PROJECT_GUIDE
 from perfeval_xl.layout.project_list import PROJECT_LIST, project_list_cells, project_list_layout
 from perfeval_xl.layout.project import project_layout
 from perfeval_xl.layout.sheets import COVER, PROJECT

@@ -10,7 +10,7 @@ from perfeval_xl.core.serialize import ModelError, from_dict, submission_from_js
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.io.xlsx_read import read_workbook
 from perfeval_xl.io.xlsx_write import build_workbook, defined_name, plan_layouts, save_atomic
-from perfeval_xl.layout import names_doc
+from perfeval_xl.io import names_doc
 from perfeval_xl.layout.grid import INPUT
 from perfeval_xl.layout.sheets import PROJECT_SHEETS, UNIT_SHEETS
 

@@ -1,4 +1,4 @@
-"""District roll-up (issue 5): a folder of seed-based unit workbooks plus broken ones."""
+"""District roll-up: a folder of seed-based unit workbooks plus broken ones."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from typing import Callable, NamedTuple
 
 import pytest
 
-from perfeval_xl.core.catalog import all_rules
+from perfeval_xl.core.registry import all_rules
 from perfeval_xl.core.findings import Finding
 from perfeval_xl.core.model import (
     BasicData,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 
 class Severity(enum.Enum):
@@ -238,3 +238,70 @@ class Report:
             # every finding of one slip, once: a group per cause (a finding alone is its own group)
             "groups": [g.to_dict() for g in self.groups()],
         }
+
+
+def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
+    """The 校验 result as a clerk reads it: summary, then each cause with its cells (错误 first)."""
+    lines = [f"文件：{report.path}", f"结果：{report.summary_zh()}"]
+    if recomputed:
+        lines.append(f"说明：{len(recomputed)} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取。")
+    return "\n".join(lines + findings_text(report, max_per_rule))
+
+
+def findings_text(report: Any, max_per_rule: int | None = None) -> list[str]:
+    """The findings of a ``Report`` as a clerk reads them: one block per cause (a slip that trips several
+    rules is shown once, with the count and every place), each place with its sheet and cell."""
+    groups = report.groups()
+    lines: list[str] = []
+    if len(groups) < len(report.findings):
+        lines.append(f"同一原因引起的问题合并显示：{len(report.findings)} 处问题归为 {len(groups)} 个原因。")
+    shown: dict[str, int] = {}
+    omitted: dict[str, int] = {}
+    groups = sorted(groups, key=lambda g: g.severity is not Severity.ERROR)  # 错误 before 提示 (stable)
+    for n, g in enumerate(groups):
+        head = g.head
+        if n == 0 or g.severity is not groups[n - 1].severity:
+            lines += ["", f"—— {g.severity.value} ——"]
+        if max_per_rule is not None and shown.get(head.rule, 0) >= max_per_rule:
+            omitted[head.rule] = omitted.get(head.rule, 0) + 1
+            continue
+        shown[head.rule] = shown.get(head.rule, 0) + 1
+        if g.count == 1:
+            lines += ["", f"[{head.severity.value}] {head.rule} {head.title} — {head.where}", f"  {head.message}"]
+            if head.explanation:
+                lines.append(f"  情况说明：{head.explanation}")
+            continue
+        lines += ["", f"[{g.severity.value}] {head.rule} {head.title} — 同一原因 {g.count_zh()}", f"  {g.message}",
+                  "  涉及："]
+        for f in g.findings:
+            lines.append(f"    {f.rule} {f.title} — {f.where}" + (f"（情况说明：{f.explanation}）" if f.explanation else ""))
+    for code, count in sorted(omitted.items()):
+        lines += ["", f"（规则 {code} 另有 {count} 处未列出）"]
+    return lines
+
+
+# ---------------------------------------------------------------- the findings table, defined once
+
+# Every column a table of findings shows (校验结果, 问题清单, 退回意见), by key: its header.
+FINDING_COLUMNS: dict[str, str] = {
+    "no": "序号", "file": "来源文件", "sheet": "工作表", "cell": "单元格", "rule": "规则", "severity": "严重程度",
+    "title": "问题", "table": "表", "where": "位置", "message": "问题说明", "hint": "修改建议",
+    "explanation": "情况说明", "same_cause": "同一原因", "key": "定位（勿改）",
+}
+# One finding of the roll-up (a row of 问题清单 after the unit's columns; what 退回意见 shows).
+ROLLUP_FINDING_KEYS = ("file", "sheet", "cell", "rule", "severity", "title", "where", "message", "hint", "explanation",
+                       "same_cause")
+FEEDBACK_KEYS = ("no", "severity", "rule", "title", "sheet", "cell", "where", "message", "hint", "explanation",
+                 "same_cause")
+
+
+def place(f: dict[str, Any], with_table: bool = True) -> str:
+    """位置: table, row and field of a finding (without the table where the table has its own column)."""
+    parts = (f["table"], f["row"], f["field"]) if with_table else (f["row"], f["field"])
+    return " ".join(p for p in parts if p)
+
+
+def finding_row(f: dict[str, Any], file: str, same_cause: str = "") -> tuple:
+    """A finding (``Finding.to_dict()``) as the roll-up's row, in ``ROLLUP_FINDING_KEYS`` order."""
+    values = {**f, "file": file, "severity": f["severity_zh"], "where": place(f), "same_cause": same_cause}
+    return tuple(values[k] for k in ROLLUP_FINDING_KEYS)

@@ -34,9 +34,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from .formulas import grade_of
 from .model import EXPENSE_LABELS, KEYED_LABELS, BasicData, ExpenseRow
 from .score import Score, fmt_amount, fmt_number, fmt_percent, fmt_points, round_half_up
 from .settings import Settings
+from .values import parse_number
 
 FACT_KINDS = ("bool", "count", "rate", "amount", "choice", "points")
 REVIEW_GRADES = ("优", "良", "中", "低", "差")
@@ -167,13 +169,8 @@ def _number(raw: Any, percent_ok: bool) -> float | None:
     if isinstance(raw, (int, float)):
         value = float(raw)
     elif isinstance(raw, str):
-        text = raw.strip().replace("％", "%").replace(",", "").replace("，", "")
-        scale = 1.0
-        if percent_ok and text.endswith("%"):
-            text, scale = text[:-1].strip(), 0.01
-        try:
-            value = float(text) * scale
-        except ValueError:
+        value = parse_number(raw, percent_ok)
+        if value is None:
             return None
     else:
         return None
@@ -502,8 +499,8 @@ def _staff_control(r: _Reader) -> _Outcome:
     return _Outcome(parts, ratio=rate)
 
 
-_QUARTER_TARGETS = (0.20, 0.50, 0.80)  # 一、二、三季度末支付序时进度
-_TRANSFER_LIMIT = 0.02  # 项目支出调剂到单位 ≤ 项目支出 2%
+QUARTER_TARGETS = (0.20, 0.50, 0.80)  # 一、二、三季度末支付序时进度
+TRANSFER_LIMIT = 0.02  # 项目支出调剂到单位 ≤ 项目支出 2%
 
 
 def _budget_execution(r: _Reader) -> _Outcome:
@@ -528,9 +525,9 @@ def _budget_execution(r: _Reader) -> _Outcome:
     # (rubric.budget_execution.shortfall_rounding), then summed.
     method = r.setting("budget_execution.shortfall_rounding")
     shortfalls = [_whole_percent(max(t - p, 0.0) * 100, method, "rubric.budget_execution.shortfall_rounding")
-                  for p, t in zip(progress, _QUARTER_TARGETS)]
+                  for p, t in zip(progress, QUARTER_TARGETS)]
     shown = "／".join(fmt_percent(p) for p in progress)
-    wanted = "／".join(_pct(t) for t in _QUARTER_TARGETS)
+    wanted = "／".join(_pct(t) for t in QUARTER_TARGETS)
     short = sum(shortfalls)
     if short:
         parts.append((f"② 一、二、三季度末支付序时进度 {shown}，对照 {wanted} 共低 {fmt_number(short, 2)} 个百分点，"
@@ -538,10 +535,10 @@ def _budget_execution(r: _Reader) -> _Outcome:
     else:
         parts.append((f"② 一、二、三季度末支付序时进度 {shown} 均达到 {wanted}", 2.0))
     # ③ 项目支出调剂到单位
-    if transfer <= _TRANSFER_LIMIT:
-        parts.append((f"③ 项目支出调剂到单位 {fmt_percent(transfer)} ≤ {_pct(_TRANSFER_LIMIT)}", 2.0))
+    if transfer <= TRANSFER_LIMIT:
+        parts.append((f"③ 项目支出调剂到单位 {fmt_percent(transfer)} ≤ {_pct(TRANSFER_LIMIT)}", 2.0))
     else:
-        parts.append((f"③ 项目支出调剂到单位 {fmt_percent(transfer)} > {_pct(_TRANSFER_LIMIT)}", 0.0))
+        parts.append((f"③ 项目支出调剂到单位 {fmt_percent(transfer)} > {_pct(TRANSFER_LIMIT)}", 0.0))
     return _Outcome(parts, ratio=rate)
 
 
@@ -651,7 +648,7 @@ def _management_rules(r: _Reader) -> _Outcome:
     ])
 
 
-_FUND_CASES = (
+FUND_CASES = (
     ("fund_regulation_cases", "① 财经法规和财务管理制度"),
     ("fund_approval_cases", "② 支付审批程序和手续"),
     ("fund_decision_cases", "③ 重大开支集体研究决策"),
@@ -665,12 +662,12 @@ def _fund_compliance(r: _Reader) -> _Outcome:
     ⑦ (违规情况特别严重) does not change this item's points: ``evaluate_rubric`` forces the
     grade to 差. It is read here so that an unreadable answer is reported; absent means 否.
     """
-    counts = [r.fact(name) for name, _ in _FUND_CASES]
+    counts = [r.fact(name) for name, _ in FUND_CASES]
     misuse = r.fact("fund_misuse_cases")
     false_claims = r.fact("fund_false_claim_cases")
     severe = r.fact("fund_compliance_severe", optional=True)
     r.check()
-    parts = [_case_part(label, n, 1.0, 0.2) for (_, label), n in zip(_FUND_CASES, counts)]
+    parts = [_case_part(label, n, 1.0, 0.2) for (_, label), n in zip(FUND_CASES, counts)]
     parts.append(_case_part("⑤ 截留、挤占、挪用、虚列支出", misuse, 1.0, 1.0))
     parts.append(_case_part("⑥ 重复申报项目、虚报冒领资金", false_claims, 1.0, 1.0))
     zeroed = ""
@@ -691,16 +688,16 @@ def _disclosure(r: _Reader) -> _Outcome:
     ])
 
 
-_REVIEW_POINTS = {"优": 4.0, "良": 3.0, "中": 2.0, "低": 1.0, "差": 0.0}
+REVIEW_POINTS = {"优": 4.0, "良": 3.0, "中": 2.0, "低": 1.0, "差": 0.0}
 
 
 def _self_evaluation(r: _Reader) -> _Outcome:
     grade = r.fact("last_review_grade")
     r.check()
-    return _Outcome([(f"区财政局考核评审等级为“{grade}”", _REVIEW_POINTS[grade])])
+    return _Outcome([(f"区财政局考核评审等级为“{grade}”", REVIEW_POINTS[grade])])
 
 
-_RECTIFICATION_POINTS = {"全部整改": 5.0, "部分整改": 3.0, "未整改且无说明": 0.0}
+RECTIFICATION_POINTS = {"全部整改": 5.0, "部分整改": 3.0, "未整改且无说明": 0.0}
 
 
 def _rectification(r: _Reader) -> _Outcome:
@@ -713,7 +710,7 @@ def _rectification(r: _Reader) -> _Outcome:
     elif status == "无重点评价":
         points = r.number_setting("rectification.no_review_points")
     else:
-        points = _RECTIFICATION_POINTS[status]
+        points = RECTIFICATION_POINTS[status]
     return _Outcome([(f"上年度重点评价问题整改情况：{status}", points)])
 
 
@@ -1016,9 +1013,8 @@ def score_rubric(basic: BasicData | None, facts: Mapping[str, Any] | None,
 
 
 def grade_for(total: float, settings: Settings) -> str:
-    """The first grade of settings["grades"] whose lower bound the total reaches."""
-    bounds = sorted(settings["grades"].items(), key=lambda kv: kv[1], reverse=True)
-    return next((name for name, low in bounds if total >= low), bounds[-1][0] if bounds else "")
+    """The first grade of settings["grades"] whose lower bound the total reaches (``formulas.grade``)."""
+    return grade_of(total, settings)
 
 
 def evaluate_rubric(basic: BasicData | None, facts: Mapping[str, Any] | None,

@@ -67,5 +67,25 @@ def fmt_percent(rate: float | None, decimals: int = 2) -> str:
     return f"{round_half_up(rate * 100, decimals):.{decimals}f}%"
 
 
+NO_FIGURE = "—"  # a figure a summary or a table has no value for
+
+
+def fmt_figure(value: Any, decimals: int = 2) -> str:
+    """A figure in a summary line or a listing: money (万元) and scores to 2 decimals, "—" when none.
+
+    Check messages keep ``fmt_number``'s 4 decimals: they quote a typed figure (64.707) as typed.
+    """
+    if value is None:
+        return NO_FIGURE
+    if isinstance(value, float):
+        return fmt_number(value, decimals)
+    return str(value)
+
+
+def fmt_rate(rate: float | None) -> str:
+    """执行率 in a summary line: 93.70%, "—" when none."""
+    return NO_FIGURE if rate is None else fmt_percent(rate)
+
+
 def fmt_points(value: float | None) -> str:
     return fmt_number(value, 2) + ("" if value is None else " 分")

@@ -11,6 +11,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from . import formulas
+from .expr import Input
+from .formulas import TotalCap, cap_bands, capped_total, execution_rate, grade_of, total_cap  # noqa: F401 (re-exported)
 from .model import QUALITATIVE_GRADES, Indicator, PerformanceTable, indicator_title
 from .score import Score, fmt_number, fmt_percent, fmt_points, round_half_up
 from .settings import Settings
@@ -24,12 +27,6 @@ def award(points: float, fraction: float, decimals: int) -> float:
 # ---------------------------------------------------------------- C1 execution
 
 
-def execution_rate(executed: float | None, budget: float | None) -> float | None:
-    if executed is None or not budget:
-        return None
-    return executed / budget
-
-
 def score_execution(table: PerformanceTable, settings: Settings) -> Score:
     points = float(settings["execution.points"])
     row = table.budget_row
@@ -40,12 +37,12 @@ def score_execution(table: PerformanceTable, settings: Settings) -> Score:
         return Score(None, points, "C1.execution", "全年预算数或全年执行数未填写（或预算数为 0），无法计算执行率。",
                      inputs, missing=missing)
     shown = f"执行率 = 全年执行数 {fmt_number(row.executed)} ÷ 全年预算数 {fmt_number(row.annual_budget)} = {fmt_percent(rate)}"
+    value = formulas.execution_score(settings).value(
+        {"budget": row.annual_budget, "executed": row.executed, "points": points})
     if settings["execution.method"] == "bands":
-        fraction = next((b["fraction"] for b in settings["execution.bands"] if rate >= b["min_rate"]), 0.0)
-        value = award(points, fraction, 2)
+        fraction = formulas.execution_fraction(Input("rate"), settings).value({"rate": rate})
         text = f"{shown}；按档次计分，得分 = {fmt_number(points)} × {fmt_number(fraction)} = {fmt_points(value)}。"
     else:
-        value = award(points, rate, 2)
         text = f"{shown}；得分 = 分值 {fmt_number(points)} × min(执行率, 100%) = {fmt_points(value)}。"
     return Score(value, points, "C1.execution", text, inputs, ratio=rate)
 
@@ -332,48 +329,6 @@ def score_indicator(ind: Indicator, settings: Settings) -> Score:
 
 
 # ---------------------------------------------------------------- C4 total and grade
-
-
-@dataclass(frozen=True)
-class TotalCap:
-    """The 一体化 cap on the 总分 that an execution rate below ``below`` sets."""
-
-    below: float
-    max_total: float
-
-    def rule_zh(self) -> str:
-        return f"执行率低于 {fmt_percent(self.below, 0)} 的，总分不超过 {fmt_number(self.max_total)} 分"
-
-
-def cap_bands(settings: Settings) -> list[TotalCap]:
-    """The caps of the rules file by rising ``below``, each the lowest cap its rates fall under
-    (a rate under 60 % is also under 80 %: the stricter cap wins)."""
-    if not settings["execution.caps.enabled"]:
-        return []
-    raw = sorted(settings["execution.caps.caps"], key=lambda c: c["below"])
-    return [TotalCap(float(c["below"]), float(min(d["max_total"] for d in raw if d["below"] >= c["below"])))
-            for c in raw]
-
-
-def total_cap(rate: float | None, settings: Settings) -> TotalCap | None:
-    """The cap that applies at this execution rate; None when caps are off or the rate is high enough."""
-    if rate is None:
-        return None
-    return next((c for c in cap_bands(settings) if rate < c.below), None)
-
-
-def capped_total(total: float | None, rate: float | None, settings: Settings) -> float | None:
-    limit = total_cap(rate, settings)
-    return total if total is None or limit is None else min(total, limit.max_total)
-
-
-def grade_of(total: float | None, settings: Settings) -> str:
-    if total is None:
-        return ""
-    for grade, lower in sorted(settings["grades"].items(), key=lambda kv: -kv[1]):
-        if total >= lower:
-            return grade
-    return list(settings["grades"])[-1]
 
 
 @dataclass

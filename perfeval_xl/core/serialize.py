@@ -69,7 +69,7 @@ def submission_from_json(text: str) -> Submission:
 def from_dict(cls: type, data: Any, path: str = "$") -> Any:
     if not isinstance(data, dict):
         raise ModelError(f"{path}：应为对象，实际为 {_kind(data)}")
-    hints = _hints(cls)
+    hints = field_types(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
@@ -133,7 +133,7 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
 _HINTS: dict[type, dict[str, Any]] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
+def field_types(cls: type) -> dict[str, Any]:
     if cls not in _HINTS:
         _HINTS[cls] = get_type_hints(cls, vars(model))
     return _HINTS[cls]

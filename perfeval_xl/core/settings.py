@@ -86,9 +86,6 @@ class Settings:
     def severity_override(self, code: str) -> str | None:
         return self._data.get("severity", {}).get(code)
 
-    def as_dict(self) -> dict[str, Any]:
-        return copy.deepcopy(self._data)
-
 
 def _merge(base: dict[str, Any], override: dict[str, Any], origin: str, prefix: str) -> None:
     for key, value in override.items():

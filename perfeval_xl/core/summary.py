@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .findings import Severity
 from .model import PerformanceTable, Submission, indicator_title
 from .rubric import evaluate_rubric
 from .score import Score
@@ -85,35 +84,3 @@ def suggestion_text(table: dict[str, Any]) -> str:
         text += (f"，不完整：{len(not_scored)} 个指标无法按规则计算（{'、'.join(not_scored)}），"
                  "按填报得分计入")
     return text
-
-
-def findings_text(report: Any, max_per_rule: int | None = None) -> list[str]:
-    """The findings of a ``Report`` as a clerk reads them: one block per cause (a slip that trips several
-    rules is shown once, with the count and every place), each place with its sheet and cell."""
-    groups = report.groups()
-    lines: list[str] = []
-    if len(groups) < len(report.findings):
-        lines.append(f"同一原因引起的问题合并显示：{len(report.findings)} 处问题归为 {len(groups)} 个原因。")
-    shown: dict[str, int] = {}
-    omitted: dict[str, int] = {}
-    groups = sorted(groups, key=lambda g: g.severity is not Severity.ERROR)  # 错误 before 提示 (stable)
-    for n, g in enumerate(groups):
-        head = g.head
-        if n == 0 or g.severity is not groups[n - 1].severity:
-            lines += ["", f"—— {g.severity.value} ——"]
-        if max_per_rule is not None and shown.get(head.rule, 0) >= max_per_rule:
-            omitted[head.rule] = omitted.get(head.rule, 0) + 1
-            continue
-        shown[head.rule] = shown.get(head.rule, 0) + 1
-        if g.count == 1:
-            lines += ["", f"[{head.severity.value}] {head.rule} {head.title} — {head.where}", f"  {head.message}"]
-            if head.explanation:
-                lines.append(f"  情况说明：{head.explanation}")
-            continue
-        lines += ["", f"[{g.severity.value}] {head.rule} {head.title} — 同一原因 {g.count_zh()}", f"  {g.message}",
-                  "  涉及："]
-        for f in g.findings:
-            lines.append(f"    {f.rule} {f.title} — {f.where}" + (f"（情况说明：{f.explanation}）" if f.explanation else ""))
-    for code, count in sorted(omitted.items()):
-        lines += ["", f"（规则 {code} 另有 {count} 处未列出）"]
-    return lines

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable
 
-from .catalog import Hit, Rule, all_rules
+from .catalog import Hit, Rule
 from .checks.causes import assign_causes
 from .findings import Finding, Location, Report, Severity
 from .model import PerformanceTable, Submission
+from .registry import all_rules
 from .rubric import RubricResult, evaluate_rubric
 from .scoring import TableResult, score_table
 from .settings import Settings
@@ -22,14 +23,16 @@ class CheckContext:
     def __init__(self, submission: Submission, settings: Settings) -> None:
         self.submission = submission
         self.settings = settings
-        self._tables: dict[int, TableResult] = {}
+        self._tables: list[TableResult] = []  # tables are unhashable dataclasses: found by identity
         self._rubric: RubricResult | None = None
 
     def table_result(self, table: PerformanceTable) -> TableResult:
-        key = id(table)
-        if key not in self._tables:
-            self._tables[key] = score_table(table, self.settings)
-        return self._tables[key]
+        for result in self._tables:
+            if result.table is table:
+                return result
+        result = score_table(table, self.settings)
+        self._tables.append(result)
+        return result
 
     def rubric_result(self) -> RubricResult:
         if self._rubric is None:

@@ -157,6 +157,27 @@ def _squeeze_space(m: re.Match[str]) -> str:
     return " " if _is_ascii_alnum(before) and _is_ascii_alnum(after) else ""
 
 
+# Full-width ASCII forms (０–９, ．, ％, …) → ASCII, one character for one, so that positions found in
+# the converted text hold in the original.
+HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
+
+
+def parse_number(text: str, percent_ok: bool = False) -> float | None:
+    """A number typed as text in a number cell: "1,234.5", "１２３", " -2 "; "93.70%" → 0.937 when
+    ``percent_ok``. None for anything else (units, words, exponents, inf/nan): the one reading of a
+    typed number, for cells (the reader) and for the 评分表's answers alike."""
+    text = unicodedata.normalize("NFKC", text).translate(HALF_WIDTH).replace(",", "").strip()
+    percent = text.endswith("%")
+    if percent:
+        if not percent_ok:
+            return None
+        text = text[:-1].strip()
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    return float(text) / (100 if percent else 1)
+
+
 @lru_cache(maxsize=8192)  # cell texts recur across tables and rules; the result is a str
 def normalise_text(text: str) -> str:
     """The normalised form of a cell text (idempotent)."""

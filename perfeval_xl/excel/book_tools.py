@@ -7,11 +7,11 @@ from typing import Any
 
 from ..core.scoring import score_table
 from ..core.settings import Settings
-from ..io.xlsx_read import Grid, _fit_layout, read_sheets
+from ..io.xlsx_read import Grid, fit_layout, read_sheets
 from ..layout.grid import INPUT
 from ..layout.project import PROJECT_TITLE
 from ..layout.sheets import PROJECT
-from .validate_book import _rc, _ref, read_book
+from .validate_book import cell_rc, cell_ref, read_book
 
 
 @dataclass
@@ -58,7 +58,7 @@ def fill_scores(book, settings: Settings | None = None) -> Filled:
             src = r.indicator.source("score")
             if src is None or src.sheet not in grids or r.indicator.score is not None:
                 continue
-            rc = _rc(src.cell)
+            rc = cell_rc(src.cell)
             if grids[src.sheet].value(*rc) not in (None, ""):
                 continue  # text in the score cell: the clerk's, and reported by 校验
             if r.score.value is None:
@@ -68,7 +68,7 @@ def fill_scores(book, settings: Settings | None = None) -> Filled:
     for sheet, cells in writes.items():
         for row, col, values in _runs(cells):
             book.sheets[sheet].range((row, col)).value = [[v] for v in values]
-        out.filled[sheet] = [_ref(rc) for rc in sorted(cells, key=lambda rc: (rc[1], rc[0]))]
+        out.filled[sheet] = [cell_ref(rc) for rc in sorted(cells, key=lambda rc: (rc[1], rc[0]))]
     return out
 
 
@@ -96,7 +96,7 @@ def new_project_sheet(book) -> str:
     source = projects[-1]
     name = next_project_name(projects, set(sheets))
     grid = Grid(sheets[source])
-    layout = _fit_layout(PROJECT, source, grid)
+    layout = fit_layout(PROJECT, source, grid)
     clear: dict[tuple[int, int], None] = {}
     for c in layout.cells:
         if c.role == INPUT and grid.value(c.row, c.col) not in (None, ""):

@@ -159,7 +159,7 @@ class _Fills:
         return self._maps[sheet].get((row, col))
 
 
-def _rc(ref: str) -> tuple[int, int]:
+def cell_rc(ref: str) -> tuple[int, int]:
     letters, row = coordinate_from_string(ref)
     return row, column_index_from_string(letters)
 
@@ -241,7 +241,7 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
     for f in sorted(report.findings, key=lambda f: f.severity is Severity.ERROR):  # errors win
         loc = f.location
         if loc.sheet in names and loc.cell:
-            new.setdefault(loc.sheet, {})[_rc(loc.cell)] = SEVERITY_COLOR[f.severity]
+            new.setdefault(loc.sheet, {})[cell_rc(loc.cell)] = SEVERITY_COLOR[f.severity]
     fills = _Fills(read.layouts)
     outcome = Outcome(report)
     paint: dict[str, dict[tuple[int, int], str | None]] = {}
@@ -250,7 +250,7 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
         if where is None or where[0] not in names:
             continue
         sheet, ref = where
-        rc = _rc(ref)
+        rc = cell_rc(ref)
         if rc in new.get(sheet, {}):
             continue
         if rc not in paint.setdefault(sheet, {}):
@@ -258,7 +258,7 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
             outcome.restored.setdefault(sheet, []).append(ref)
     for sheet, cells in new.items():
         paint.setdefault(sheet, {}).update(cells)
-        outcome.highlighted[sheet] = sorted((_ref(rc) for rc in cells), key=lambda r: _rc(r))
+        outcome.highlighted[sheet] = sorted((cell_ref(rc) for rc in cells), key=lambda r: cell_rc(r))
     for sheet, colors in paint.items():
         if colors:
             try:
@@ -281,5 +281,5 @@ def _width_scale(book) -> float:
         return 1.0
 
 
-def _ref(rc: tuple[int, int]) -> str:
+def cell_ref(rc: tuple[int, int]) -> str:
     return f"{get_column_letter(rc[1])}{rc[0]}"

@@ -1,4 +1,4 @@
-"""Look at a workbook's bytes before any parser does (issue #7): refuse, with a Chinese reason,
+"""Look at a workbook's bytes before any parser does: refuse, with a Chinese reason,
 what is not a workbook, what is encrypted, what would unpack to too much, XML that declares a
 DTD, and sheets whose cell area is too large; cut sheets at the row cap.
 

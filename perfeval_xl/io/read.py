@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..core.model import Submission
 from ..core.serialize import ModelError, submission_from_json
@@ -35,7 +35,7 @@ class Loaded(NamedTuple):
     recomputed: list[str]  # formula cells without a cached value, read as the core computes them
 
 
-def read_submission(path: str | Path, limits: Limits | None = None) -> Loaded:
+def read_submission(path: str | Path, limits: Limits | None = None, settings: Any = None) -> Loaded:
     """The submission in ``path`` and the sha256 of its bytes. The file is only read, once.
 
     ``limits`` (default: the rules file's [limits]) bound what a file may cost; a workbook with
@@ -56,7 +56,7 @@ def read_submission(path: str | Path, limits: Limits | None = None) -> Loaded:
         except ModelError as exc:
             raise ReadError(f"{path.name}：{exc}") from None
     if suffix in (".xlsx", ".xlsm"):
-        result = _read_xlsx(path, data, limits)
+        result = _read_xlsx(path, data, limits, settings)
         if not has_template_content(result.submission):
             raise NoTemplateContent(f"{path.name}：{NO_TEMPLATE}")
         return Loaded(result.submission, digest, result.recomputed)
@@ -96,11 +96,11 @@ def has_template_content(sub: Submission) -> bool:
                 or sub.basic_data is not None or sub.rubric is not None)
 
 
-def _read_xlsx(path: Path, data: bytes, limits: Limits):
+def _read_xlsx(path: Path, data: bytes, limits: Limits, settings: Any = None):
     from .xlsx_read import read_workbook  # the Excel adapter is only imported when needed
 
     try:
-        return read_workbook(data, limits=limits)
+        return read_workbook(data, limits=limits, settings=settings)
     except Refused as exc:
         raise ReadError(f"{path.name}：{exc}") from None
     except Exception as exc:  # calamine errors on broken files: the message, never a traceback

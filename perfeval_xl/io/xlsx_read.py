@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import lru_cache
@@ -25,6 +23,8 @@ from ..layout.columns import get_column_letter  # not openpyxl's: validate never
 from python_calamine import CalamineWorkbook
 
 from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell, path_label
+from ..core.settings import Settings
+from ..core.values import parse_number
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
 from ..layout.paths import get_path, set_path
 from ..layout.choices import LISTS_SHEET
@@ -76,8 +76,11 @@ class Grid:
 
 
 def read_workbook(source: str | Path | bytes, kinds: list[SheetKind] | None = None,
-                  limits: Limits | None = None) -> ReadResult:
+                  limits: Limits | None = None, settings: Settings | None = None) -> ReadResult:
     """Read an .xlsx/.xlsm file or its bytes (values only; macros are never run).
+
+    ``settings``: the rules file the workbook was made with; a formula cell without a cached value
+    is recomputed by its figure under these settings (default: the default settings).
 
     Raises guard.Refused (Chinese reason) for a file that is not read at all.
     """
@@ -97,7 +100,7 @@ def read_workbook(source: str | Path | bytes, kinds: list[SheetKind] | None = No
             if xml is not None:
                 _put_errors(values, xml.errors())
             sheets[name] = values
-    result = read_sheets(sheets, kinds, package.sheets)
+    result = read_sheets(sheets, kinds, package.sheets, settings)
     _notices(result.submission, package.sheets, limits)
     return result
 
@@ -126,29 +129,30 @@ def _rows_needed(kinds: list[SheetKind]) -> dict[str, int]:
 
     Reading only what the layouts can use keeps a roll-up close to the bare read of a file.
     """
-    key = tuple(id(k) for k in kinds)
-    if key not in _PLANS:
-        plan = {LISTS_SHEET: 0}
-        for kind in kinds:
-            if kind.repeated:
-                continue  # found by the title in A1, under any sheet name
-            layout = kind.layout()
-            fields = _fields(layout)
-            if kind.view is not None or (not fields and not layout.tables):
-                plan[kind.sheet] = 0
-            elif not layout.tables:
-                plan[kind.sheet] = max(c.row for c in fields)
-            else:
-                plan[kind.sheet] = -1
-        _PLANS[key] = plan
-    return _PLANS[key]
+    for known, plan in _PLANS:
+        if len(known) == len(kinds) and all(a is b for a, b in zip(known, kinds)):
+            return plan
+    plan = {LISTS_SHEET: 0}
+    for kind in kinds:
+        if kind.repeated:
+            continue  # found by the title in A1, under any sheet name
+        layout = kind.layout()
+        fields = _fields(layout)
+        if kind.view is not None or (not fields and not layout.tables):
+            plan[kind.sheet] = 0
+        elif not layout.tables:
+            plan[kind.sheet] = max(c.row for c in fields)
+        else:
+            plan[kind.sheet] = -1
+    _PLANS.append((list(kinds), plan))
+    return plan
 
 
-_PLANS: dict[tuple, dict[str, int]] = {}
+_PLANS: list[tuple[list[SheetKind], dict[str, int]]] = []  # (the kinds, their plan): a few kinds lists
 
 
 def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | None = None,
-                xml: dict[str, SheetXml] | None = None) -> ReadResult:
+                xml: dict[str, SheetXml] | None = None, settings: Settings | None = None) -> ReadResult:
     """Read sheet values (rows from A1, as calamine or an xlwings book gives them) into the model.
 
     ``xml`` (the package's sheets, when read from a file) tells which cells hold formulas: a
@@ -157,7 +161,7 @@ def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | Non
     grids = {name: Grid(rows) for name, rows in sheets.items()}
     sub = Submission()
     result = ReadResult(sub)
-    for kind, name, layout in sheet_layouts(grids, kinds or UNIT_SHEETS):
+    for kind, name, layout in sheet_layouts(grids, kinds or UNIT_SHEETS, settings):
         result.layouts[name] = layout
         obj = kind.new()
         _read_sheet(layout, grids[name], obj, sub, result, (xml or {}).get(name))
@@ -168,7 +172,8 @@ def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | Non
     return result
 
 
-def sheet_layouts(grids: dict[str, Grid], kinds: list[SheetKind]) -> Iterator[tuple[SheetKind, str, Layout]]:
+def sheet_layouts(grids: dict[str, Grid], kinds: list[SheetKind],
+                  settings: Settings | None = None) -> Iterator[tuple[SheetKind, str, Layout]]:
     """Each sheet the layouts know, with its kind and its layout fitted to the rows it really has."""
     claimed: set[str] = set()
     for kind in kinds:
@@ -176,7 +181,7 @@ def sheet_layouts(grids: dict[str, Grid], kinds: list[SheetKind]) -> Iterator[tu
             continue  # 项目清单: formulas over the other sheets, nothing of its own to read
         for name in _sheets_of(kind, grids, claimed):
             claimed.add(name)
-            yield kind, name, _fit_layout(kind, name, grids[name])
+            yield kind, name, fit_layout(kind, name, grids[name], settings)
 
 
 def _sheets_of(kind: SheetKind, grids: dict[str, Grid], claimed: set[str]) -> list[str]:
@@ -189,16 +194,16 @@ def _sheets_of(kind: SheetKind, grids: dict[str, Grid], claimed: set[str]) -> li
     return [name for name, grid in grids.items() if name not in claimed and _text(grid.value(1, 1)) == kind.title]
 
 
-def _fit_layout(kind: SheetKind, sheet: str, grid: Grid) -> Layout:
+def fit_layout(kind: SheetKind, sheet: str, grid: Grid, settings: Settings | None = None) -> Layout:
     """Rebuild the layout with each table's real number of rows (clerks insert rows)."""
     capacities: dict[str, int] = {}
-    layout = kind.layout(sheet, capacities)
+    layout = kind.layout(sheet, capacities, settings)
     for index in range(len(layout.tables)):
         table = layout.tables[index]  # from the latest rebuild: a table above may have moved it
         end = grid.find_in_column(1, table.end_label, table.first_row, table.first_row + 100_000)
         if end is not None and end - table.first_row != table.capacity:
             capacities[table.field] = max(end - table.first_row, 0)
-            layout = kind.layout(sheet, capacities)
+            layout = kind.layout(sheet, capacities, settings)
     return layout
 
 
@@ -341,7 +346,6 @@ def _record(obj: Any, path: str, sheet: str, ref: str) -> None:
         owner.sources[rest] = Source(sheet, ref)
 
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
 
 
 def convert(raw: Any, kind: str) -> tuple[Any, bool]:
@@ -361,13 +365,8 @@ def convert(raw: Any, kind: str) -> tuple[Any, bool]:
         return (int(raw) if kind == "year" else float(raw)), True
     if isinstance(raw, (dt.date, dt.datetime, dt.time)):
         return None, False
-    text = unicodedata.normalize("NFKC", str(raw)).translate(_FULLWIDTH).replace(",", "").strip()
-    percent = text.endswith("%")
-    text = text.rstrip("%").strip()
-    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
-        return None, False
-    number = float(text) / (100 if percent else 1)
-    if percent and kind != "rate":
+    number = parse_number(str(raw), percent_ok=kind == "rate")
+    if number is None:
         return None, False
     return (int(number) if kind == "year" else number), True
 

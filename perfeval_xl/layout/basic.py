@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..core.checks.compare import total
+from ..core.formulas import sum_of as total
 from ..core.model import EXPENSE_LABELS, EXPENSE_ROWS, BasicData, BuildingRow, ExpenseRow
 from ..core.settings import Settings
 from .grid import COMPUTED, INPUT, Builder, Cell, Layout

@@ -46,7 +46,7 @@ def department_layout(sheet: str = "部门整体支出绩效自评表", capacity
     b.label(2, "年度资金总额", cols=2, align="left")
     for i, (column, _) in enumerate(FUNDING_COLUMNS):
         b.input(4 + i, f"budget.{column}", "amount")
-    execution_cells(b, "budget")
+    execution_cells(b, "budget", settings)
 
     b.next_row(22)
     b.label(2, "按收入性质分：", cols=2, align="left")

@@ -168,19 +168,3 @@ def guide_kind(kinds_of: Callable[[], list[SheetKind]]) -> SheetKind:
     kinds list may include this kind itself)."""
     return SheetKind("guide", "填报说明", lambda sheet, caps, settings: guide_layout(sheet, settings, kinds_of()),
                      get=lambda sub: None, attach=_ignore, new=lambda: None, title=GUIDE_TITLE)
-
-
-def _unit_sheets() -> list[SheetKind]:
-    from .sheets import UNIT_SHEETS  # sheets.py lists this kind: imported when a layout is built
-
-    return UNIT_SHEETS
-
-
-def _project_sheets() -> list[SheetKind]:
-    from .sheets import PROJECT_SHEETS
-
-    return PROJECT_SHEETS
-
-
-GUIDE = guide_kind(_unit_sheets)  # in UNIT_SHEETS
-PROJECT_GUIDE = guide_kind(_project_sheets)  # in PROJECT_SHEETS (the standalone project table)

@@ -8,7 +8,7 @@ import types
 import typing
 from typing import Any, get_args, get_origin
 
-from ..core.serialize import _hints
+from ..core.serialize import field_types
 
 
 def get_path(obj: Any, path: str) -> Any:
@@ -42,7 +42,7 @@ def set_path(obj: Any, path: str, value: Any) -> None:
 
 
 def _field_type(cls: type, name: str) -> type:
-    tp = _hints(cls)[name]
+    tp = field_types(cls)[name]
     if get_origin(tp) in (typing.Union, types.UnionType):
         tp = next(a for a in get_args(tp) if a is not type(None))
     return tp
@@ -50,7 +50,7 @@ def _field_type(cls: type, name: str) -> type:
 
 def dict_item_type(cls: type, name: str) -> type | None:
     """For ``expenses: dict[str, ExpenseRow]`` → ExpenseRow; None when items are plain values."""
-    tp = _hints(cls)[name]
+    tp = field_types(cls)[name]
     if get_origin(tp) is dict:
         item = get_args(tp)[1]
         return item if dataclasses.is_dataclass(item) else None

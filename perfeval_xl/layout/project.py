@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from ..core.checks.compare import total
+from ..core import formulas
 from ..core.model import Indicator, PerformanceTable
-from ..core.score import round_half_up
-from ..core.scoring import cap_bands, capped_total, execution_rate, grade_of
 from ..core.settings import Settings
 from .choices import LEVEL1_CHOICE, LEVEL2_CHOICE, QUALITATIVE_CHOICE
 from .grid import Builder, Cell, Layout, INPUT
@@ -17,47 +15,28 @@ FUNDING_COLUMNS = (("initial_budget", "年初预算数"), ("annual_budget", "全
 DEFAULT_INDICATOR_ROWS = 15
 
 
-def _sum_of_sources(column: str):
-    return lambda t: total([getattr(getattr(t, row), column) for row, _ in FUNDING_ROWS])
+def _sum_of_sources(column: str) -> tuple[str, object]:
+    """年度资金总额 of a column: the sum of its sources (formula, value)."""
+    figure = formulas.parts_sum(len(FUNDING_ROWS))
+    refs = formulas.parts_refs([f"{{{row}.{column}}}" for row, _ in FUNDING_ROWS])
+    return (figure.cell_formula(refs),
+            lambda t: figure.value(formulas.parts_env([getattr(getattr(t, row), column) for row, _ in FUNDING_ROWS])))
 
 
-def _execution_score(t: PerformanceTable):
-    rate = execution_rate(t.budget_row.executed, t.budget_row.annual_budget)
-    if rate is None or t.execution_points is None:
-        return None
-    return round_half_up(t.execution_points * min(max(rate, 0.0), 1.0), 2)
-
-
-def _sum_scores(first: str, column: str):
-    def compute(t: PerformanceTable):
-        value = total([getattr(t, first)] + [getattr(i, column) for i in t.indicators])
-        return None if value is None else round_half_up(value, 2)
-    return compute
-
-
-def capped_formula(score_ref: str, rate_ref: str, settings: Settings) -> str:
-    """The total under the 一体化 cap of the execution rate (rules file [execution.caps]); the
-    total itself when caps are off or the rate is not a number."""
-    caps = cap_bands(settings)
-    if not caps:
-        return score_ref
-    limit = score_ref
-    for cap in reversed(caps):
-        limit = f"IF({rate_ref}<{cap.below:g},{cap.max_total:g},{limit})"
-    return f"MIN({score_ref},IF(ISNUMBER({rate_ref}),{limit},{score_ref}))"
+def _sum_scores(first: str, column: str) -> tuple[str, object]:
+    """总分 (or 分值合计): the execution row's and the indicators' column, rounded to 2 dp."""
+    figure = formulas.parts_sum(2, decimals=2)
+    refs = formulas.parts_refs([f"{{{first}}}", f"{{table.indicators.{column}}}"])
+    return (figure.cell_formula(refs), lambda t: figure.value(formulas.parts_env(
+        [getattr(t, first), [getattr(i, column) for i in t.indicators]])))
 
 
 def grade_formula(score_ref: str, settings: Settings, rate_ref: str = "") -> str:
-    """Nested IF over the grade bands of the rules file (no lookup tables: WPS- and formulas-safe);
-    with ``rate_ref`` the grade is that of the total capped by the execution rate."""
-    blank_ref = score_ref
+    """等级 of the total in ``score_ref`` by the rules file's bands (nested IF: WPS- and formulas-safe);
+    with ``rate_ref`` the grade of the total under the 一体化 cap of that execution rate."""
     if rate_ref:
-        score_ref = capped_formula(score_ref, rate_ref, settings)
-    bands = sorted(settings["grades"].items(), key=lambda kv: -kv[1])
-    expr = f'"{bands[-1][0]}"'
-    for grade, lower in reversed(bands[:-1]):
-        expr = f'IF({score_ref}>={lower},"{grade}",{expr})'
-    return f'=IF({blank_ref}="","",{expr})'
+        return formulas.grade(settings, rate=formulas.RATE).cell_formula({"total": score_ref, "rate": rate_ref})
+    return formulas.grade(settings).cell_formula({"total": score_ref})
 
 
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
@@ -79,16 +58,18 @@ def indicator_columns() -> list[Cell]:
     ]
 
 
-def execution_cells(b: Builder, budget: str) -> None:
+def execution_cells(b: Builder, budget: str, settings: Settings) -> None:
     """分值 | 执行率 | 得分 (columns G:I) of the row holding the ``budget`` FundingRow (DOMAIN §C1)."""
     b.input(7, "execution_points", "points", prompt="预算执行率分值，按规定一般为 10 分")
-    b.computed(8, "execution_rate",
-               f'=IF(N({{{budget}.annual_budget}})>0,{{{budget}.executed}}/{{{budget}.annual_budget}},"")',
-               lambda t: execution_rate(t.budget_row.executed, t.budget_row.annual_budget), "rate")
-    b.computed(9, "execution_score",
-               f'=IF(AND(N({{{budget}.annual_budget}})>0,ISNUMBER({{execution_points}})),'
-               f'ROUND({{execution_points}}*MIN(MAX({{{budget}.executed}}/{{{budget}.annual_budget}},0),1),2),"")',
-               _execution_score, "points")
+    refs = {"budget": f"{{{budget}.annual_budget}}", "executed": f"{{{budget}.executed}}",
+            "points": "{execution_points}"}
+
+    def env(t: PerformanceTable) -> dict:
+        return {"budget": t.budget_row.annual_budget, "executed": t.budget_row.executed, "points": t.execution_points}
+
+    rate, score = formulas.EXECUTION_RATE, formulas.execution_score(settings)
+    b.computed(8, "execution_rate", rate.cell_formula(refs), lambda t: rate.value(env(t)), "rate")
+    b.computed(9, "execution_score", score.cell_formula(refs), lambda t: score.value(env(t)), "points")
 
 
 def indicators_and_total(b: Builder, capacity: int, settings: Settings) -> None:
@@ -102,15 +83,12 @@ def indicators_and_total(b: Builder, capacity: int, settings: Settings) -> None:
 
     b.next_row(24)
     b.label(1, "总分", cols=5)
-    b.computed(6, "total_points", '=IF(COUNT({execution_points},{table.indicators.points})=0,"",'
-               'ROUND(SUM({execution_points},{table.indicators.points}),2))', _sum_scores("execution_points", "points"),
-               "points")
-    b.computed(7, "total_score", '=IF(COUNT({execution_score},{table.indicators.score})=0,"",'
-               'ROUND(SUM({execution_score},{table.indicators.score}),2))', _sum_scores("execution_score", "score"),
-               "points")
+    b.computed(6, "total_points", *_sum_scores("execution_points", "points"), "points")
+    b.computed(7, "total_score", *_sum_scores("execution_score", "score"), "points")
     b.label(8, "等级")
     b.computed(9, "stated_grade", grade_formula("{total_score}", settings, rate_ref="{execution_rate}"),
-               lambda t: grade_of(capped_total(t.total_score, t.execution_rate, settings), settings), "text")
+               lambda t: formulas.grade_of(formulas.capped_total(t.total_score, t.execution_rate, settings), settings),
+               "text")
 
 
 def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROWS,
@@ -142,9 +120,8 @@ def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROW
     b.next_row(22)
     b.label(2, "年度资金总额", cols=2, align="left")
     for i, (column, _) in enumerate(FUNDING_COLUMNS):
-        src = ",".join(f"{{{row}.{column}}}" for row, _ in FUNDING_ROWS)
-        b.computed(4 + i, f"funding_total.{column}", f'=IF(COUNT({src})=0,"",SUM({src}))', _sum_of_sources(column))
-    execution_cells(b, "funding_total")
+        b.computed(4 + i, f"funding_total.{column}", *_sum_of_sources(column))
+    execution_cells(b, "funding_total", settings)
     for row_field, text in FUNDING_ROWS:
         b.next_row(22)
         b.label(2, text, cols=2, align="left")

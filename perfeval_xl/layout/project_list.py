@@ -11,7 +11,8 @@ Each cell still has a ``compute``: given the Submission, the value the cell must
 the project sheet shows, and the core's ``execution_rate``), so the generic checks that
 compare every computed cell with the core cover this sheet too.
 
-Only functions every engine computes (IF, AND, N, ISNUMBER, COUNT, SUM, AVERAGE, ROUND): no
+Only functions every engine computes (IF, AND, ISNUMBER, COUNT, SUM, AVERAGE, ROUND; the
+figures are those of ``core.formulas``): no
 OFFSET/INDIRECT/SUBTOTAL and nothing volatile. The price, said on the sheet and in the
 填报说明: a project sheet a clerk adds by copying 项目1 is not listed until the workbook is
 generated again (the checks and the roll-up read every project sheet regardless).
@@ -21,9 +22,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..core import formulas
 from ..core.model import Submission
-from ..core.score import round_half_up
-from ..core.scoring import execution_rate
 from ..core.settings import Settings
 from .grid import COMPUTED, Builder, Cell, Layout
 from .paths import get_path
@@ -66,18 +66,17 @@ def shown(cell: Cell, obj: Any) -> Any:
     return cell.compute(obj) if cell.compute else None
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def _show(ref: str) -> str:
     """The other cell's value, or empty: a reference to a blank cell would show 0."""
     return f'=IF({ref}="","",{ref})'
 
 
-def _rate(budget: str, executed: str) -> str:
-    # As the core's execution_rate: no rate without an executed amount or with a zero budget.
-    return f'=IF(AND(N({budget})<>0,ISNUMBER({executed})),{executed}/{budget},"")'
+def _rate_cell(b: Builder, budget: Cell, executed: Cell) -> Cell:
+    """执行率 of a row of this sheet: the core's figure over the row's own two cells."""
+    rate = formulas.EXECUTION_RATE
+    return b.computed(COL["execution_rate"], "", rate.cell_formula({"budget": budget.ref, "executed": executed.ref}),
+                      lambda sub: rate.value({"budget": budget.compute(sub), "executed": executed.compute(sub)}),
+                      "rate")
 
 
 def _project(index: int) -> Callable[[Submission | None], Any]:
@@ -116,14 +115,9 @@ def project_list_layout(sheet: str, layouts: list[Layout], settings: Settings | 
     b.label(1, TOTAL_LABEL, cols=COL["implementing_unit"], header=True)
     totals: dict[str, Cell] = {}
     for key in ("annual_budget", "executed"):
-        span = f"{rows[0][key].ref}:{rows[-1][key].ref}"
-        totals[key] = b.computed(COL[key], "", f'=IF(COUNT({span})=0,"",SUM({span}))', _sum_of(rows, key), "amount")
-    totals["execution_rate"] = b.computed(
-        COL["execution_rate"], "", _rate(totals["annual_budget"].ref, totals["executed"].ref),
-        lambda sub: execution_rate(totals["executed"].compute(sub), totals["annual_budget"].compute(sub)), "rate")
-    span = f"{rows[0]['total_score'].ref}:{rows[-1]['total_score'].ref}"
-    totals["total_score"] = b.computed(COL["total_score"], "", f'=IF(COUNT({span})=0,"",ROUND(AVERAGE({span}),2))',
-                                       _average_of(rows, "total_score"), "points")
+        totals[key] = _column_figure(b, rows, key, formulas.parts_sum(1), "amount")
+    totals["execution_rate"] = _rate_cell(b, totals["annual_budget"], totals["executed"])
+    totals["total_score"] = _column_figure(b, rows, "total_score", formulas.parts_average(1), "points")
     b.label(COL["grade"], "—")
 
     b.note("说明：本表只列出生成本工作簿时已有的项目表。复制“项目1”新增的项目表不会自动列入本表"
@@ -142,27 +136,18 @@ def _project_row(b: Builder, index: int, project: Layout) -> dict[str, Cell]:
             cells[key] = b.computed(COL[key], "", _show(sheet_ref(project.sheet, source.ref)),
                                     lambda sub, source=source: shown(source, get(sub)), kind)
     budget, executed = cells["annual_budget"], cells["executed"]
-    cells["execution_rate"] = b.computed(
-        COL["execution_rate"], "", _rate(budget.ref, executed.ref),
-        lambda sub: execution_rate(_number(executed.compute(sub)), _number(budget.compute(sub))), "rate")
+    cells["execution_rate"] = _rate_cell(b, budget, executed)
     for key in ("name", "implementing_unit"):
         cells[key].wrap = True
     cells["name"].align = "left"
     return cells
 
 
-def _sum_of(rows: list[dict[str, Cell]], key: str) -> Callable[[Submission | None], float | None]:
-    def compute(sub: Submission | None) -> float | None:
-        values = [v for v in (_number(r[key].compute(sub)) for r in rows) if v is not None]
-        return sum(values) if values else None
-    return compute
-
-
-def _average_of(rows: list[dict[str, Cell]], key: str) -> Callable[[Submission | None], float | None]:
-    def compute(sub: Submission | None) -> float | None:
-        values = [v for v in (_number(r[key].compute(sub)) for r in rows) if v is not None]
-        return round_half_up(sum(values) / len(values), 2) if values else None
-    return compute
+def _column_figure(b: Builder, rows: list[dict[str, Cell]], key: str, figure, kind: str) -> Cell:
+    """A 合计-row cell: ``figure`` (Σ or average) over the column ``key`` of every project row."""
+    span = f"{rows[0][key].ref}:{rows[-1][key].ref}"
+    return b.computed(COL[key], "", figure.cell_formula(formulas.parts_refs([span])),
+                      lambda sub: figure.value(formulas.parts_env([[r[key].compute(sub) for r in rows]])), kind)
 
 
 def project_list_cells(layout: Layout) -> tuple[list[dict[str, Cell]], dict[str, Cell]]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from .columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
 
+from ..core.findings import FINDING_COLUMNS
+
 RESULTS_SHEET = "校验结果"
 TITLE_ROW = 1  # the summary line ("2 个错误，5 个提示" or "校验通过")
 NOTE_ROW = 2
@@ -36,18 +38,13 @@ class Column:
         return get_column_letter(self.col)
 
 
-RESULT_COLUMNS: tuple[Column, ...] = (
-    Column("no", "序号", 6),
-    Column("severity", "严重程度", 8),
-    Column("table", "表", 26),
-    Column("where", "位置", 24),
-    Column("cell", "单元格", 14),
-    Column("rule", "规则", 7),
-    Column("message", "说明", 60),
-    Column("hint", "修改建议", 36),
-    Column("explanation", "情况说明", 30),
-    Column("key", "定位（勿改）", 0),  # Location.key: width 0 hides it
-)
+# Headers are core.findings.FINDING_COLUMNS'; 位置 here is row and field (the table has its own
+# column), and 问题说明 keeps the header "说明" that sheets written by earlier versions carry (the
+# reader finds the header row by these texts).
+_WIDTHS = {"no": 6, "severity": 8, "table": 26, "where": 24, "cell": 14, "rule": 7, "message": 60, "hint": 36,
+           "explanation": 30, "key": 0}  # key: Location.key, width 0 hides it
+RESULT_COLUMNS: tuple[Column, ...] = tuple(
+    Column(key, "说明" if key == "message" else FINDING_COLUMNS[key], width) for key, width in _WIDTHS.items())
 COLUMN = {c.key: c for c in RESULT_COLUMNS}
 HEADERS = tuple(c.header for c in RESULT_COLUMNS)
 

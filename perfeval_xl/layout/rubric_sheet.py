@@ -32,7 +32,8 @@ from typing import Any, Callable
 from .columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
 
 from ..core.model import BasicData, RubricEntry, RubricSheet, Submission, label
-from ..core.rubric import (ALL_FACTS, RECTIFICATION_STATUSES, REVIEW_GRADES, RUBRIC_ITEMS, FactError, FactSpec,
+from ..core.rubric import (ALL_FACTS, FUND_CASES, QUARTER_TARGETS, RECTIFICATION_POINTS, RECTIFICATION_STATUSES,
+                           REVIEW_GRADES, REVIEW_POINTS, RUBRIC_ITEMS, TRANSFER_LIMIT, FactError, FactSpec,
                            RubricItem, coerce_fact, evaluate_rubric, grade_for, score_rubric)
 from ..core.score import fmt_number, round_half_up
 from ..core.settings import Settings
@@ -354,7 +355,7 @@ def _staff_control(s: Settings) -> _Rule:
         [_over(rate, 2, 0.2, s.get("rubric.staff_control.deviation_rounding")), _yes(_f("hired_within_quota"), 2)])
 
 
-_QUARTERS = ((1, 0.20), (2, 0.50), (3, 0.80))
+_QUARTERS = tuple(enumerate(QUARTER_TARGETS, start=1))  # (quarter, 支付序时进度 target)
 
 
 def _budget_execution(s: Settings) -> _Rule:
@@ -368,7 +369,7 @@ def _budget_execution(s: Settings) -> _Rule:
          _facts_ok("pay_progress_q1", "pay_progress_q2", "pay_progress_q3", "transfer_to_units_rate"),
          f"{budget}<>0"],
         [_band_value(rate, _bands(s.get("rubric.budget_execution.completion_bands"), "points")),
-         f"MAX(2-0.2*({short}),0)", f"IF({transfer}<=0.02,2,0)"])
+         f"MAX(2-0.2*({short}),0)", f"IF({transfer}<={_num(TRANSFER_LIMIT)},2,0)"])
 
 
 def _budget_adjustment(s: Settings) -> _Rule:
@@ -410,7 +411,7 @@ def _management_rules(s: Settings) -> _Rule:
                                        _cases(_f(names[2]), 1, 0.2)])
 
 
-_FUND_CASES = ("fund_regulation_cases", "fund_approval_cases", "fund_decision_cases", "fund_purpose_cases")
+_FUND_CASES = tuple(name for name, _ in FUND_CASES)
 
 
 def _fund_compliance(s: Settings) -> _Rule:
@@ -426,9 +427,6 @@ def _disclosure(s: Settings) -> _Rule:
     return _Rule([_facts_ok(*names)], [f"MIN({_f(n)},1)" for n in names])
 
 
-_REVIEW_POINTS = {"优": 4, "良": 3, "中": 2, "低": 1, "差": 0}
-
-
 def _choice_points(x: str, points: dict[str, float]) -> str:
     expr = "0"
     for choice, value in reversed(list(points.items())):
@@ -437,13 +435,14 @@ def _choice_points(x: str, points: dict[str, float]) -> str:
 
 
 def _self_evaluation(s: Settings) -> _Rule:
-    assert tuple(_REVIEW_POINTS) == REVIEW_GRADES
-    return _Rule([_fact_ok("last_review_grade")], [_choice_points(_f("last_review_grade"), _REVIEW_POINTS)])
+    assert tuple(REVIEW_POINTS) == REVIEW_GRADES
+    return _Rule([_fact_ok("last_review_grade")], [_choice_points(_f("last_review_grade"), REVIEW_POINTS)])
 
 
 def _rectification(s: Settings) -> _Rule:
-    points = {"全部整改": 5, "部分整改": 3, "未整改但有说明": _number_setting(s, "rectification.explained_points"),
-              "未整改且无说明": 0, "无重点评价": _number_setting(s, "rectification.no_review_points")}
+    points = {**RECTIFICATION_POINTS, "未整改但有说明": _number_setting(s, "rectification.explained_points"),
+              "无重点评价": _number_setting(s, "rectification.no_review_points")}
+    points = {status: points[status] for status in RECTIFICATION_STATUSES}
     assert set(points) == set(RECTIFICATION_STATUSES)
     return _Rule([_fact_ok("rectification_status")], [_choice_points(_f("rectification_status"), points)])
 

@@ -6,17 +6,11 @@ from ..core.model import ProjectTable, Submission
 from .basic import BASIC
 from .cover import COVER_TITLE, cover_layout
 from .department import DEPARTMENT
-from .guide import GUIDE, PROJECT_GUIDE
+from .guide import guide_kind
 from .project import DEFAULT_INDICATOR_ROWS, PROJECT_TITLE, project_layout
 from .project_list import PROJECT_LIST
 from .rubric_sheet import RUBRIC
 from .workbook import SheetKind
-
-
-def _set_attr(name: str):
-    def attach(sub: Submission, obj) -> None:
-        setattr(sub, name, obj)
-    return attach
 
 
 def _cover_attach(sub: Submission, read: Submission) -> None:
@@ -33,5 +27,8 @@ PROJECT = SheetKind(
     title=PROJECT_TITLE, repeated=True, capacities={"indicators": DEFAULT_INDICATOR_ROWS})
 
 # The unit workbook (one per 街道 per year) and the standalone project table.
+# The 填报说明 of each workbook lists that workbook's kinds, itself included (read when a layout is built).
+GUIDE = guide_kind(lambda: UNIT_SHEETS)
+PROJECT_GUIDE = guide_kind(lambda: PROJECT_SHEETS)  # the standalone project table's
 UNIT_SHEETS: list[SheetKind] = [COVER, GUIDE, BASIC, DEPARTMENT, RUBRIC, PROJECT_LIST, PROJECT]
 PROJECT_SHEETS: list[SheetKind] = [PROJECT, PROJECT_GUIDE]

@@ -19,9 +19,6 @@ TEMPLATE_VERSION = "2026.1"
 KNOWN_VERSIONS = (TEMPLATE_VERSION,)
 
 
-_LAYOUTS: dict[int, dict[tuple, Layout]] = {}  # by id of the (module-level, long-lived) kind
-
-
 @dataclass
 class SheetKind:
     key: str
@@ -37,6 +34,8 @@ class SheetKind:
     # A view (项目清单): laid out from the planned layouts of the workbook's other sheets, after
     # them; it has no input of its own, so the reader skips it.
     view: Callable[[str, list[Layout], Settings], Layout] | None = None
+    # The layouts built with the default settings, by (sheet, capacities): kept with the kind.
+    built: dict[tuple, Layout] = field(default_factory=dict, compare=False, repr=False)
 
     def layout(self, sheet: str | None = None, capacities: dict[str, int] | None = None,
                settings: Settings | None = None) -> Layout:
@@ -47,7 +46,7 @@ class SheetKind:
         # Readers lay out the same sheets for every file of a roll-up: build each shape once.
         # Layouts are never changed after they are built, so sharing them is safe.
         key = (sheet, tuple(sorted(capacities.items())))
-        cache = _LAYOUTS.setdefault(id(self), {})  # two kinds may share a key (the guides)
+        cache = self.built
         if key not in cache:
             if len(cache) > 512:  # clerks' inserted rows make many shapes: keep memory bounded
                 cache.clear()

@@ -1,4 +1,4 @@
-"""自评报告 (issue 8): draft the narrative report from the tables, and check a report against them.
+"""自评报告: draft the narrative report from the tables, and check a report against them.
 
     from perfeval_xl.report import draft_report, write_report, check_report
     blocks, template = draft_report(submission, settings)                 # 10-part department report

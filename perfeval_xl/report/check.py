@@ -25,14 +25,13 @@ from ..core.checks.compare import points_differ, rate_matches
 from ..core.findings import Finding
 from ..core.model import DepartmentTable, PerformanceTable, ProjectTable, Submission
 from ..core.score import fmt_number, fmt_percent, round_half_up
-from ..core.scoring import grade_of
+from ..core.scoring import execution_rate, grade_of
 from ..core.settings import Settings
+from ..core.values import HALF_WIDTH
 from .extract import Paragraph
 from .figures import stated_total
 from .rules import make_finding
 
-# Full-width ASCII forms → ASCII, length-preserving, so quotes can be cut from the original text.
-_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 NUMBER = r"(\d+(?:\.\d+)?)"
 # Money in 亿元, 万元 (or a bare 万) and 元; 元 figures are often written with thousands separators.
@@ -242,7 +241,7 @@ def check_paragraphs(sub: Submission, paragraphs: list[Paragraph], settings: Set
             findings.append(f)
 
     for para in paragraphs:
-        text = para.text.translate(_HALF)
+        text = para.text.translate(HALF_WIDTH)  # length-preserving: quotes are cut from the original
         if _TOOL_LINE.match(text):
             continue
         ctx.follow(text)
@@ -405,8 +404,8 @@ def _check_rate(ctx: _Context, para: Paragraph, clause: str, original: str, labe
     tail = label[-16:]
     if "执行率" in tail and ctx.table is not None:
         row = ctx.table.budget_row
-        if row.executed is not None and row.annual_budget:
-            recomputed = row.executed / row.annual_budget
+        recomputed = execution_rate(row.executed, row.annual_budget)
+        if recomputed is not None:
             formula = f"全年执行数 {fmt_number(row.executed)} ÷ 全年预算数 {fmt_number(row.annual_budget)}"
             name = "预算执行率"
     elif "控制率" in tail and "三公" in clause and basic is not None:

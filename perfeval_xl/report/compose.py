@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .figures import Many
+from .figures import ParagraphList
 
 KINDS = {"department": "部门整体支出绩效自评报告", "project": "项目支出绩效自评报告"}
 DEFAULT_FONTS = {"title": "方正小标宋简体", "heading1": "黑体", "heading2": "楷体_GB2312",
@@ -91,7 +91,7 @@ def _render(text: str, figures: _Figures) -> list[str]:
     fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
     if len(fields) == 1 and text.strip() == "{" + fields[0] + "}":
         value = figures[fields[0]]
-        if isinstance(value, Many):
+        if isinstance(value, ParagraphList):
             return list(value.items) or [value.empty]
     try:
         rendered = string.Formatter().vformat(text, (), figures)

@@ -19,13 +19,13 @@ from ..core.settings import Settings
 from ..core.validate import validate
 
 
-def ask(what: str) -> str:
+def to_fill_in(what: str) -> str:
     """A sentence or figure only the clerk can supply, visibly marked in the draft."""
     return f"【请填写：{what}】"
 
 
 @dataclass(frozen=True)
-class Many:
+class ParagraphList:
     """A list placeholder: one paragraph per item when it stands alone, else joined with “；”."""
 
     items: tuple[str, ...]
@@ -36,11 +36,11 @@ class Many:
 
 
 def money(value: float | None, what: str) -> str:
-    return ask(what) if value is None else fmt_number(value, 4)
+    return to_fill_in(what) if value is None else fmt_number(value, 4)
 
 
 def percent(rate: float | None, what: str) -> str:
-    return ask(what) if rate is None else fmt_percent(rate)
+    return to_fill_in(what) if rate is None else fmt_percent(rate)
 
 
 def ratio(part: float | None, whole: float | None) -> float | None:
@@ -55,9 +55,9 @@ def change_phrase(current: float | None, prior: float | None, what: str) -> str:
     "比上年减少 3.35 万元，下降 50.76%" — the form the report check reads back.
     """
     if current is None:
-        return ask(f"{what}本年数（表中未填写）")
+        return to_fill_in(f"{what}本年数（表中未填写）")
     if prior is None:
-        return f"上年数未填写，不作同比（{ask(f'{what}上年决算数')}）"
+        return f"上年数未填写，不作同比（{to_fill_in(f'{what}上年决算数')}）"
     diff = current - prior
     if abs(diff) < 5e-5:
         return "与上年持平"
@@ -76,7 +76,7 @@ def stated_total(table: PerformanceTable, settings: Settings) -> tuple[float | N
 
 
 def indicator_line(ind: Indicator) -> str:
-    reason = ind.deviation_reason.strip() or ask(f"“{indicator_title(ind.name)}”的偏差原因及改进措施（表中未填写）")
+    reason = ind.deviation_reason.strip() or to_fill_in(f"“{indicator_title(ind.name)}”的偏差原因及改进措施（表中未填写）")
     return (f"“{indicator_title(ind.name)}”（{ind.level1}/{ind.level2}）：年度指标值“{ind.target}”，"
             f"实际完成值“{ind.actual}”，分值{_pts(ind.points)}，得分{_pts(ind.score)}；偏差原因：{reason}")
 
@@ -101,11 +101,11 @@ def findings_lines(findings: list[Finding]) -> tuple[str, ...]:
     return _numbered([f"[{f.severity.value}] {f.rule} {f.title}：{f.message}" for f in findings])
 
 
-def _indicators_under(table: PerformanceTable, *level1: str) -> Many:
+def _indicators_under(table: PerformanceTable, *level1: str) -> ParagraphList:
     chosen = [i for i in _real(table) if any(level in i.level1 for level in level1)]
     lines = [f"“{indicator_title(i.name)}”：年度指标值“{i.target}”，实际完成值“{i.actual}”，"
              f"得分{_pts(i.score)}/{_pts(i.points)}" for i in chosen]
-    return Many(_numbered(lines), f"自评表未设{'、'.join(level1)}指标。")
+    return ParagraphList(_numbered(lines), f"自评表未设{'、'.join(level1)}指标。")
 
 
 def _table_common(table: PerformanceTable, settings: Settings, findings: list[Finding]) -> dict[str, Any]:
@@ -125,24 +125,24 @@ def _table_common(table: PerformanceTable, settings: Settings, findings: list[Fi
         "执行得分": money(table.execution_score, "预算执行率得分（表中未填写）"),
         "自评总分": money(total, "自评总分（表中未填写）"),
         "总分依据": total_basis,
-        "等级": grade or ask("等级"),
+        "等级": grade or to_fill_in("等级"),
         "指标个数": str(len(real)),
         "满分指标个数": str(len(real) - len(short)),
         "未满分指标个数": str(len(short)),
-        "未满分指标": Many(_numbered([indicator_line(i) for i in short]), "各项绩效指标均取得满分。"),
-        "预期目标": table.goal_expected.strip() or ask("年度总体目标（预期目标）"),
-        "实际完成情况": table.goal_actual.strip() or ask("年度总体目标实际完成情况"),
+        "未满分指标": ParagraphList(_numbered([indicator_line(i) for i in short]), "各项绩效指标均取得满分。"),
+        "预期目标": table.goal_expected.strip() or to_fill_in("年度总体目标（预期目标）"),
+        "实际完成情况": table.goal_actual.strip() or to_fill_in("年度总体目标实际完成情况"),
         "产出指标": _indicators_under(table, "产出"),
         "效益指标": _indicators_under(table, "效益"),
         "满意度指标": _indicators_under(table, "满意度"),
         "成本指标": _indicators_under(table, "成本"),
-        "校验问题": Many(findings_lines(findings), "经 perfeval-xl 校验，自评表没有发现错误或提示。"),
+        "校验问题": ParagraphList(findings_lines(findings), "经 perfeval-xl 校验，自评表没有发现错误或提示。"),
     }
 
 
 def _unit(sub: Submission) -> dict[str, Any]:
-    return {"单位名称": sub.unit.unit_name or ask("单位名称"),
-            "年度": str(sub.unit.year) if sub.unit.year else ask("年度")}
+    return {"单位名称": sub.unit.unit_name or to_fill_in("单位名称"),
+            "年度": str(sub.unit.year) if sub.unit.year else to_fill_in("年度")}
 
 
 def project_figures(sub: Submission, project: ProjectTable, settings: Settings) -> dict[str, Any]:
@@ -153,12 +153,12 @@ def project_figures(sub: Submission, project: ProjectTable, settings: Settings) 
     return {
         **_unit(sub),
         **_table_common(project, settings, findings),
-        "项目名称": project.name or ask("项目名称"),
-        "主管部门": project.competent_dept or ask("主管部门"),
-        "实施单位": project.implementing_unit or ask("实施单位"),
+        "项目名称": project.name or to_fill_in("项目名称"),
+        "主管部门": project.competent_dept or to_fill_in("主管部门"),
+        "实施单位": project.implementing_unit or to_fill_in("实施单位"),
         "评价方式": project.evaluation_method or "部门（单位）绩效自评",
-        "评价机构": project.evaluation_body or ask("评价机构"),
-        "资金来源": ("，其中" + "，".join(parts)) if parts else f"（{ask('资金来源：当年财政拨款、上年结转资金、其他资金')}）",
+        "评价机构": project.evaluation_body or to_fill_in("评价机构"),
+        "资金来源": ("，其中" + "，".join(parts)) if parts else f"（{to_fill_in('资金来源：当年财政拨款、上年结转资金、其他资金')}）",
     }
 
 
@@ -187,8 +187,8 @@ def department_figures(sub: Submission, settings: Settings) -> dict[str, Any]:
         "项目支出占比": percent(ratio(d.spending_project, executed), "项目支出占全年执行数的比重"),
         "政府性基金情况": (
             "本年度无政府性基金预算支出。" if d.income_government_fund == 0 else
-            f"本年度政府性基金拨款{fmt_number(d.income_government_fund)}万元，{ask('政府性基金预算支出的用途和使用情况')}"
-            if d.income_government_fund is not None else ask("政府性基金预算支出情况（没有的写“本年度无政府性基金预算支出。”）")),
+            f"本年度政府性基金拨款{fmt_number(d.income_government_fund)}万元，{to_fill_in('政府性基金预算支出的用途和使用情况')}"
+            if d.income_government_fund is not None else to_fill_in("政府性基金预算支出情况（没有的写“本年度无政府性基金预算支出。”）")),
     })
     out.update(_basic_figures(sub))
     return out
@@ -232,10 +232,6 @@ def _basic_figures(sub: Submission) -> dict[str, Any]:
 
 
 _EXPENSE_SHORT = {"business": "业务工作专项", "operation": "运行维护专项"}
-
-
-def project_names(sub: Submission) -> list[str]:
-    return [p.name for p in sub.projects]
 
 
 def find_project(sub: Submission, name: str) -> ProjectTable | None:

@@ -1,4 +1,4 @@
-"""District roll-up (区汇总, issue 5, DOMAIN §F): every street's workbook in one 区汇总 workbook.
+"""District roll-up (区汇总, DOMAIN §F): every street's workbook in one 区汇总 workbook.
 
     from perfeval_xl.rollup import rollup
     result = rollup("收到的报送/", "区汇总.xlsx", json_report="report.json", feedback_dir="退回意见/")

@@ -24,6 +24,8 @@ from typing import Any
 
 from ..core.explanations import awaiting_explanation
 from ..core.findings import Report, Severity
+from ..core.formulas import execution_rate
+from ..core.score import fmt_figure
 from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.settings import Settings
 from ..core.summary import submission_summary
@@ -105,12 +107,6 @@ def _num(value: Any) -> float | None:
 def _fsum(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return round(math.fsum(present), 6) if present else None
-
-
-def _rate(executed: float | None, budget: float | None) -> float | None:
-    if executed is None or not budget:
-        return None
-    return executed / budget
 
 
 def _cell(obj: Any, field: str) -> str:
@@ -249,7 +245,7 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
         budget, executed = _num(row.annual_budget), _num(row.executed)
         projects.append(ProjectRow(
             name=table.name, implementing_unit=table.implementing_unit, budget=budget, executed=executed,
-            rate=_rate(executed, budget), stated_total=_num(ts["stated_total"]),
+            rate=execution_rate(executed, budget), stated_total=_num(ts["stated_total"]),
             suggested_total=_num(ts["suggested_total"]), stated_grade=ts["stated_grade"] or "",
             suggested_grade=ts["suggested_grade"] or "",
             errors=by_table[(table.title, Severity.ERROR)], warnings=by_table[(table.title, Severity.WARNING)],
@@ -273,7 +269,7 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
                 target=ind.target, target_kind=kind_zh(ind.target, money),
                 actual=ind.actual, actual_kind=kind_zh(ind.actual, money),
                 points=_num(ind.points), score=_num(ind.score), suggested_score=_num(suggested["value"]),
-                suggested_band=f"{_fmt(band[0])}–{_fmt(band[1])}" if band else "",
+                suggested_band=f"{fmt_figure(band[0])}–{fmt_figure(band[1])}" if band else "",
                 path=rel, cell=_cell(ind, "score") or _cell(ind, "name"),
             ))
 
@@ -309,7 +305,7 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
                     "version": _cell(sub, "template_version") or (cover_cell("template_version") if unit.sources else "")}
     record.table_type = table_type(sub)
     record.figures = Figures(
-        projects=len(sub.projects), budget=budget, executed=executed, rate=_rate(executed, budget),
+        projects=len(sub.projects), budget=budget, executed=executed, rate=execution_rate(executed, budget),
         budget_source=budget_source, dept_score=dept_score, dept_score_basis=basis, dept_score_cell=score_cell,
         project_avg=project_avg, project_avg_count=len(totals),
         unexplained_deviation=by_rule[RULE_UNEXPLAINED_DEVIATION], over_achievement=by_rule[RULE_OVER_ACHIEVEMENT],
@@ -318,7 +314,3 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
     record.by_rule = report.counts_by_rule()
     record.details = Details(projects, indicators, findings)
     return record
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")

@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..core.findings import FEEDBACK_KEYS, FINDING_COLUMNS
+from ..core.score import fmt_figure, fmt_rate
 from ..io.xlsx_write import save_atomic
 from .compare import resubmission_line
 from .record import FindingRow, UnitRow
@@ -22,8 +24,10 @@ from .xlsx import FONT_NAME, FORMULA_TRIGGERS, clean_text, lines_needed, page_se
 FEEDBACK_TITLE = "退回意见"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
-COLUMNS = [("序号", 6), ("严重程度", 8), ("规则", 7), ("问题", 18), ("工作表", 10), ("单元格", 8),
-           ("位置", 26), ("问题说明", 50), ("修改建议", 32), ("情况说明", 22), ("同一原因", 20)]
+# core.findings.FEEDBACK_KEYS with their headers, and the width each gets here.
+WIDTHS = {"no": 6, "severity": 8, "rule": 7, "title": 18, "sheet": 10, "cell": 8, "where": 26, "message": 50,
+          "hint": 32, "explanation": 22, "same_cause": 20}
+COLUMNS = [(FINDING_COLUMNS[key], WIDTHS[key]) for key in FEEDBACK_KEYS]
 
 
 def feedback_name(unit: UnitRow) -> str:
@@ -33,19 +37,11 @@ def feedback_name(unit: UnitRow) -> str:
     return f"{name[:80]}{year}{FEEDBACK_TITLE}.xlsx"
 
 
-def _fmt(value: float | None, percent: bool = False) -> str:
-    if value is None:
-        return "—"
-    if percent:
-        return f"{value:.2%}"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def summary_line(unit: UnitRow) -> str:
     s = unit.figures
-    score = f"{_fmt(unit.score)} 分（{unit.score_basis}，{unit.grade}）" if unit.score is not None else "无"
+    score = f"{fmt_figure(unit.score)} 分（{unit.score_basis}，{unit.grade}）" if unit.score is not None else "无"
     return (f"来源文件：{unit.path}。共 {unit.errors} 个错误、{unit.warnings} 个提示；项目 {s.projects} 个，"
-            f"全年预算 {_fmt(s.budget)} 万元，全年执行 {_fmt(s.executed)} 万元，执行率 {_fmt(s.rate, True)}；"
+            f"全年预算 {fmt_figure(s.budget)} 万元，全年执行 {fmt_figure(s.executed)} 万元，执行率 {fmt_rate(s.rate)}；"
             f"汇总得分 {score}。请改正全部“错误”；“提示”请修改，或在情况说明中写明原因，然后重新报送。")
 
 
@@ -79,11 +75,10 @@ def build_feedback(unit: UnitRow, findings: list[FindingRow]) -> Workbook:
                  Alignment(horizontal="center", vertical="center", wrap_text=True))
         c.fill = PatternFill("solid", fgColor="F2F2F2")
         c.border = box
-    ordered = sorted(findings, key=lambda f: (f.severity != "错误",))
+    ordered = sorted(findings, key=lambda f: f.severity != "错误")
     for i, f in enumerate(ordered, start=1):
         row = 3 + i
-        values = [i, f.severity, f.rule, f.title, f.sheet, f.cell, f.where, f.message, f.hint, f.explanation,
-                  f.same_cause]
+        values = [i if key == "no" else f.value(key) for key in FEEDBACK_KEYS]
         lines = 1
         for col, value in enumerate(values, start=1):
             c = _put(ws, row, col, value, Font(name=FONT_NAME, size=10, color="C00000") if col == 2 and value == "错误" else body,

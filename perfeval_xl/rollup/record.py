@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.findings import finding_row
+
 RECORD_VERSION = 1
 
 # FileRecord.status
@@ -82,10 +84,12 @@ class FindingRow:
 
     @classmethod
     def of(cls, finding: dict[str, Any], path: str, same_cause: str = "") -> FindingRow:
-        """From ``Finding.to_dict()``."""
-        where = " ".join(p for p in (finding["table"], finding["row"], finding["field"]) if p)
-        return cls(path, finding["sheet"], finding["cell"], finding["rule"], finding["severity_zh"],
-                   finding["title"], where, finding["message"], finding["hint"], finding["explanation"], same_cause)
+        """From ``Finding.to_dict()`` (the columns of ``core.findings.ROLLUP_FINDING_KEYS``, in order)."""
+        return cls(*finding_row(finding, path, same_cause))
+
+    def value(self, key: str) -> Any:
+        """The cell of a findings-table column (``core.findings.FINDING_COLUMNS`` key)."""
+        return self.path if key == "file" else getattr(self, key)
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 
 from .. import __version__
-from ..core.findings import Finding
+from ..core.findings import FINDING_COLUMNS, ROLLUP_FINDING_KEYS, Finding
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
 from .compare import change
@@ -73,12 +73,12 @@ INDICATOR_COLS = UNIT_COLS + [
     Col("来源文件", 24, wrap=True), Col("单元格", 11, "label"),
 ]
 
-FINDING_COLS = UNIT_COLS + [
-    Col("来源文件", 24, wrap=True), Col("工作表", 9), Col("单元格", 8, "label"), Col("规则", 7, "label"),
-    Col("严重程度", 8, "label"), Col("问题", 18, "label", wrap=True), Col("位置", 24, wrap=True),
-    Col("问题说明", 50, wrap=True), Col("修改建议", 30, "label", wrap=True), Col("情况说明", 24, wrap=True),
-    Col("同一原因", 10, "label", wrap=True),
-]
+# The columns of core.findings.ROLLUP_FINDING_KEYS (headers from FINDING_COLUMNS), as this sheet lays them out.
+FINDING_LOOK = {"file": (24, "text", True), "sheet": (9, "text", False), "cell": (8, "label", False),
+                "rule": (7, "label", False), "severity": (8, "label", False), "title": (18, "label", True),
+                "where": (24, "text", True), "message": (50, "text", True), "hint": (30, "label", True),
+                "explanation": (24, "text", True), "same_cause": (10, "label", True)}  # width, kind, wrap
+FINDING_COLS = UNIT_COLS + [Col(FINDING_COLUMNS[key], *FINDING_LOOK[key]) for key in ROLLUP_FINDING_KEYS]
 
 ROSTER_COLS = [
     Col("序号", 6, "int"), Col("区县", 10), Col("预算编码", 11), Col("单位", 26, wrap=True), Col("状态", 16, "label"),
@@ -148,8 +148,7 @@ def indicator_cells(i: IndicatorRow) -> list[Any]:
 
 def finding_cells(f: FindingRow) -> list[Any]:
     """A 问题清单 row after the unit columns (FINDING_COLS)."""
-    return [f.path, f.sheet, f.cell, f.rule, f.severity, f.title, f.where, f.message, f.hint, f.explanation,
-            f.same_cause]
+    return [f.value(key) for key in ROLLUP_FINDING_KEYS]
 
 
 def detail_rows(details: Details) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:

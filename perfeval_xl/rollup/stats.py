@@ -6,6 +6,7 @@ import math
 import statistics
 from typing import Any
 
+from ..core.formulas import execution_rate
 from ..core.score import round_half_up
 from ..core.settings import Settings
 from .record import UnitRow
@@ -62,7 +63,7 @@ def district_stats(units: list[UnitRow], settings: Settings) -> dict[str, Any]:
             "budget": round(math.fsum(budget), 6) if budget else None,
             "executed": round(math.fsum(executed), 6) if executed else None,
             # district rate over the units that report both figures
-            "rate": (total_exec / total_budget) if total_budget else None,
+            "rate": execution_rate(total_exec, total_budget),
             "scored": len(scores),
             "mean": round_half_up(statistics.fmean(scores), 2) if scores else None,
             "median": round_half_up(statistics.median(scores), 2) if scores else None,

@@ -10,8 +10,8 @@
   ``schema_errors`` checks a document against the subset of JSON Schema emitted here (no
   dependency), and refuses any keyword outside that subset.
 
-    python -m perfeval_xl.layout.names_doc          # rewrite both files
-    python -m perfeval_xl.layout.names_doc --check  # exit 1 if either is stale (used by the tests)
+    python -m perfeval_xl.io.names_doc          # rewrite both files
+    python -m perfeval_xl.io.names_doc --check  # exit 1 if either is stale (used by the tests)
 """
 
 from __future__ import annotations
@@ -27,16 +27,16 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from ..core.model import EXPENSE_LABELS, BasicData, RubricSheet, Submission
-from ..core.serialize import FORMAT, FORMAT_VERSION, _hints
+from ..core.serialize import FORMAT, FORMAT_VERSION, field_types
 from ..core.settings import Settings
-from .choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
-from .grid import INPUT, Cell, Layout, Table
-from .workbook import TEMPLATE_VERSION, SheetKind
+from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
+from ..layout.grid import INPUT, Cell, Layout, Table
+from ..layout.workbook import TEMPLATE_VERSION, SheetKind
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NAMES_PAGE = ROOT / "docs" / "names.md"
 SCHEMA_FILE = ROOT / "docs" / "export-schema.json"
-COMMAND = "python -m perfeval_xl.layout.names_doc"
+COMMAND = "python -m perfeval_xl.io.names_doc"
 
 KIND_TEXT = {
     "text": "文字",
@@ -86,7 +86,7 @@ def field_label(cls: type, path: str) -> str:
             break
         if f.metadata.get("label"):
             labels.append(f.metadata["label"])
-        tp = _strip_optional(_hints(node)[part])
+        tp = _strip_optional(field_types(node)[part])
         if get_origin(tp) is dict and i + 1 < len(parts):
             key = parts[i + 1]
             labels.append(keyed_labels().get((node, part), {}).get(key, key))
@@ -104,7 +104,7 @@ def model_prefix(cls: type) -> str:
     if cls is Submission:
         return ""
     for f in dataclasses.fields(Submission):
-        tp = _strip_optional(_hints(Submission)[f.name])
+        tp = _strip_optional(field_types(Submission)[f.name])
         if tp is cls:
             return f"{f.name}."
         if get_origin(tp) is list and get_args(tp)[0] is cls:
@@ -161,7 +161,7 @@ def sheet_names(kinds: list[SheetKind], settings: Settings) -> list[SheetNames]:
     """The names each sheet of a template made of ``kinds`` gets, from the layouts."""
     from openpyxl.utils import get_column_letter
 
-    from ..io.xlsx_write import defined_name, plan_layouts
+    from .xlsx_write import defined_name, plan_layouts
 
     kind_of = {kind.layout(settings=settings).key: kind for kind in kinds}
     out = []
@@ -185,7 +185,7 @@ def sheet_names(kinds: list[SheetKind], settings: Settings) -> list[SheetNames]:
 
 def workbook_names(kinds: list[SheetKind], settings: Settings) -> dict[tuple[str, str], str]:
     """(scope, name) → reference of every defined name in the template the writer writes."""
-    from ..io.xlsx_write import build_workbook
+    from .xlsx_write import build_workbook
 
     wb = build_workbook(None, kinds, settings)
     names = {("", name): d.attr_text for name, d in wb.defined_names.items()}
@@ -292,7 +292,7 @@ GUIDANCE = """\
 
 
 def names_page(settings: Settings | None = None) -> str:
-    from .sheets import PROJECT_SHEETS, UNIT_SHEETS  # read now: kinds added later appear by themselves
+    from ..layout.sheets import PROJECT_SHEETS, UNIT_SHEETS  # read now: kinds added later appear by themselves
 
     settings = settings or Settings.default()
     sheets, wb_rows, others = checked_names(UNIT_SHEETS, settings)
@@ -361,7 +361,7 @@ class _SchemaBuilder:
             if f.name == "sources":
                 sources = True
                 continue
-            schema = {**_title(f), **self.type_schema(_hints(cls)[f.name])}
+            schema = {**_title(f), **self.type_schema(field_types(cls)[f.name])}
             if f.metadata.get("choices"):
                 schema["description"] = "可选：" + " / ".join(f.metadata["choices"]) + "；空文字表示未选。"
             keys = self.keyed.get((cls, f.name))

@@ -1,0 +1,143 @@
+"""Every computed figure of the self-evaluation tables, declared once (DOMAIN §C1, §C4).
+
+Each figure is an ``expr.Expr`` over named inputs. The layouts render it as the cell's formula
+(``figure.cell_formula(refs)``); scoring, the 项目清单, the roll-up and the report take its Python
+value (the functions below). A figure that depends on the rules file is built from the settings,
+so a template written with ``execution.method = "bands"`` carries the band formula the checks
+apply to it.
+
+Input names: ``budget`` (全年预算数), ``executed`` (全年执行数), ``points`` (执行率分值),
+``parts`` (cells added up), ``total`` (总分).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from .expr import Compare, Const, Expr, Func, If, Input, IsNumber, average_or_blank, band, clamp, evaluate, is_number, ratio, rounded, sum_or_blank, \
+    when_numbers
+from .score import fmt_number, fmt_percent
+from .settings import Settings
+
+BUDGET, EXECUTED, POINTS, TOTAL = Input("budget"), Input("executed"), Input("points"), Input("total")
+RATE = Input("rate")
+
+# 执行率 = 全年执行数 ÷ 全年预算数; blank without an executed amount or with a zero budget.
+EXECUTION_RATE: Expr = ratio(EXECUTED, BUDGET)
+
+
+def execution_fraction(rate: Expr, settings: Settings) -> Expr:
+    """The share of the execution points a rate earns: the rate itself, or the rules file's band."""
+    if settings["execution.method"] == "bands":
+        return band(rate, [(b["min_rate"], b["fraction"]) for b in settings["execution.bands"]], 0.0)
+    return rate
+
+
+def execution_score(settings: Settings) -> Expr:
+    """预算执行得分 = ROUND(分值 × min(max(fraction, 0), 1), 2); blank when the rate or 分值 is."""
+    return when_numbers((BUDGET, EXECUTED, POINTS), _nonzero_budget(
+        rounded(POINTS * clamp(execution_fraction(EXECUTED / BUDGET, settings), 0.0, 1.0), 2)))
+
+
+def _nonzero_budget(body: Expr) -> Expr:
+    from .expr import Compare, Const, If
+
+    return If(Compare("<>", BUDGET, Const(0)), body)
+
+
+def parts_sum(count: int, decimals: int | None = None) -> Expr:
+    """Σ of ``count`` cells named part0…; blank when none is filled (总分, 分值合计, 资金合计)."""
+    return sum_or_blank(*(Input(f"part{i}") for i in range(count)), decimals=decimals)
+
+
+def parts_average(count: int) -> Expr:
+    return average_or_blank(*(Input(f"part{i}") for i in range(count)))
+
+
+def grade_bands(settings: Settings) -> list[tuple[float, str]]:
+    """(lower bound, grade), highest first, from the [grades] settings."""
+    return [(lower, grade) for grade, lower in sorted(settings["grades"].items(), key=lambda kv: -kv[1])]
+
+
+def grade(settings: Settings, total: Expr = TOTAL, rate: Expr | None = None) -> Expr:
+    """等级 of a 总分 by the [grades] bands; blank without a total. With ``rate``, the grade of the
+    total under the 一体化 cap of that execution rate ([execution.caps]), so that the 等级 cell and
+    the scoring agree."""
+    bands = grade_bands(settings)
+    graded = capped(settings, total, rate) if rate is not None else total
+    return when_numbers((total,), band(graded, bands[:-1], bands[-1][1]))
+
+
+@dataclass(frozen=True)
+class TotalCap:
+    """The 一体化 cap on the 总分 that an execution rate below ``below`` sets."""
+
+    below: float
+    max_total: float
+
+    def rule_zh(self) -> str:
+        return f"执行率低于 {fmt_percent(self.below, 0)} 的，总分不超过 {fmt_number(self.max_total)} 分"
+
+
+def cap_bands(settings: Settings) -> list[TotalCap]:
+    """The caps of the rules file by rising ``below``, each the lowest cap its rates fall under
+    (a rate under 60 % is also under 80 %: the stricter cap wins)."""
+    if not settings["execution.caps.enabled"]:
+        return []
+    raw = sorted(settings["execution.caps.caps"], key=lambda c: c["below"])
+    return [TotalCap(float(c["below"]), float(min(d["max_total"] for d in raw if d["below"] >= c["below"])))
+            for c in raw]
+
+
+def total_cap(rate: float | None, settings: Settings) -> TotalCap | None:
+    """The cap that applies at this execution rate; None when caps are off or the rate is high enough."""
+    if rate is None:
+        return None
+    return next((c for c in cap_bands(settings) if rate < c.below), None)
+
+
+def capped_total(total: float | None, rate: float | None, settings: Settings) -> float | None:
+    limit = total_cap(rate, settings)
+    return total if total is None or limit is None else min(total, limit.max_total)
+
+
+def capped(settings: Settings, total: Expr = TOTAL, rate: Expr = RATE) -> Expr:
+    """The total under the cap of its execution rate; the total itself when caps are off or the
+    rate is blank."""
+    caps = cap_bands(settings)
+    if not caps:
+        return total
+    limit: Expr = total
+    for cap in reversed(caps):
+        limit = If(Compare("<", rate, Const(cap.below)), Const(cap.max_total), limit)
+    return Func("MIN", (total, If(IsNumber(rate), limit, total)))
+
+
+# ---------------------------------------------------------------- Python values
+
+
+def execution_rate(executed: float | None, budget: float | None) -> float | None:
+    return evaluate(EXECUTION_RATE, executed=executed, budget=budget)
+
+
+def grade_of(total: float | None, settings: Settings) -> str:
+    if total is None:
+        return ""
+    return evaluate(grade(settings), total=total) or ""
+
+
+def sum_of(values: Sequence[Any], decimals: int | None = None) -> float | None:
+    """Σ of the filled numbers (None when none is); what ``parts_sum`` gives in the cell."""
+    numbers = [float(v) for v in values if is_number(v)]
+    if not numbers:
+        return None
+    return evaluate(rounded(Input("x"), decimals), x=sum(numbers)) if decimals is not None else sum(numbers)
+
+
+def parts_env(values: Sequence[Any]) -> dict[str, Any]:
+    return {f"part{i}": v for i, v in enumerate(values)}
+
+
+def parts_refs(refs: Sequence[str]) -> dict[str, str]:
+    return {f"part{i}": r for i, r in enumerate(refs)}

@@ -1,0 +1,104 @@
+"""Write tests/golden/examples.json: what the tool says about the example district today.
+
+    python scripts/update_golden.py [--check]
+
+For every example workbook: the 校验 findings (rule, severity, sheet, cell, message) and every
+score `perfeval-xl score` computes; for the district: the values of the 区汇总 sheets that carry
+figures (汇总, 项目明细, 指标明细, 问题清单, 统计). tests/test_arch_golden.py compares a fresh run
+with the file, so a refactoring that changes an output fails. A change that is meant (a new rule,
+a fixed message) is committed by running this script and reviewing the diff of the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from perfeval_xl.core.settings import Settings  # noqa: E402
+from perfeval_xl.core.summary import submission_summary  # noqa: E402
+from perfeval_xl.core.validate import validate  # noqa: E402
+from perfeval_xl.io.read import ReadError, read_submission  # noqa: E402
+
+GOLDEN = ROOT / "tests" / "golden" / "examples.json"
+EXAMPLES = ROOT / "examples" / "报送"
+ROLLUP_SHEETS = ("汇总", "项目明细", "指标明细", "问题清单", "统计")
+FINDING_FIELDS = ("rule", "severity", "sheet", "cell", "message")
+
+
+MTIME = re.compile(r"修改时间 \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?")
+
+
+def _plain(value: Any) -> Any:
+    """Floats to 9 decimals: a reordered sum may differ in the last bit, never in a printed figure.
+    Files' modification times (in the duplicate-submission message) are masked: a checkout sets them."""
+    if isinstance(value, str):
+        return MTIME.sub("修改时间 …", value)
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def workbook_snapshot(path: Path, settings: Settings) -> dict[str, Any]:
+    try:
+        loaded = read_submission(path)
+    except ReadError as exc:
+        return {"unreadable": str(exc)}
+    report = validate(loaded.submission, settings)
+    return {
+        "findings": [[f.to_dict()[k] for k in FINDING_FIELDS] for f in report.findings],
+        "scores": _plain(submission_summary(loaded.submission, settings)),
+    }
+
+
+def rollup_snapshot(settings: Settings) -> dict[str, Any]:
+    from python_calamine import CalamineWorkbook
+
+    from perfeval_xl.rollup import rollup
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "区汇总.xlsx"
+        rollup(EXAMPLES, out, settings=settings, jobs=1, force=True)
+        book = CalamineWorkbook.from_path(str(out))
+        return {name: _plain(book.get_sheet_by_name(name).to_python()) for name in ROLLUP_SHEETS}
+
+
+def snapshot() -> dict[str, Any]:
+    settings = Settings.default()
+    books = {p.relative_to(EXAMPLES).as_posix(): workbook_snapshot(p, settings)
+             for p in sorted(EXAMPLES.rglob("*.xls*"))}
+    return {"workbooks": books, "区汇总": rollup_snapshot(settings)}
+
+
+def render(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when the golden file is out of date")
+    args = parser.parse_args()
+    text = render(snapshot())
+    if args.check:
+        same = GOLDEN.exists() and GOLDEN.read_text(encoding="utf-8") == text
+        print("golden file is current" if same else f"golden file differs: run python {Path(__file__).name}")
+        return 0 if same else 1
+    GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+    GOLDEN.write_text(text, encoding="utf-8")
+    print(f"wrote {GOLDEN.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
