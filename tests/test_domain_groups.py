@@ -101,3 +101,15 @@ def test_problem_list_and_feedback_rows_say_the_same_cause(tmp_path):
     fb = load_workbook(feedback).active
     assert fb.cell(3, fb.max_column).value == "同一原因"
     assert "共 20 处，首见 T103 项目1!G6" in [fb.cell(r, fb.max_column).value for r in range(4, fb.max_row + 1)]
+
+
+def test_the_results_sheet_says_the_same_cause_in_its_message_column():
+    from perfeval_xl.excel.validate_book import results_block
+    from perfeval_xl.layout.results import COLUMN, FIRST_ROW
+
+    block = results_block(validate(project(out=dict(points=40.0), total_points=110.0)), set())
+    rows = block[FIRST_ROW - 1:]
+    message = COLUMN["message"].col - 1
+    assert [(r[COLUMN["rule"].col - 1], r[message].rsplit("（", 1)[-1]) for r in rows] == [
+        ("T105", "同一原因 4 处，本条为首见）"), ("T108", f"同一原因 4 处，首见 T105 {PROJECT}）"),
+        ("T109", f"同一原因 4 处，首见 T105 {PROJECT}）"), ("T111", f"同一原因 4 处，首见 T105 {PROJECT}）")]
