@@ -52,7 +52,8 @@ def test_one_changed_indicator_points_is_one_cause():
         "同一原因引起的问题合并显示：4 处问题归为 1 个原因。",
         "",
         "[错误] T105 指标分值合计不符 — 同一原因 4 处（3 个错误，1 个提示）",
-        f"  {PROJECT}：绩效指标分值合计为 100 分，应为 90 分（100 分减去预算执行率 10 分）。",
+        f"  {PROJECT}：绩效指标分值合计为 100 分，应为 90 分（100 分减去预算执行率 10 分）。"
+        f"（多出的 10 分在{OUTPUT_ROW}：分值 40，得分仍是 30）",
         "  涉及：",
         f"    T105 指标分值合计不符 — {PROJECT} 绩效指标 分值",
         f"    T108 总分分值不为 100 — {PROJECT} 总分 总分分值",
@@ -113,3 +114,10 @@ def test_the_results_sheet_says_the_same_cause_in_its_message_column():
     assert [(r[COLUMN["rule"].col - 1], r[message].rsplit("（", 1)[-1]) for r in rows] == [
         ("T105", "同一原因 4 处，本条为首见）"), ("T108", f"同一原因 4 处，首见 T105 {PROJECT}）"),
         ("T109", f"同一原因 4 处，首见 T105 {PROJECT}）"), ("T111", f"同一原因 4 处，首见 T105 {PROJECT}）")]
+
+
+def test_a_lowered_indicator_points_names_the_row_and_the_shortfall():
+    report = validate(project(out=dict(points=20.0), total_points=90.0))
+    [group] = report.groups()
+    assert [f.rule for f in group.findings] == ["T105", "T106", "T108", "T110"]
+    assert group.message.endswith(f"（少了的 10 分在{OUTPUT_ROW}：分值 20，得分仍是 30）")

@@ -128,9 +128,11 @@ class FindingGroup:
         """The first finding's message; across tables without the first table's name in front."""
         head = self.head
         prefix = f"{head.location.table}："
-        if len(self.tables) > 1 and head.message.startswith(prefix):
-            return f"{len(self.tables)} 张表：" + head.message[len(prefix):]
-        return head.message
+        message = head.message
+        if len(self.tables) > 1 and message.startswith(prefix):
+            message = f"{len(self.tables)} 张表：" + message[len(prefix):]
+        note = head.values.get("cause_note") if self.count > 1 else ""
+        return f"{message}（{note}）" if note else message
 
     def note_zh(self, finding: Finding | None = None) -> str:
         """What a row of a findings table (column 同一原因) says about its cause: "" for a finding alone,
