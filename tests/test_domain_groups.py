@@ -121,3 +121,11 @@ def test_a_lowered_indicator_points_names_the_row_and_the_shortfall():
     [group] = report.groups()
     assert [f.rule for f in group.findings] == ["T105", "T106", "T108", "T110"]
     assert group.message.endswith(f"（少了的 10 分在{OUTPUT_ROW}：分值 20，得分仍是 30）")
+
+
+def test_findings_past_the_per_rule_cap_are_counted_by_place():
+    report = validate(load_seed("seed000_yanghu_2022.json"))
+    lines = findings_text(report, max_per_rule=1)
+    assert lines[-1] == "（规则 T116 另有 3 处未列出）"
+    assert "（规则 T109 另有 3 处未列出）" in lines
+    assert sum(1 for line in lines if line.startswith("[")) == 6  # T101, the T103 cause, T109, T114, T115, T116

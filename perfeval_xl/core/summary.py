@@ -98,7 +98,7 @@ def findings_text(report: Any, max_per_rule: int | None = None) -> list[str]:
     for g in groups:
         head = g.head
         if max_per_rule is not None and shown.get(head.rule, 0) >= max_per_rule:
-            omitted[head.rule] = omitted.get(head.rule, 0) + 1
+            omitted[head.rule] = omitted.get(head.rule, 0) + g.count  # places, not groups
             continue
         shown[head.rule] = shown.get(head.rule, 0) + 1
         if g.count == 1:
