@@ -31,7 +31,7 @@ def test_yanghu_execution_points_100_is_one_cause_with_twenty_places():
 def test_json_keeps_every_finding_and_adds_the_groups():
     report = validate(load_seed("seed000_yanghu_2022.json"))
     data = json.loads(json.dumps(report.to_dict(), ensure_ascii=False))
-    assert len(data["findings"]) == 34
+    assert len(data["findings"]) == 34 and data["stats"]["causes"] == 15
     assert sum(g["count"] for g in data["groups"]) == 34
     slip = next(g for g in data["groups"] if g["rule"] == "T103")
     assert slip["rules"] == ["T103", "T104", "T105", "T107"] and slip["count"] == 20

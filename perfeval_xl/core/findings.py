@@ -215,6 +215,7 @@ class Report:
         return f"{e} 个错误，{w} 个提示"
 
     def to_dict(self, max_per_rule: int | None = None) -> dict[str, Any]:
+        groups = self.groups()
         listed: list[dict[str, Any]] = []
         shown: Counter = Counter()
         omitted: Counter = Counter()
@@ -234,9 +235,10 @@ class Report:
                 "warnings": len(self.warnings),
                 "seconds": round(self.seconds, 4),
                 "by_rule": self.counts_by_rule(),
+                "causes": len(groups),
             },
             "findings": listed,
             "omitted": dict(sorted(omitted.items())),
             # every finding of one slip, once: a group per cause (a finding alone is its own group)
-            "groups": [g.to_dict() for g in self.groups()],
+            "groups": [g.to_dict() for g in groups],
         }
