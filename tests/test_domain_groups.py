@@ -31,7 +31,7 @@ def test_yanghu_execution_points_100_is_one_cause_with_twenty_places():
 def test_json_keeps_every_finding_and_adds_the_groups():
     report = validate(load_seed("seed000_yanghu_2022.json"))
     data = json.loads(json.dumps(report.to_dict(), ensure_ascii=False))
-    assert len(data["findings"]) == 34
+    assert len(data["findings"]) == 34 and data["stats"]["causes"] == 15
     assert sum(g["count"] for g in data["groups"]) == 34
     slip = next(g for g in data["groups"] if g["rule"] == "T103")
     assert slip["rules"] == ["T103", "T104", "T105", "T107"] and slip["count"] == 20
@@ -54,7 +54,8 @@ def test_one_changed_indicator_points_is_one_cause():
         "—— 错误 ——",
         "",
         "[错误] T105 指标分值合计不符 — 同一原因 4 处（3 个错误，1 个提示）",
-        f"  {PROJECT}：绩效指标分值合计为 100 分，应为 90 分（100 分减去预算执行率 10 分）。",
+        f"  {PROJECT}：绩效指标分值合计为 100 分，应为 90 分（100 分减去预算执行率 10 分）。"
+        f"（多出的 10 分在{OUTPUT_ROW}：分值 40，得分仍是 30）",
         "  涉及：",
         f"    T105 指标分值合计不符 — {PROJECT} 绩效指标 分值",
         f"    T108 总分分值不为 100 — {PROJECT} 总分 总分分值",
@@ -103,3 +104,30 @@ def test_problem_list_and_feedback_rows_say_the_same_cause(tmp_path):
     fb = load_workbook(feedback).active
     assert fb.cell(3, fb.max_column).value == "同一原因"
     assert "共 20 处，首见 T103 项目1!G6" in [fb.cell(r, fb.max_column).value for r in range(4, fb.max_row + 1)]
+
+
+def test_the_results_sheet_says_the_same_cause_in_its_message_column():
+    from perfeval_xl.excel.validate_book import results_block
+    from perfeval_xl.layout.results import COLUMN, FIRST_ROW
+
+    block = results_block(validate(project(out=dict(points=40.0), total_points=110.0)), set())
+    rows = block[FIRST_ROW - 1:]
+    message = COLUMN["message"].col - 1
+    assert [(r[COLUMN["rule"].col - 1], r[message].rsplit("（", 1)[-1]) for r in rows] == [
+        ("T105", "同一原因 4 处，本条为首见）"), ("T108", f"同一原因 4 处，首见 T105 {PROJECT}）"),
+        ("T109", f"同一原因 4 处，首见 T105 {PROJECT}）"), ("T111", f"同一原因 4 处，首见 T105 {PROJECT}）")]
+
+
+def test_a_lowered_indicator_points_names_the_row_and_the_shortfall():
+    report = validate(project(out=dict(points=20.0), total_points=90.0))
+    [group] = report.groups()
+    assert [f.rule for f in group.findings] == ["T105", "T106", "T108", "T110"]
+    assert group.message.endswith(f"（少了的 10 分在{OUTPUT_ROW}：分值 20，得分仍是 30）")
+
+
+def test_findings_past_the_per_rule_cap_are_counted_by_place():
+    report = validate(load_seed("seed000_yanghu_2022.json"))
+    lines = findings_text(report, max_per_rule=1)
+    assert lines[-1] == "（规则 T116 另有 3 处未列出）"
+    assert "（规则 T109 另有 3 处未列出）" in lines
+    assert sum(1 for line in lines if line.startswith("[")) == 6  # T101, the T103 cause, T109, T114, T115, T116

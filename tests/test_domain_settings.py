@@ -78,3 +78,12 @@ def test_docs_rules_page_lists_the_variants_with_their_sources():
     assert "| `indicators.reverse_method` | `\"linear_to_double\"` |" in page
     assert "| `indicators.over_achievement_ratio` | `1.2` |" in page
     assert "DOMAIN" not in page  # users do not have it: only shipped or public documents are cited
+
+
+def test_a_misspelt_method_is_refused():
+    from perfeval_xl.core.settings import SettingsError
+
+    with pytest.raises(SettingsError) as exc:
+        DEFAULT.override({"indicators": {"reverse_method": "inverse"}})
+    assert str(exc.value) == ("规则文件 规则文件：“indicators.reverse_method” 应为 linear_to_double / inverse_ratio，"
+                              "而不是 'inverse'")

@@ -128,9 +128,11 @@ class FindingGroup:
         """The first finding's message; across tables without the first table's name in front."""
         head = self.head
         prefix = f"{head.location.table}："
-        if len(self.tables) > 1 and head.message.startswith(prefix):
-            return f"{len(self.tables)} 张表：" + head.message[len(prefix):]
-        return head.message
+        message = head.message
+        if len(self.tables) > 1 and message.startswith(prefix):
+            message = f"{len(self.tables)} 张表：" + message[len(prefix):]
+        note = head.values.get("cause_note") if self.count > 1 else ""
+        return f"{message}（{note}）" if note else message
 
     def note_zh(self, finding: Finding | None = None) -> str:
         """What a row of a findings table (column 同一原因) says about its cause: "" for a finding alone,
@@ -213,6 +215,7 @@ class Report:
         return f"{e} 个错误，{w} 个提示"
 
     def to_dict(self, max_per_rule: int | None = None) -> dict[str, Any]:
+        groups = self.groups()
         listed: list[dict[str, Any]] = []
         shown: Counter = Counter()
         omitted: Counter = Counter()
@@ -232,11 +235,12 @@ class Report:
                 "warnings": len(self.warnings),
                 "seconds": round(self.seconds, 4),
                 "by_rule": self.counts_by_rule(),
+                "causes": len(groups),
             },
             "findings": listed,
             "omitted": dict(sorted(omitted.items())),
             # every finding of one slip, once: a group per cause (a finding alone is its own group)
-            "groups": [g.to_dict() for g in self.groups()],
+            "groups": [g.to_dict() for g in groups],
         }
 
 
@@ -263,7 +267,7 @@ def findings_text(report: Any, max_per_rule: int | None = None) -> list[str]:
         if n == 0 or g.severity is not groups[n - 1].severity:
             lines += ["", f"—— {g.severity.value} ——"]
         if max_per_rule is not None and shown.get(head.rule, 0) >= max_per_rule:
-            omitted[head.rule] = omitted.get(head.rule, 0) + 1
+            omitted[head.rule] = omitted.get(head.rule, 0) + g.count  # places, not groups
             continue
         shown[head.rule] = shown.get(head.rule, 0) + 1
         if g.count == 1:

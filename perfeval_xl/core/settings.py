@@ -30,6 +30,12 @@ SEVERITY_CHOICES = ("错误", "提示", "关闭")
 # Tables whose keys are free (a district may add a severity for any rule code).
 _OPEN_TABLES = {"severity"}
 
+# Keys whose value is one of a few words: a misspelt method must not fall back to the default silently.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "execution.method": ("proportional", "bands"),
+    "indicators.reverse_method": ("linear_to_double", "inverse_ratio"),
+}
+
 
 class Settings:
     """Read-only view of the merged rules; ``settings["indicators.score_tolerance"]``."""
@@ -103,6 +109,8 @@ def _merge(base: dict[str, Any], override: dict[str, Any], origin: str, prefix: 
                 raise SettingsError(
                     f"规则文件 {origin}：“{where}” 的值 {value!r} 类型不对（默认值为 {base[key]!r}）"
                 )
+            if where in CHOICES and value not in CHOICES[where]:
+                raise SettingsError(f"规则文件 {origin}：“{where}” 应为 {' / '.join(CHOICES[where])}，而不是 {value!r}")
             base[key] = value
 
 

@@ -28,7 +28,8 @@ VARIANTS: tuple[Variant, ...] = (
             "财预〔2020〕10号（目标设定的合理性：大幅超额说明目标偏低，须分析）；各省自评通知"),
     Variant("indicators.deviation.enabled", False, "偏离扣分",
             "不启用（默认）；启用后实际完成值偏离年度指标值达 indicators.deviation.ratio（默认 30%，"
-            "无论超额或不足）的定量指标，在按比例计分后再扣 indicators.deviation.deduction × 分值（默认 10%）",
+            "无论超额或不足）的定量指标，在按比例计分后再扣 indicators.deviation.deduction × 分值（默认 10%）；"
+            "复合指标按完成程度最低的一项计分，不另扣",
             "部分省份的自评办法把偏差 30% 及以上视为偏离并扣分；全国文件无此规定。启用前请按本省文件核对比例和扣分"),
     Variant("indicators.reverse_method", "linear_to_double", "反向（成本类，越低越好）指标的计分方法",
             "linear_to_double（默认）：实际不超过目标得满分，超过后线性递减，达到目标的 2 倍得 0 分；"

@@ -118,16 +118,22 @@ def results_block(report: Report, sheet_names: set[str]) -> list[list[Any]]:
     block += [line("")] * (HEADER_ROW - len(block))
     order = {Severity.ERROR: 0, Severity.WARNING: 1}
     findings = sorted(report.findings, key=lambda f: order[f.severity])  # stable: catalog order within
+    groups = {g.cause: g for g in report.groups()}  # one slip, several findings: each row says so
     for i, f in enumerate(findings, start=1):
         loc = f.location
         where = " ".join(p for p in (loc.row, loc.field) if p)
         cell = link(loc.sheet, loc.cell) if loc.sheet in sheet_names and loc.cell else \
             (f"{loc.sheet}!{loc.cell}" if loc.cell else "")
         row = {"no": i, "severity": f.severity.value, "table": loc.table, "where": where, "cell": cell,
-               "rule": f.rule, "message": f.message, "hint": f.hint, "explanation": f.explanation,
+               "rule": f.rule, "message": _with_cause(f.message, groups[f.cause_key].note_zh(f)),
+               "hint": f.hint, "explanation": f.explanation,
                "key": loc.key}
         block.append([row[c.key] if c.key == "cell" else _safe(row[c.key]) for c in RESULT_COLUMNS])
     return block
+
+
+def _with_cause(message: str, note: str) -> str:
+    return f"{message}（同一原因{note.removeprefix('共')}）" if note else message
 
 
 # ---------------------------------------------------------------- colours

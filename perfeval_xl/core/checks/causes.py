@@ -13,7 +13,8 @@ import dataclasses
 from typing import Iterable
 
 from ..findings import Finding
-from ..model import PerformanceTable, Submission
+from ..model import Indicator, PerformanceTable, Submission
+from ..score import fmt_number
 from .tables import row_of
 
 # Root rule → rules whose findings in the same table follow from it.
@@ -27,6 +28,7 @@ def assign_causes(findings: list[Finding], sub: Submission) -> list[Finding]:
     """The same findings, each carrying the cause key of the slip it follows from."""
     tables = {t.title: t for t in [*sub.projects, *([sub.department] if sub.department else [])]}
     cause: dict[int, str] = {}
+    notes: dict[int, str] = {}  # what the root finding's group adds to its message
     by_table: dict[str, list[int]] = {}
     for i, f in enumerate(findings):
         by_table.setdefault(f.location.table, []).append(i)
@@ -44,12 +46,17 @@ def assign_causes(findings: list[Finding], sub: Submission) -> list[Finding]:
         elif "T105" in rules and title in tables:
             root = findings[rules["T105"]]
             _tie(findings, indices, root.key, {"T105", *FOLLOWS_INDICATOR_POINTS_TABLE}, cause)
-            row = _changed_points_row(tables[title], root)
-            if row:
+            changed = _changed_points_row(tables[title], root)
+            if changed:
+                row, ind, excess = changed
                 for i in indices:
                     if findings[i].rule in FOLLOWS_INDICATOR_POINTS_ROW and findings[i].location.row == row:
                         cause[i] = root.key
-    return [dataclasses.replace(f, cause=cause[i]) if i in cause else f for i, f in enumerate(findings)]
+                notes[rules["T105"]] = (f"{'多出' if excess > 0 else '少了'}的 {fmt_number(abs(excess))} 分在{row}："
+                                        f"分值 {fmt_number(ind.points)}，得分仍是 {fmt_number(ind.score)}")
+    return [dataclasses.replace(f, cause=cause.get(i, f.cause),
+                                values={**f.values, "cause_note": notes[i]} if i in notes else f.values)
+            if i in cause or i in notes else f for i, f in enumerate(findings)]
 
 
 def _tie(findings: list[Finding], indices: Iterable[int], key: str, rules: set[str], cause: dict[int, str]) -> None:
@@ -58,13 +65,13 @@ def _tie(findings: list[Finding], indices: Iterable[int], key: str, rules: set[s
             cause[i] = key
 
 
-def _changed_points_row(table: PerformanceTable, total_finding: Finding) -> str:
+def _changed_points_row(table: PerformanceTable, total_finding: Finding) -> tuple[str, Indicator, float] | None:
     """The one indicator whose 分值, less the excess of the 分值合计, equals its 得分 (the full marks it
-    had before the 分值 was changed); "" when no single row fits."""
+    had before the 分值 was changed), with the excess; None when no single row fits."""
     try:
         excess = float(total_finding.values["stated"]) - float(total_finding.values["expected"])
     except (KeyError, ValueError):
-        return ""
+        return None
     fits = [ind for ind in table.indicators if not ind.is_placeholder() and ind.points is not None
             and ind.score is not None and ind.points - excess >= 0 and abs(ind.points - excess - ind.score) < 1e-6]
-    return row_of(fits[0]) if len(fits) == 1 else ""
+    return (row_of(fits[0]), fits[0], excess) if len(fits) == 1 else None
