@@ -256,6 +256,8 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    import importlib.util
+
     from .demo import EXAMPLES, DemoError, grade_line, run_demo, summary_rows, table_text
     from .rollup import RollupError, terminal_progress
 
@@ -277,6 +279,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  退回意见/                有错误的单位的退回意见（{len(result.feedback_files)} 份）")
     for chart in done["charts"]:
         print(f"  {chart.name:<24} 图表")
+    if not done["charts"] and importlib.util.find_spec("matplotlib") is None:
+        print('  （图表需要 matplotlib：pip install "perfeval-xl[charts]"）')
     return EXIT_OK
 
 
