@@ -334,6 +334,8 @@ def history_text(rows: list[dict]) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    import importlib.util
+
     from .demo import EXAMPLES, DemoError, grade_line, run_demo, summary_rows, table_text
     from .rollup import RollupError, terminal_progress
 
@@ -358,6 +360,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     width_ = max(width(name) for name, _ in listing)
     for name, what in listing:
         print(f"  {pad(name, width_)}  {what}")
+    if not done["charts"] and importlib.util.find_spec("matplotlib") is None:
+        print('  （图表需要 matplotlib：pip install "perfeval-xl[charts]"）')
     return EXIT_OK
 
 

@@ -113,6 +113,7 @@ def test_rollup_of_a_users_folder(installed):
 def test_demo_runs_on_the_packaged_example_district(installed, tmp_path):
     done = _cli(installed, "demo", "-o", "示例输出", cwd=tmp_path)
     assert done.returncode == OK, done.stderr
+    assert '（图表需要 matplotlib：pip install "perfeval-xl[charts]"）' in done.stdout  # the base install has none
     check = run([sys.executable, ROOT / "scripts" / "check_demo.py", tmp_path / "示例输出", "--no-charts"], cwd=ROOT)
     assert check.returncode == 0, check.stdout + check.stderr
 
