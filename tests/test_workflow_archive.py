@@ -209,3 +209,15 @@ def test_explanations_are_archived_and_read_back(tmp_path):
                                 "warnings": 2}], 0)
     (row,) = archive.explanations(db)
     assert (row["unit"], row["rule"], row["cell"], row["explanation"]) == ("甲街道", "T116", "H13", "目标按上年实际数设定")
+
+
+def test_cli_rollup_with_roster_and_archive(tmp_path):
+    (tmp_path / "名单.csv").write_text("预算编码,单位\n124013,长沙市岳麓区洋湖街道办事处\n999001,天顶街道\n", encoding="gbk")
+    db = tmp_path / "档案.sqlite"
+    done = subprocess.run([sys.executable, "-m", "perfeval_xl", "rollup", str(EXAMPLES), "-o", str(tmp_path / "o.xlsx"),
+                           "--roster", str(tmp_path / "名单.csv"), "--archive", str(db), "--jobs", "1"],
+                          capture_output=True, text=True)
+    assert "名单：未报送 1，退回（有错误） 1，不在名单中 11" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert [(r["files"], r["parsed"]) for r in archive.runs(db)] == [(14, 14)]
+    assert load_workbook(tmp_path / "o.xlsx", read_only=True).sheetnames[:2] == ["汇总", "报送情况"]
