@@ -221,3 +221,20 @@ def test_cli_rollup_with_roster_and_archive(tmp_path):
     assert "Traceback" not in done.stderr
     assert [(r["files"], r["parsed"]) for r in archive.runs(db)] == [(14, 14)]
     assert load_workbook(tmp_path / "o.xlsx", read_only=True).sheetnames[:2] == ["汇总", "报送情况"]
+
+
+def test_a_locked_archive_stops_the_roll_up_with_a_message(tmp_path, monkeypatch):
+    from perfeval_xl.archive import store
+
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.0)
+    db = tmp_path / "a.sqlite"
+    Archive(db, Settings.default()).close()
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN EXCLUSIVE")  # another roll-up writing the same archive
+    try:
+        with pytest.raises(RollupError, match=r"^档案 .* 正被另一个汇总使用，请稍后再试"):
+            rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, archive=db)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not (tmp_path / "o.xlsx").exists()

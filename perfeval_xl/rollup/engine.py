@@ -295,25 +295,29 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
     jobs = max(1, jobs if jobs is not None else available_cpus())
     strings = [str(p) for p in paths]
-    store = _open_archive(archive, settings)
-    reused = [r for r in (store.cached(p, root) for p in strings)] if store is not None else []
-    total, strings = len(strings), [p for p, r in zip(strings, reused) if r is None] if store is not None else strings
-    results: Iterator[FileRecord]
-    if not strings:
-        results = iter(())
-    elif scheduler is not None:
-        results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
-    elif jobs == 1 or len(strings) == 1:
-        results = run_in_process(strings, root, settings)
-    else:
-        results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
-    results = itertools.chain((r for r in reused if r is not None), results)
-
+    total = len(strings)
     spill = _Spill()
-    history = store is not None
+    history = archive is not None
     compared: dict[str, Comparison] = {}
     writer: RollupWriter | None = None  # rows are rendered as records arrive, while workers read on
+    store = None
     try:
+        store = _open_archive(archive, settings)
+        # records of files archived under the same rules come back; only the others are read
+        reused = [store.cached(p, root) for p in strings] if store is not None else []
+        if store is not None:
+            strings = [p for p, r in zip(strings, reused) if r is None]
+        results: Iterator[FileRecord]
+        if not strings:
+            results = iter(())
+        elif scheduler is not None:
+            results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
+        elif jobs == 1 or len(strings) == 1:
+            results = run_in_process(strings, root, settings)
+        else:
+            results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
+        results = itertools.chain((r for r in reused if r is not None), results)
+
         records: list[FileRecord] = []
         for done, record in enumerate(results, start=1):
             if writer is None:  # set up once the workers are busy with the first files
@@ -461,12 +465,9 @@ def _nobody_reported(result: RollupResult, roster: Roster | None) -> None:
 def _open_archive(archive: str | Path | None, settings: Settings):
     if archive is None:
         return None
-    from ..archive.store import Archive, ArchiveError
+    from ..archive.store import Archive  # its ArchiveError is a RollupError
 
-    try:
-        return Archive(archive, settings)
-    except ArchiveError as exc:
-        raise RollupError(str(exc)) from None
+    return Archive(archive, settings)
 
 
 # ---------------------------------------------------------------- paths
