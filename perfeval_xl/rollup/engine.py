@@ -84,7 +84,7 @@ class RollupResult:
             parts.append(f"；退回意见 {len(self.feedback_files)} 份")
         if self.roster is not None:
             counts = status_counts(self.roster)
-            parts.append(f"。名单：" + "，".join(f"{s} {n}" for s, n in counts.items() if n))
+            parts.append("。名单：" + "，".join(f"{s} {n}" for s, n in counts.items() if n))
         return "".join(parts)
 
 
