@@ -185,3 +185,24 @@ def test_roster_and_history_sheets_are_the_same_through_openpyxl_and_the_fast_wr
     assert notes["报送情况"].startswith("名单中的每个单位一行，状态为：未报送")
     assert "B305、B306、B307、D204、T102、T116" in notes["报送情况"]
     assert notes["上年得分、变化、上年排名"].startswith("档案（--archive）中该单位最近一个较早年度的汇总得分")
+
+
+def test_two_files_matching_one_roster_unit_are_both_shown(tmp_path):
+    """洋湖's code on the roster, and a file with 洋湖's name but another code: neither disappears."""
+    import shutil
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    yanghu = EXAMPLES / "岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx"
+    shutil.copy(yanghu, folder / "洋湖.xlsx")
+    from openpyxl import load_workbook as load
+
+    wb = load(yanghu)
+    wb["封面"]["B3"] = "124099"  # the same name with another 预算编码
+    wb.save(folder / "洋湖（另一编码）.xlsx")
+    (tmp_path / "名单.csv").write_text("预算编码,单位\n124013,长沙市岳麓区洋湖街道办事处\n", encoding="utf-8")
+    result = rollup(folder, tmp_path / "o.xlsx", jobs=1, roster=read_roster(tmp_path / "名单.csv"))
+    (entry,) = result.roster
+    assert (entry.status, entry.file) == ("退回（有错误）", "洋湖.xlsx")
+    assert entry.note == ("另有报送对应名单中的这个单位：洋湖（另一编码）.xlsx（退回（有错误））；"
+                          "请核对预算编码和单位名称（见问题清单 X503）")
