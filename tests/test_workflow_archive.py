@@ -110,7 +110,9 @@ def test_only_changed_files_are_read_again(tmp_path):
     # the unit's corrected file replaces the old one: the file of 首次报送 goes in, then back
     hanpu = folder / HANPU
     hanpu.write_bytes((HISTORY / "首次报送" / "岳麓区" / "含浦街道（虚构）2022 自评表 初稿.xlsx").read_bytes())
-    roll(folder, tmp_path, "2", db)
+    result, doc, _ = roll(folder, tmp_path, "2", db)
+    assert result.reused == 12 and doc["archive"] == {"path": str(db), "reused": 12}
+    assert f"已记入档案 {db}（12 个文件未改动，未重读）" in result.summary_zh()
     runs = archive.runs(db)
     # the changed file and the unreadable one (never archived) are read; 12 records come back
     assert [(r["files"], r["parsed"], r["reused"]) for r in runs] == [(14, 14, 0), (14, 2, 12)]

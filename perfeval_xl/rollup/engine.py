@@ -68,6 +68,8 @@ class RollupResult:
     stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     roster: list[RosterEntry] | None = None  # 报送情况, when a roster was given
+    archive: Path | None = None  # the archive the run was recorded in
+    reused: int = 0  # files whose record came from the archive (not read again)
 
     def summary_zh(self) -> str:
         if self.exit_code == EXIT_EMPTY:
@@ -82,6 +84,8 @@ class RollupResult:
             parts.append(f"已写入 {self.output}")
         if self.feedback_files:
             parts.append(f"；退回意见 {len(self.feedback_files)} 份")
+        if self.archive is not None:
+            parts.append(f"。已记入档案 {self.archive}（{self.reused} 个文件未改动，未重读）")
         if self.roster is not None:
             counts = status_counts(self.roster)
             parts.append("。名单：" + "，".join(f"{s} {n}" for s, n in counts.items() if n))
@@ -396,6 +400,8 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         sum(u.warnings for u in units), [(r.path, r.reason) for r in unreadable], superseded,
         ignored=[r.path for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats,
         roster=entries)
+    if store is not None:
+        result.archive, result.reused = store.path, len(store.reused)
     result.seconds = time.perf_counter() - started
     if json_path is not None:
         _write_json(json_path, _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings))
@@ -612,4 +618,5 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
         "files": files,
         **({"roster": [e.to_dict() for e in result.roster], "roster_counts": result.stats["statuses"]}
            if result.roster is not None else {}),
+        **({"archive": {"path": str(result.archive), "reused": result.reused}} if result.archive is not None else {}),
     }
