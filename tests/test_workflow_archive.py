@@ -240,3 +240,18 @@ def test_a_locked_archive_stops_the_roll_up_with_a_message(tmp_path, monkeypatch
         holder.rollback()
         holder.close()
     assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_later_migration_is_applied_once_to_an_existing_archive(tmp_path, monkeypatch):
+    from perfeval_xl.archive import schema
+
+    db = tmp_path / "a.sqlite"
+    roll(EXAMPLES, tmp_path, "1", db)
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + ["CREATE TABLE notes (run_id INTEGER, text TEXT)"])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    conn = sqlite3.connect(db)
+    assert schema.migrate(conn, str(db)) == 2 and schema.migrate(conn, str(db)) == 2  # applied once
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 13  # the data stays
+    conn.close()
