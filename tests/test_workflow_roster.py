@@ -206,3 +206,16 @@ def test_two_files_matching_one_roster_unit_are_both_shown(tmp_path):
     assert (entry.status, entry.file) == ("退回（有错误）", "洋湖.xlsx")
     assert entry.note == ("另有报送对应名单中的这个单位：洋湖（另一编码）.xlsx（退回（有错误））；"
                           "请核对预算编码和单位名称（见问题清单 X503）")
+
+
+def test_the_example_roster_gives_the_readme_counts(tmp_path):
+    roster = read_roster(EXAMPLES.parent / "名单.csv")
+    assert len(roster.units) == 11
+    assert (roster.units[0].code, roster.units[0].unit, roster.units[0].county) == (
+        "124013", "长沙市岳麓区洋湖街道办事处", "岳麓区")
+    result = rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, roster=roster)
+    readme = (EXAMPLES.parent.parent / "README.md").read_text(encoding="utf-8")
+    line = result.summary_zh().split("。名单：")[1]
+    assert line == "未报送 1，未能读取 1，退回（有错误） 5，待说明（提示未附情况说明） 2，通过 2，不在名单中 3"
+    assert f"`名单：{line}`" in readme
+    assert [e.unit for e in result.roster if e.status == "未报送"] == ["长沙市岳麓区天顶街道办事处（虚构）"]
