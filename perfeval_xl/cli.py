@@ -186,7 +186,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                      "awaiting_explanation": [f.to_dict() for f in awaiting]})
     else:
         print(report_text(report, cap, loaded.recomputed))
-        print(awaiting_explanation_text(awaiting))
+        if awaiting:
+            print(awaiting_explanation_text(awaiting))
     if args.annotate:
         _annotate(args.file, args.annotate, report, quiet=args.format == "json")
     return EXIT_FINDINGS if not report.valid else EXIT_OK
@@ -209,8 +210,6 @@ def _annotate(source: str, target: str, report, quiet: bool = False) -> None:
 
 def awaiting_explanation_text(awaiting) -> str:
     """Which 提示 still need a written 情况说明 before the district accepts the submission."""
-    if not awaiting:
-        return "\n情况说明：规则文件要求附情况说明的提示都已填写（或没有这类提示）。"
     lines = ["", f"待说明：以下 {len(awaiting)} 条提示须在“校验结果”表的“情况说明”栏写明原因，否则区里按“待说明”退回："]
     for f in awaiting:
         cell = f"（{f.location.sheet}!{f.location.cell}）" if f.location.sheet else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from perfeval_xl.core.findings import group_by_cause
-from perfeval_xl.core.summary import findings_text
+from perfeval_xl.core.findings import findings_text
 from perfeval_xl.core.validate import validate
 
 from .conftest import load_seed

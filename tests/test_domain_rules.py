@@ -9,7 +9,7 @@ from typing import Callable
 
 import pytest
 
-from perfeval_xl.core.catalog import all_rules
+from perfeval_xl.core.registry import all_rules
 from perfeval_xl.core.model import BuildingRow, ExpenseRow, ReadNotice, Source, Submission
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.core.validate import INTERNAL_RULE, validate

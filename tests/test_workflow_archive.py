@@ -110,7 +110,9 @@ def test_only_changed_files_are_read_again(tmp_path):
     # the unit's corrected file replaces the old one: the file of 首次报送 goes in, then back
     hanpu = folder / HANPU
     hanpu.write_bytes((HISTORY / "首次报送" / "岳麓区" / "含浦街道（虚构）2022 自评表 初稿.xlsx").read_bytes())
-    roll(folder, tmp_path, "2", db)
+    result, doc, _ = roll(folder, tmp_path, "2", db)
+    assert result.reused == 12 and doc["archive"] == {"path": str(db), "reused": 12}
+    assert f"已记入档案 {db}（12 个文件未改动，未重读）" in result.summary_zh()
     runs = archive.runs(db)
     # the changed file and the unreadable one (never archived) are read; 12 records come back
     assert [(r["files"], r["parsed"], r["reused"]) for r in runs] == [(14, 14, 0), (14, 2, 12)]
@@ -209,3 +211,47 @@ def test_explanations_are_archived_and_read_back(tmp_path):
                                 "warnings": 2}], 0)
     (row,) = archive.explanations(db)
     assert (row["unit"], row["rule"], row["cell"], row["explanation"]) == ("甲街道", "T116", "H13", "目标按上年实际数设定")
+
+
+def test_cli_rollup_with_roster_and_archive(tmp_path):
+    (tmp_path / "名单.csv").write_text("预算编码,单位\n124013,长沙市岳麓区洋湖街道办事处\n999001,天顶街道\n", encoding="gbk")
+    db = tmp_path / "档案.sqlite"
+    done = subprocess.run([sys.executable, "-m", "perfeval_xl", "rollup", str(EXAMPLES), "-o", str(tmp_path / "o.xlsx"),
+                           "--roster", str(tmp_path / "名单.csv"), "--archive", str(db), "--jobs", "1"],
+                          capture_output=True, text=True)
+    assert "名单：未报送 1，退回（有错误） 1，不在名单中 11" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert [(r["files"], r["parsed"]) for r in archive.runs(db)] == [(14, 14)]
+    assert load_workbook(tmp_path / "o.xlsx", read_only=True).sheetnames[:2] == ["汇总", "报送情况"]
+
+
+def test_a_locked_archive_stops_the_roll_up_with_a_message(tmp_path, monkeypatch):
+    from perfeval_xl.archive import store
+
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.0)
+    db = tmp_path / "a.sqlite"
+    Archive(db, Settings.default()).close()
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN EXCLUSIVE")  # another roll-up writing the same archive
+    try:
+        with pytest.raises(RollupError, match=r"^档案 .* 正被另一个汇总使用，请稍后再试"):
+            rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, archive=db)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_later_migration_is_applied_once_to_an_existing_archive(tmp_path, monkeypatch):
+    from perfeval_xl.archive import schema
+
+    db = tmp_path / "a.sqlite"
+    roll(EXAMPLES, tmp_path, "1", db)
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + ["CREATE TABLE notes (run_id INTEGER, text TEXT)"])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    conn = sqlite3.connect(db)
+    assert schema.migrate(conn, str(db)) == 2 and schema.migrate(conn, str(db)) == 2  # applied once
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 13  # the data stays
+    conn.close()

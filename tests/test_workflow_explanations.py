@@ -58,3 +58,9 @@ def test_validate_names_the_hints_that_still_need_an_explanation():
     assert [(f["rule"], f["sheet"], f["cell"]) for f in waiting] == [
         ("T102", "项目3", "F6"), ("T116", "项目2", "H13"), ("T116", "项目2", "H14"), ("T116", "项目3", "H13"),
         ("T116", "项目3", "H14")]
+
+
+def test_validate_says_nothing_more_when_no_hint_waits():
+    done = subprocess.run([sys.executable, "-m", "perfeval_xl", "validate",
+                           str(EXAMPLES / "岳麓区/麓谷街道（虚构）2022年度绩效自评.xlsx")], capture_output=True, text=True)
+    assert done.returncode == 0 and "待说明" not in done.stdout

@@ -142,3 +142,80 @@ def test_an_empty_folder_leaves_every_roster_unit_not_submitted(tmp_path):
     assert result.exit_code == 3 and not (tmp_path / "o.xlsx").exists()
     assert [e["status"] for e in doc["roster"]] == ["未报送"] * 6
     assert doc["roster_counts"]["未报送"] == 6
+
+
+def test_roster_and_history_sheets_are_the_same_through_openpyxl_and_the_fast_writer(tmp_path):
+    """The fast writer's 报送情况 and 汇总 (with the archive's columns) are openpyxl's cells and styles."""
+    from perfeval_xl.io.xlsx_write import save_atomic
+    from perfeval_xl.rollup import engine, rules
+    from perfeval_xl.rollup.extract import process_file
+    from perfeval_xl.rollup.record import PreviousYear
+    from perfeval_xl.rollup.roster import roster_entries
+    from perfeval_xl.rollup.sheets import RollupData, build_rollup_workbook
+    from perfeval_xl.rollup.stats import district_stats
+
+    settings = Settings.default()
+    records, details = [], {}
+    for name in ("岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx", "岳麓区/麓谷街道（虚构）2022年度绩效自评.xlsx"):
+        r = process_file(EXAMPLES / name, EXAMPLES, settings)
+        details[r.path], r.details = r.details, None
+        records.append(r)
+    found, _ = rules.cross_check(records, settings)
+    units = [engine._unit(r, found[r.path], settings) for r in records]
+    units[0].previous_year = PreviousYear(2021, 100.0, 1, "洋湖2021.xlsx", frozenset())
+    (tmp_path / "名单.csv").write_text(ROSTER_CSV, encoding="utf-8")
+    entries = roster_entries(read_roster(tmp_path / "名单.csv"), units, [])
+    stats = district_stats(units, settings)
+    stats["statuses"] = {"未报送": 4, "未能读取": 0, "退回（有错误）": 1, "待说明（提示未附情况说明）": 0, "通过": 1,
+                         "不在名单中": 0}
+    data = RollupData(units, records, found, details.__getitem__, [], stats, settings, roster=entries, history=True)
+    for fast, name in ((True, "fast.xlsx"), (False, "slow.xlsx")):
+        save_atomic(build_rollup_workbook(data, fast=fast), tmp_path / name)
+    a, b = load_workbook(tmp_path / "fast.xlsx"), load_workbook(tmp_path / "slow.xlsx")
+    def look(book, sheet):  # openpyxl writes 16 significant digits, the fast writer repr (up to 17)
+        return [[(round(c.value, 12) if isinstance(c.value, float) else c.value, c.number_format, c.font.b,
+                  c.border.left.style) for c in row] for row in book[sheet].iter_rows()]
+
+    for sheet in ("汇总", "报送情况", "统计", "问题清单", "说明"):
+        assert look(a, sheet) == look(b, sheet), sheet
+    summary = [[c.value for c in row] for row in a["汇总"].iter_rows()]
+    assert summary[0][-3:] == ["上年得分", "变化", "上年排名"]
+    assert summary[1][-3:] == [100, -1.2, 1] and summary[2][-3:] == [None, None, None]
+    notes = {row[0].value: row[1].value for row in a["说明"].iter_rows(min_row=2) if row[0].value}
+    assert notes["报送情况"].startswith("名单中的每个单位一行，状态为：未报送")
+    assert "B305、B306、B307、D204、T102、T116" in notes["报送情况"]
+    assert notes["上年得分、变化、上年排名"].startswith("档案（--archive）中该单位最近一个较早年度的汇总得分")
+
+
+def test_two_files_matching_one_roster_unit_are_both_shown(tmp_path):
+    """洋湖's code on the roster, and a file with 洋湖's name but another code: neither disappears."""
+    import shutil
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    yanghu = EXAMPLES / "岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx"
+    shutil.copy(yanghu, folder / "洋湖.xlsx")
+    from openpyxl import load_workbook as load
+
+    wb = load(yanghu)
+    wb["封面"]["B3"] = "124099"  # the same name with another 预算编码
+    wb.save(folder / "洋湖（另一编码）.xlsx")
+    (tmp_path / "名单.csv").write_text("预算编码,单位\n124013,长沙市岳麓区洋湖街道办事处\n", encoding="utf-8")
+    result = rollup(folder, tmp_path / "o.xlsx", jobs=1, roster=read_roster(tmp_path / "名单.csv"))
+    (entry,) = result.roster
+    assert (entry.status, entry.file) == ("退回（有错误）", "洋湖.xlsx")
+    assert entry.note == ("另有报送对应名单中的这个单位：洋湖（另一编码）.xlsx（退回（有错误））；"
+                          "请核对预算编码和单位名称（见问题清单 X503）")
+
+
+def test_the_example_roster_gives_the_readme_counts(tmp_path):
+    roster = read_roster(EXAMPLES.parent / "名单.csv")
+    assert len(roster.units) == 11
+    assert (roster.units[0].code, roster.units[0].unit, roster.units[0].county) == (
+        "124013", "长沙市岳麓区洋湖街道办事处", "岳麓区")
+    result = rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, roster=roster)
+    readme = (EXAMPLES.parent.parent / "README.md").read_text(encoding="utf-8")
+    line = result.summary_zh().split("。名单：")[1]
+    assert line == "未报送 1，未能读取 1，退回（有错误） 5，待说明（提示未附情况说明） 2，通过 2，不在名单中 3"
+    assert f"`名单：{line}`" in readme
+    assert [e.unit for e in result.roster if e.status == "未报送"] == ["长沙市岳麓区天顶街道办事处（虚构）"]

@@ -9,18 +9,20 @@ became in it, all in one transaction: an interrupted roll-up leaves the archive 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import sqlite3
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .. import __version__
 from ..core.settings import Settings
 from ..rollup.record import (
     RECORD_VERSION, Details, FileRecord, Figures, FindingRow, IndicatorRow, PreviousVersion, PreviousYear, ProjectRow,
 )
+from ..rollup.engine import RollupError
 from ..rollup.extract import file_stat, sha256_of
 from ..rollup.rules import normalise_key
 from .schema import ArchiveVersionError, migrate
@@ -33,8 +35,35 @@ DETAIL_TABLES = (("projects", ProjectRow), ("indicators", IndicatorRow), ("findi
 WHERE_NOW = ("path", "name", "size", "mtime_ns", "seconds", "status", "reason", "details")
 
 
-class ArchiveError(Exception):
-    """The archive cannot be opened or written; ``str(err)`` is the Chinese message."""
+# How long a roll-up waits for another one writing the same archive before it gives up.
+BUSY_SECONDS = 10.0
+
+
+class ArchiveError(RollupError):
+    """The archive cannot be opened, read or written; ``str(err)`` is the Chinese message.
+
+    A RollupError, so a roll-up that cannot use its archive stops as for any unusable output."""
+
+
+def guarded(method: Callable) -> Callable:
+    """SQLite's errors (a locked, full or damaged file) as ArchiveError with a Chinese message."""
+
+    @functools.wraps(method)
+    def run(self: Archive, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(sqlite_message(self.path, exc)) from None
+
+    return run
+
+
+def sqlite_message(path: Path, exc: sqlite3.DatabaseError) -> str:
+    if isinstance(exc, sqlite3.OperationalError):
+        if "locked" in str(exc) or "busy" in str(exc):
+            return f"档案 {path} 正被另一个汇总使用，请稍后再试（{exc}）。"
+        return f"档案 {path} 无法读写（磁盘是否已满、文件是否只读？）：{exc}"
+    return f"无法打开档案 {path}：{exc}（文件不是 perfeval-xl 的 SQLite 档案，或已损坏）"
 
 
 def column(cls: type, field_name: str) -> str:
@@ -64,14 +93,14 @@ class Archive:
         if self.path.is_dir():
             raise ArchiveError(f"{self.path} 是文件夹；--archive 应给出档案文件名，如 绩效档案.sqlite。")
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level="DEFERRED")
+            self.conn = sqlite3.connect(self.path, isolation_level="DEFERRED", timeout=BUSY_SECONDS)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             migrate(self.conn, str(self.path))
         except ArchiveVersionError as exc:
             raise ArchiveError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"无法打开档案 {self.path}：{exc}（文件不是 perfeval-xl 的 SQLite 档案，或已损坏）") from None
+            raise ArchiveError(sqlite_message(self.path, exc)) from None
         self.settings = settings
         self.fingerprint = rules_fingerprint(settings)
         self.reused: set[str] = set()  # paths whose record came from the archive in this run
@@ -91,6 +120,7 @@ class Archive:
 
     # ------------------------------------------------------------ reuse
 
+    @guarded
     def cached(self, path: str, root: str) -> FileRecord | None:
         """The archived record of the file's bytes under these rules, placed at its path; else None.
 
@@ -131,6 +161,7 @@ class Archive:
 
     # ------------------------------------------------------------ write
 
+    @guarded
     def remember(self, record: FileRecord, details: Details) -> None:
         """Store a readable file's record and detail rows (once per bytes and rules)."""
         if record.path in self._ids:
@@ -163,6 +194,7 @@ class Archive:
                                 [values[n] for n in names])
         return cur.lastrowid
 
+    @guarded
     def finish_run(self, folder: str, files: Iterable[dict[str, Any]], exit_code: int) -> int:
         """Store the run and what each file became in it (``files``: run_files rows); commit.
 
@@ -192,6 +224,7 @@ class Archive:
 
     # ------------------------------------------------------------ look back
 
+    @guarded
     def previous_year(self, code: str, unit: str, year: int | None) -> PreviousYear | None:
         """The unit's latest archived year before ``year``, as counted by the latest run that had it."""
         if year is None:
@@ -204,6 +237,7 @@ class Archive:
             return None
         return PreviousYear(row["year"], row["score"], row["rank"], row["path"], self._finding_keys(row["id"]))
 
+    @guarded
     def previous_version(self, code: str, unit: str, year: int | None, sha256: str) -> PreviousVersion | None:
         """The unit's file for the same year counted by the latest run before these bytes first came.
 

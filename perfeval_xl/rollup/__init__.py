@@ -34,6 +34,12 @@ What it does
 4. **Output**: the 区汇总 workbook (汇总, 统计 with two native bar charts, 项目明细, 指标明细,
    问题清单, 未能读取, 说明), written atomically; ``json_report``; ``feedback_dir``: one 退回意见
    workbook per unit with 错误.
+5. **Workflow** (optional): ``roster`` (``roster.read_roster``) adds the 报送情况 sheet with each
+   roster unit's status (未报送, 未能读取, 退回（有错误）, 待说明（提示未附情况说明）, 通过) and the units
+   not on it; ``archive`` (an SQLite file, ``perfeval_xl.archive``) records the run, reuses the
+   records of files archived under the same rules, and adds 上年得分/变化/上年排名 to 汇总, a 对比
+   column to 问题清单 (连续出现, 本次新出现) and the resubmission's resolved/new findings.
+   Every writer reads the worker's typed record (``record.py``) by field name.
 
 Figures (also printed on the 说明 sheet)
 ---------------------------------------

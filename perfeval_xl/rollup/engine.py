@@ -70,6 +70,8 @@ class RollupResult:
     seconds: float = 0.0
     report: dict[str, Any] = field(default_factory=dict)  # the JSON report (also when none is written)
     roster: list[RosterEntry] | None = None  # 报送情况, when a roster was given
+    archive: Path | None = None  # the archive the run was recorded in
+    reused: int = 0  # files whose record came from the archive (not read again)
 
     def summary_zh(self) -> str:
         if self.exit_code == EXIT_EMPTY:
@@ -84,9 +86,11 @@ class RollupResult:
             parts.append(f"已写入 {self.output}")
         if self.feedback_files:
             parts.append(f"；退回意见 {len(self.feedback_files)} 份")
+        if self.archive is not None:
+            parts.append(f"。已记入档案 {self.archive}（{self.reused} 个文件未改动，未重读）")
         if self.roster is not None:
             counts = status_counts(self.roster)
-            parts.append(f"。名单：" + "，".join(f"{s} {n}" for s, n in counts.items() if n))
+            parts.append("。名单：" + "，".join(f"{s} {n}" for s, n in counts.items() if n))
         return "".join(parts)
 
 
@@ -298,26 +302,30 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
     jobs = max(1, jobs if jobs is not None else available_cpus())
     strings = [str(p) for p in paths]
-    store = _open_archive(archive, settings)
-    reused = [r for r in (store.cached(p, root) for p in strings)] if store is not None else []
-    total, strings = len(strings), [p for p, r in zip(strings, reused) if r is None] if store is not None else strings
-    results: Iterator[FileRecord]
-    if not strings:
-        results = iter(())
-    elif scheduler is not None:
-        results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
-    elif jobs == 1 or len(strings) == 1:
-        results = run_in_process(strings, root, settings)
-    else:
-        results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
-    results = itertools.chain((r for r in reused if r is not None), results)
-
-    announce(progress, "读取", len(strings))
+    total = len(strings)
     spill = _Spill()
-    history = store is not None
+    history = archive is not None
     compared: dict[str, Comparison] = {}
     writer: RollupWriter | None = None  # rows are rendered as records arrive, while workers read on
+    store = None
     try:
+        store = _open_archive(archive, settings)
+        # records of files archived under the same rules come back; only the others are read
+        reused = [store.cached(p, root) for p in strings] if store is not None else []
+        if store is not None:
+            strings = [p for p, r in zip(strings, reused) if r is None]
+        results: Iterator[FileRecord]
+        if not strings:
+            results = iter(())
+        elif scheduler is not None:
+            results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
+        elif jobs == 1 or len(strings) == 1:
+            results = run_in_process(strings, root, settings)
+        else:
+            results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
+        results = itertools.chain((r for r in reused if r is not None), results)
+        announce(progress, "读取", total)
+
         records: list[FileRecord] = []
         for done, record in enumerate(results, start=1):
             if writer is None:  # set up once the workers are busy with the first files
@@ -398,6 +406,8 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         sum(u.warnings for u in units), [(r.path, r.reason) for r in unreadable], superseded,
         ignored=[r.path for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats,
         roster=entries)
+    if store is not None:
+        result.archive, result.reused = store.path, len(store.reused)
     result.seconds = time.perf_counter() - started
     result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings)
     if json_path is not None:
@@ -473,12 +483,9 @@ def _nobody_reported(result: RollupResult, roster: Roster | None) -> None:
 def _open_archive(archive: str | Path | None, settings: Settings):
     if archive is None:
         return None
-    from ..archive.store import Archive, ArchiveError
+    from ..archive.store import Archive  # its ArchiveError is a RollupError
 
-    try:
-        return Archive(archive, settings)
-    except ArchiveError as exc:
-        raise RollupError(str(exc)) from None
+    return Archive(archive, settings)
 
 
 # ---------------------------------------------------------------- paths
@@ -624,4 +631,5 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
         "files": files,
         **({"roster": [e.to_dict() for e in result.roster], "roster_counts": result.stats["statuses"]}
            if result.roster is not None else {}),
+        **({"archive": {"path": str(result.archive), "reused": result.reused}} if result.archive is not None else {}),
     }

@@ -11,10 +11,23 @@ pickles small between processes and no model object leaves the worker.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.findings import finding_row
+
+
+class Compact:
+    """Pickled as its class and field values: a worker's record crosses processes twice as fast
+    as with the default (slot names and values) pickling of a slotted dataclass."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, tuple(getattr(self, name) for name in self.__match_args__))
+
 
 RECORD_VERSION = 1
 
@@ -24,8 +37,8 @@ UNREADABLE = "unreadable"
 IGNORED = "ignored"  # a 区汇总 / 退回意见 workbook this tool wrote
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectRow:
+@dataclass(slots=True)
+class ProjectRow(Compact):
     """One project table (项目明细)."""
 
     name: str
@@ -46,8 +59,8 @@ class ProjectRow:
     total_cell: str
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorRow:
+@dataclass(slots=True)
+class IndicatorRow(Compact):
     """One indicator of a project or department table (指标明细)."""
 
     table: str  # the project's name, else the table kind
@@ -66,8 +79,8 @@ class IndicatorRow:
     cell: str
 
 
-@dataclass(frozen=True, slots=True)
-class FindingRow:
+@dataclass(slots=True)
+class FindingRow(Compact):
     """One finding as the finding tables show it (问题清单, 退回意见, the archive)."""
 
     path: str
@@ -100,9 +113,23 @@ class Details:
     indicators: list[IndicatorRow] = field(default_factory=list)
     findings: list[FindingRow] = field(default_factory=list)
 
+    def __reduce__(self) -> tuple:
+        # hundreds of rows per file: each list crosses processes as plain value tuples (one C-level
+        # attrgetter call per row), rebuilt into its class on arrival
+        return (_details, tuple([_VALUES[cls](row) for row in rows] for cls, rows in (
+            (ProjectRow, self.projects), (IndicatorRow, self.indicators), (FindingRow, self.findings))))
 
-@dataclass(frozen=True, slots=True)
-class Figures:
+
+_VALUES = {cls: operator.attrgetter(*cls.__match_args__) for cls in (ProjectRow, IndicatorRow, FindingRow)}
+
+
+def _details(projects: list[tuple], indicators: list[tuple], findings: list[tuple]) -> Details:
+    return Details(list(itertools.starmap(ProjectRow, projects)), list(itertools.starmap(IndicatorRow, indicators)),
+                   list(itertools.starmap(FindingRow, findings)))
+
+
+@dataclass(slots=True)
+class Figures(Compact):
     """A unit's money and score figures as the 汇总 shows them (see the 说明 sheet)."""
 
     projects: int = 0
@@ -120,7 +147,7 @@ class Figures:
 
 
 @dataclass(slots=True)
-class FileRecord:
+class FileRecord(Compact):
     """What a worker returns for one file; ``status`` says which fields are filled.
 
     unreadable / ignored: path, name, size, mtime_ns, sha256, reason, seconds.
@@ -153,7 +180,7 @@ class FileRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class PreviousYear:
+class PreviousYear(Compact):
     """A unit's last archived year before this one (汇总: 上年得分, 变化, 上年排名)."""
 
     year: int
@@ -164,7 +191,7 @@ class PreviousYear:
 
 
 @dataclass(frozen=True, slots=True)
-class PreviousVersion:
+class PreviousVersion(Compact):
     """The unit's earlier file for the same year (a resubmission)."""
 
     path: str
@@ -178,7 +205,7 @@ def finding_key(f: FindingRow) -> tuple[str, str]:
 
 
 @dataclass(slots=True)
-class UnitRow:
+class UnitRow(Compact):
     """A unit that counts in the 汇总: its file's record plus the roll-up's findings, 汇总得分 and 等级."""
 
     record: FileRecord

@@ -218,6 +218,7 @@ def roster_entries(roster: Roster, units: list[UnitRow], unreadable: list[FileRe
         return by_code.get(normalise_key(code)) or by_name.get(normalise_key(name))
 
     submitted: dict[RosterUnit, UnitRow] = {}
+    also: dict[RosterUnit, list[UnitRow]] = {}  # more files that match the same roster unit (X503 says why)
     other_years: dict[RosterUnit, list[UnitRow]] = {}
     outside: list[RosterEntry] = []
     for u in units:
@@ -226,7 +227,10 @@ def roster_entries(roster: Roster, units: list[UnitRow], unreadable: list[FileRe
             outside.append(RosterEntry(u.code, u.unit, "", NOT_ON_ROSTER, u.path, u.errors, u.warnings,
                                        u.record.awaiting_explanation, f"{u.year} 年度；状态：{unit_status(u)}"))
         elif u.year == year:
-            submitted.setdefault(member, u)
+            if member in submitted:
+                also.setdefault(member, []).append(u)
+            else:
+                submitted[member] = u
         else:
             other_years.setdefault(member, []).append(u)
 
@@ -234,8 +238,11 @@ def roster_entries(roster: Roster, units: list[UnitRow], unreadable: list[FileRe
     for member in roster.units:
         unit = submitted.get(member)
         if unit is not None:
+            others = also.get(member, [])
+            note = ("另有报送对应名单中的这个单位：" + "、".join(f"{o.path}（{unit_status(o)}）" for o in others)
+                    + "；请核对预算编码和单位名称（见问题清单 X503）") if others else ""
             entries.append(RosterEntry(member.code, member.unit, member.county, unit_status(unit), unit.path,
-                                       unit.errors, unit.warnings, unit.record.awaiting_explanation))
+                                       unit.errors, unit.warnings, unit.record.awaiting_explanation, note))
             continue
         short = short_name(member.unit) if member.unit else ""
         broken = [r.path for r in unreadable if short and short in Path(r.path).name]
