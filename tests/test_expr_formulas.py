@@ -56,7 +56,8 @@ def is_error(v: Any) -> bool:
 
 
 # Input names → cells: single inputs one cell each; a list input (the indicators' column) a range.
-CELLS = {"budget": "B1", "executed": "C1", "points": "D1", "total": "E1", "part0": "A1", "part1": "F1:F3"}
+CELLS = {"budget": "B1", "executed": "C1", "points": "D1", "total": "E1", "part0": "A1", "part1": "F1:F3",
+         "part": "G1", "whole": "H1"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -113,11 +114,12 @@ FIGURES = {
     "sum": lambda s: formulas.parts_sum(2),
     "rounded_sum": lambda s: formulas.parts_sum(2, decimals=2),
     "average": lambda s: formulas.parts_average(2),
+    "control_rate": lambda s: formulas.CONTROL_RATE,
 }
 # The figures that read the settings, with every variant; the others once.
 CASES = [("execution_score", v) for v in ("default", "bands", "odd_bands")] + [
     ("grade", v) for v in ("default", "grades")] + [(f, "default") for f in ("execution_rate", "sum", "rounded_sum",
-                                                                             "average")]
+                                                                             "average", "control_rate")]
 PROP = hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -128,7 +130,7 @@ PROP = hyp_settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 def test_formula_agrees_with_python(figure, variant, budget, executed, points, total, part0, part1):
     expr = FIGURES[figure](VARIANTS[variant])
     raw = {"budget": budget, "executed": executed, "points": points, "total": total, "part0": part0,
-           "part1": part1}
+           "part1": part1, "part": executed, "whole": budget}
     check(expr, {n: raw[n] for n in expr.inputs()})
 
 

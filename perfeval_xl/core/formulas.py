@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .expr import Compare, Const, Expr, Func, If, Input, IsNumber, average_or_blank, band, clamp, evaluate, is_number, ratio, rounded, sum_or_blank, \
-    when_numbers
+from .expr import (Compare, Const, Expr, Func, If, Input, IsNumber, average_or_blank, band, clamp, evaluate, is_number,
+                   ratio, rounded, sum_or_blank, when_numbers)
 from .score import fmt_number, fmt_percent
 from .settings import Settings
 
@@ -25,6 +25,11 @@ RATE = Input("rate")
 
 # 执行率 = 全年执行数 ÷ 全年预算数; blank without an executed amount or with a zero budget.
 EXECUTION_RATE: Expr = ratio(EXECUTED, BUDGET)
+
+
+# 控制率 of the 基础数据表 (在职人员, 楼堂馆所): part ÷ whole, blank unless the whole is above 0.
+CONTROL_RATE: Expr = when_numbers((Input("part"), Input("whole")),
+                                  If(Compare(">", Input("whole"), Const(0)), Input("part") / Input("whole")))
 
 
 def execution_fraction(rate: Expr, settings: Settings) -> Expr:
@@ -41,8 +46,6 @@ def execution_score(settings: Settings) -> Expr:
 
 
 def _nonzero_budget(body: Expr) -> Expr:
-    from .expr import Compare, Const, If
-
     return If(Compare("<>", BUDGET, Const(0)), body)
 
 

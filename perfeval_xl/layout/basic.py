@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..core import formulas
 from ..core.formulas import sum_of as total
 from ..core.model import EXPENSE_LABELS, EXPENSE_ROWS, BasicData, BuildingRow, ExpenseRow
 from ..core.settings import Settings
@@ -45,20 +46,17 @@ def _indent(key: str) -> str:
 
 
 def ratio(part: float | None, whole: float | None) -> float | None:
-    """part ÷ whole; None when either is missing or whole ≤ 0 (the formula then shows "")."""
-    if part is None or whole is None or whole <= 0:
-        return None
-    return part / whole
+    """part ÷ whole; None when either is missing or whole ≤ 0 (``formulas.CONTROL_RATE``)."""
+    return formulas.CONTROL_RATE.value({"part": part, "whole": whole})
 
 
 def ratio_formula(part: str, whole: str) -> str:
-    return f'=IF(AND(N({whole})>0,ISNUMBER({part})),{part}/{whole},"")'
+    return formulas.CONTROL_RATE.cell_formula({"part": part, "whole": whole})
 
 
 def sum_formula(refs: list[str]) -> str:
     """Σ that stays empty while every part is empty, so an empty template reads back empty."""
-    args = ",".join(refs)
-    return f'=IF(COUNT({args})=0,"",SUM({args}))'
+    return formulas.parts_sum(len(refs)).cell_formula(formulas.parts_refs(refs))
 
 
 def _parent_sum(parent: str, column: str) -> Callable[[BasicData], Any]:

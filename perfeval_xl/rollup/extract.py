@@ -25,8 +25,8 @@ from typing import Any
 from ..core.explanations import awaiting_explanation
 from ..core.findings import Report, Severity
 from ..core.formulas import execution_rate
-from ..core.score import fmt_figure
 from ..core.model import PerformanceTable, Submission, indicator_title
+from ..core.score import fmt_figure
 from ..core.settings import Settings
 from ..core.summary import submission_summary
 from ..core.validate import CheckContext, validate
