@@ -24,7 +24,7 @@ from .core.settings import Settings
 
 UNIT_COLUMNS = ("file", "status", "unit", "budget_code", "year", "table_type", "projects", "budget", "executed",
                 "rate", "score", "grade", "errors", "warnings", "reason")
-# the roll-up's 项目明细 / 指标明细 / 问题清单 rows (rollup/extract.py describe()), named
+# the roll-up's 项目明细 / 指标明细 / 问题清单 rows (rollup/record.py), as the DataFrames name them
 PROJECT_COLUMNS = ("project", "implementing_unit", "budget", "executed", "rate", "stated_total", "suggested_total",
                    "stated_grade", "suggested_grade", "errors", "warnings", "file", "sheet", "budget_cell",
                    "executed_cell", "total_cell")
@@ -159,37 +159,50 @@ def findings(source: str | Path):
 _SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 
 
-def _add_file(rows: Rows, path: Path, root: Path, settings: Settings) -> dict[str, Any]:
-    from .rollup.engine import _unit
+def _add_file(rows: Rows, path: Path, root: Path, settings: Settings):
+    from .rollup.engine import unit_row
     from .rollup.extract import process_file
 
     record = process_file(path, root, settings)
-    if record["status"] != "ok":
-        rows.units.append({"file": record["path"], "status": record["status"], "reason": record["reason"]})
+    if record.status != "ok":
+        rows.units.append({"file": record.path, "status": record.status, "reason": record.reason})
         return record
-    unit = _unit(record, [], settings)
-    rows.units.append({"file": record["path"], "status": "ok", "unit": record["unit"], "budget_code": record["code"],
-                       "year": record["year"], "table_type": record["table_type"],
-                       **{k: unit[k] for k in ("projects", "budget", "executed", "rate", "score", "grade", "errors",
-                                               "warnings")}, "reason": ""})
+    unit = unit_row(record, [], settings)
+    figures = record.figures
+    rows.units.append({"file": record.path, "status": "ok", "unit": record.unit, "budget_code": record.code,
+                       "year": record.year, "table_type": record.table_type, "projects": figures.projects,
+                       "budget": figures.budget, "executed": figures.executed, "rate": figures.rate,
+                       "score": unit.score, "grade": unit.grade, "errors": unit.errors, "warnings": unit.warnings,
+                       "reason": ""})
     _add_details(rows, record)
     return record
 
 
-def _add_details(rows: Rows, record: dict[str, Any], with_findings: bool = True) -> None:
-    who = {"unit": record["unit"], "year": record["year"]}
-    projects, indicators, found = record["details"]
-    rows.projects += [{**who, **dict(zip(PROJECT_COLUMNS, p))} for p in projects]
-    rows.indicators += [{**who, **dict(zip(INDICATOR_COLUMNS, i))} for i in indicators]
+# The record's field behind each column where the two names differ (the rest are the same).
+_PROJECT_FIELDS = {"project": "name", "file": "path"}
+_INDICATOR_FIELDS = {"indicator": "title", "stated_score": "score", "file": "path"}
+_FINDING_FIELDS = {"file": "path", "location": "where"}
+
+
+def _named(row: Any, columns: tuple[str, ...], fields: dict[str, str]) -> dict[str, Any]:
+    return {c: getattr(row, fields.get(c, c)) for c in columns}
+
+
+def _add_details(rows: Rows, record: Any, with_findings: bool = True) -> None:
+    who = {"unit": record.unit, "year": record.year}
+    details = record.details
+    rows.projects += [{**who, **_named(p, PROJECT_COLUMNS, _PROJECT_FIELDS)} for p in details.projects]
+    rows.indicators += [{**who, **_named(i, INDICATOR_COLUMNS, _INDICATOR_FIELDS)} for i in details.indicators]
     if with_findings:
-        rows.findings += [{**who, **dict(zip(FINDING_DETAIL_COLUMNS, f)), "count": 1} for f in found]
+        rows.findings += [{**who, **_named(f, FINDING_DETAIL_COLUMNS, _FINDING_FIELDS), "count": 1}
+                          for f in details.findings]
 
 
 def _add_details_if_unchanged(rows: Rows, path: Path, root: Path, sha256: str, settings: Settings) -> None:
     from .rollup.extract import process_file
 
-    record = process_file(path, root, settings) if path.is_file() else {"status": "missing"}
-    if record["status"] == "ok" and record["sha256"] == sha256:
+    record = process_file(path, root, settings) if path.is_file() else None
+    if record is not None and record.status == "ok" and record.sha256 == sha256:
         _add_details(rows, record, with_findings=False)  # the report's own counts stand
     else:
         rows.skipped.append(str(path))

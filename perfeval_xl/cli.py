@@ -430,8 +430,9 @@ def cmd_addin(args: argparse.Namespace) -> int:
     try:
         if args.action == "build":
             _check_writable(folders=[args.outdir])
-            path = build(args.outdir, interpreter=args.interpreter or "")
+            # the interpreter first: one that cannot import perfeval-xl is the root of any later complaint
             _check_bundle(lambda: check_addin_interpreter(args.interpreter or ""))
+            path = build(args.outdir, interpreter=args.interpreter or "")
             print(f"已生成 {path}")
             if not args.interpreter and not sys.platform.startswith("win"):
                 print("注意：未指定 --interpreter，加载项将使用 Windows 电脑 PATH 中的 python；建议写明 python.exe 的完整路径。")

@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+from perfeval_xl.excel.addin import ADDIN_NAME
+
 from perfeval_xl.cli import main
 from perfeval_xl.exitcodes import OK, UNUSABLE_INPUT
 from perfeval_xl.excel import lite
@@ -35,7 +37,7 @@ def test_addin_for_a_python_without_perfeval_xl_is_an_error(tmp_path, capsys):
 
 def test_addin_for_this_python_builds(tmp_path, capsys):
     assert main(["addin", "build", "-o", str(tmp_path), "--interpreter", sys.executable]) == OK
-    assert (tmp_path / "perfeval_xl_addin.xlam").is_file()
+    assert (tmp_path / ADDIN_NAME).is_file() and ADDIN_NAME == "perfeval_xl.xlam"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a Windows path is a real path there")

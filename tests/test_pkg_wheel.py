@@ -131,7 +131,7 @@ def test_lite_and_addin_build(installed, tmp_path):
     assert _cli(installed, "lite", "-o", "lite", cwd=tmp_path).returncode == OK
     assert (tmp_path / "lite" / "main.py").is_file()
     assert _cli(installed, "addin", "build", "-o", "加载项", cwd=tmp_path).returncode == OK
-    assert (tmp_path / "加载项" / "perfeval_xl_addin.xlam").is_file()
+    assert (tmp_path / "加载项" / "perfeval_xl.xlam").is_file()
 
 
 def test_help(installed):

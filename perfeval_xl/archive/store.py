@@ -22,7 +22,7 @@ from ..core.settings import Settings
 from ..rollup.record import (
     RECORD_VERSION, Details, FileRecord, Figures, FindingRow, IndicatorRow, PreviousVersion, PreviousYear, ProjectRow,
 )
-from ..rollup.engine import RollupError
+from ..rollup.errors import RollupError
 from ..rollup.extract import file_stat, sha256_of
 from ..rollup.rules import normalise_key
 from .schema import ArchiveVersionError, migrate

@@ -72,6 +72,10 @@ class Settings:
         _merge(merged, override, origin, "")
         return Settings(merged, origin)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The merged rules as plain data (a copy): what the archive fingerprints."""
+        return copy.deepcopy(self._data)
+
     def __getitem__(self, dotted: str) -> Any:
         node: Any = self._data
         for part in dotted.split("."):

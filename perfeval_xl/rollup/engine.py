@@ -23,7 +23,9 @@ from ..core.settings import Settings
 from ..io import xlsx_read  # noqa: F401  (imported before the workers fork, not once in each)
 from ..io.xlsx_write import save_atomic, umask_mode
 from ..layout.workbook import TEMPLATE_VERSION
-from .discover import TEMP_PREFIX, discover, same_file
+from .discover import discover, same_file
+from .errors import RollupError
+from .filetypes import TEMP_PREFIX
 from .extract import own_output_title, process_batch, process_file
 from .progress import announce
 from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
@@ -46,10 +48,6 @@ DASK_BATCH = 32
 
 Progress = Callable[[int, int, str], None]
 REPORT_FORMAT = "perfeval-xl/rollup-report"
-
-
-class RollupError(Exception):
-    """The roll-up cannot start or cannot write its output; ``str(err)`` is the Chinese message."""
 
 
 @dataclass
@@ -372,7 +370,7 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         return result
 
     found, superseded = cross_check(readable, settings)
-    units = [_unit(r, found[r.path], settings) for r in readable if r.path not in superseded]
+    units = [unit_row(r, found[r.path], settings) for r in readable if r.path not in superseded]
     for u in units:
         if compared and u.path in compared:
             c = compared[u.path]
@@ -417,7 +415,7 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     return result
 
 
-def _unit(record: FileRecord, extra: list[Finding], settings: Settings) -> UnitRow:
+def unit_row(record: FileRecord, extra: list[Finding], settings: Settings) -> UnitRow:
     """The 汇总 row of a unit: the worker's record plus roll-up findings, 汇总得分 and 等级."""
     s = record.figures
     if s.dept_score is not None:

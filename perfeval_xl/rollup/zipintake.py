@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..io.guard import MB, Limits
 from ..io.read import Loaded, ReadError, read_submission_data
+from .filetypes import OTHER_SPREADSHEETS, SUFFIXES, skipped_name
 
 ZIP_SUFFIX = ".zip"
 MAX_MEMBERS = 10_000  # a district's submissions are hundreds; a zip listing more is refused
@@ -72,8 +73,6 @@ def _display(name: str) -> tuple[str, bool]:
 
 def _offered(display: str) -> bool:
     """Would a folder with this path offer it as a submission (discover.py's rules)?"""
-    from .discover import OTHER_SPREADSHEETS, SUFFIXES, skipped_name  # discover imports this module
-
     parts = display.split("/")
     if any(skipped_name(p) or p == "__MACOSX" for p in parts):
         return False
