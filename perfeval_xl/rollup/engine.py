@@ -25,7 +25,7 @@ from ..layout.workbook import TEMPLATE_VERSION
 from .discover import TEMP_PREFIX, discover, same_file
 from .extract import own_output_title, process_batch, process_file
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
-from .rules import cross_check, rollup_rules
+from .rules import cross_check, duplicate_groups, rollup_rules
 from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
 from .stats import district_stats
 
@@ -546,6 +546,8 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
                    "ignored": len(result.ignored), "errors": result.errors, "warnings": result.warnings},
         "stats": {"low_execution_rate": result.stats.get("low_execution_rate"), "years": years},
         "feedback_files": [str(p) for p in result.feedback_files],
+        # every X501 group once, with all its files (the 问题清单 messages name only the newest few)
+        "duplicates": duplicate_groups([r for r in records if r["status"] == "ok"], result.superseded),
         "rules": [r.to_dict() for r in rollup_rules()],
         "seconds": round(result.seconds, 3),
         "files": files,
