@@ -102,8 +102,11 @@ def _tree_rss(proc) -> int:
     return total
 
 
-def measure(folder: str, out: str, jobs: int) -> dict:
-    """Run in a child interpreter (--measure): peak memory of one roll-up, as JSON on stdout."""
+def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
+    """Run in a child interpreter (--measure): peak memory of one roll-up, as JSON on stdout.
+
+    ``echo``: a progress line on stderr at every 5 % (files done, seconds, peak RSS so far), so a
+    long run that has to be stopped still tells its rate and its memory trend."""
     import resource
 
     peak_tree = [0]
@@ -123,7 +126,14 @@ def measure(folder: str, out: str, jobs: int) -> dict:
     except ImportError:  # psutil comes with the cluster extra; without it, no tree figure
         sampler = None
     started = time.perf_counter()
-    result = rollup(folder, out, jobs=jobs)
+
+    def progress(done: int, total: int, path: str) -> None:
+        if echo and (done == total or done % max(1, total // 20) == 0):
+            own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            print(f"  {done}/{total} files, {time.perf_counter() - started:.0f} s, parent RSS {mb(own)}, "
+                  f"process tree {mb(peak_tree[0] or None)}", file=sys.stderr, flush=True)
+
+    result = rollup(folder, out, jobs=jobs, progress=progress)
     seconds = time.perf_counter() - started
     stop.set()
     if sampler is not None:
@@ -131,7 +141,9 @@ def measure(folder: str, out: str, jobs: int) -> dict:
     from python_calamine import CalamineWorkbook
 
     rows = CalamineWorkbook.from_path(out).get_sheet_by_name("问题清单").to_python()
-    return {"seconds": seconds, "units": result.units, "files": result.files,
+    me_cpu, kids_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "units": result.units, "files": result.files, "exit_code": result.exit_code,
+            "parent_cpu": me_cpu.ru_utime + me_cpu.ru_stime, "workers_cpu": kids_cpu.ru_utime + kids_cpu.ru_stime,
             "parent_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
             "worker_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
             "tree_rss": peak_tree[0] or None, "problem_rows": len(rows) - 1,
@@ -139,9 +151,10 @@ def measure(folder: str, out: str, jobs: int) -> dict:
             "output_bytes": Path(out).stat().st_size}
 
 
-def measured(folder: Path, out: Path, jobs: int) -> dict:
-    cmd = [sys.executable, __file__, "--measure", str(folder), str(out), str(jobs)]
-    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+def measured(folder: Path, out: Path, jobs: int, echo: bool = False) -> dict:
+    cmd = [sys.executable, __file__, "--measure", str(folder), str(out), str(jobs)] + (["--echo"] if echo else [])
+    done = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=None if echo else subprocess.PIPE, text=True)
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def mb(n: int | None) -> str:
@@ -251,8 +264,8 @@ def profile(files: list[Path], root: Path) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 5 and sys.argv[1] == "--measure":
-        print(json.dumps(measure(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "--measure":
+        print(json.dumps(measure(sys.argv[2], sys.argv[3], int(sys.argv[4]), echo=sys.argv[5:] == ["--echo"])))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("n", type=int, nargs="?", default=200)
