@@ -138,17 +138,22 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
     stop.set()
     if sampler is not None:
         sampler.join()
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    figures = {"seconds": seconds, "units": result.units, "files": result.files, "exit_code": result.exit_code,
+               "parent_cpu": me.ru_utime + me.ru_stime, "workers_cpu": kids.ru_utime + kids.ru_stime,
+               "parent_rss": me.ru_maxrss * 1024, "worker_rss": kids.ru_maxrss * 1024,
+               # the sampler is a thread: it can miss a short peak of the parent while a C call holds
+               # the GIL, so the tree is at least the parent's own kernel-measured peak
+               "tree_rss": max(peak_tree[0], me.ru_maxrss * 1024) if peak_tree[0] else None,
+               "output_bytes": Path(out).stat().st_size}
+    # only now (memory taken) look at the 问题清单, streaming: its rows must not count as the roll-up's
     from python_calamine import CalamineWorkbook
 
-    rows = CalamineWorkbook.from_path(out).get_sheet_by_name("问题清单").to_python()
-    me_cpu, kids_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"seconds": seconds, "units": result.units, "files": result.files, "exit_code": result.exit_code,
-            "parent_cpu": me_cpu.ru_utime + me_cpu.ru_stime, "workers_cpu": kids_cpu.ru_utime + kids_cpu.ru_stime,
-            "parent_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-            "worker_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
-            "tree_rss": peak_tree[0] or None, "problem_rows": len(rows) - 1,
-            "longest_cell": max((len(str(v)) for r in rows for v in r), default=0),
-            "output_bytes": Path(out).stat().st_size}
+    rows, longest = 0, 0
+    for row in CalamineWorkbook.from_path(out).get_sheet_by_name("问题清单").iter_rows():
+        rows += 1
+        longest = max(longest, max((len(str(v)) for v in row), default=0))
+    return {**figures, "problem_rows": rows - 1, "longest_cell": longest}
 
 
 def measured(folder: Path, out: Path, jobs: int, echo: bool = False) -> dict:
