@@ -32,7 +32,7 @@ from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_sta
 from .compare import Comparison, compare, comparison_json, run_files
 from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
-from .rules import cross_check, rollup_rules
+from .rules import cross_check, duplicate_groups, rollup_rules
 from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
 from .stats import district_stats
 
@@ -184,41 +184,149 @@ def _isolated(path: str, root: str, settings: Settings) -> FileRecord:
             return _failed(path, root, f"处理时出错（{type(exc).__name__}: {exc}）")
 
 
+# A cluster with no worker for this long fails the run as a whole: a worker restarted by its nanny
+# or by the province's service manager is back within seconds, while a cluster that lost every
+# worker would otherwise wait for ever.
+DASK_NO_WORKER_SECONDS = 60.0
+DASK_POLL_SECONDS = 0.02  # how often the client looks for finished tasks while none is ready
+DASK_CHECK_SECONDS = 1.0  # how often it asks the scheduler whether any worker is left
+DASK_RESUBMITS = 3  # a batch whose result is lost (its worker died after finishing it) is sent again
+
+
+def _dask_batch(paths: list[str], root: str, settings: Settings, version: str) -> list[dict[str, Any]]:
+    """One Dask task. Settings travel with every task (~2 KB pickled), so a task retried on another
+    worker, or on a worker that joined late, has all it needs; the client's version travels too,
+    because a worker with another perfeval-xl could read the same cell with other rules."""
+    if version != __version__:
+        raise RollupError(f"工作节点的 perfeval-xl 版本为 {__version__}，与发起汇总的本机（{version}）不同")
+    return process_batch(paths, root, settings)
+
+
+def _dask_worker_check(root: str) -> tuple[str, bool]:
+    """Run on every worker before the tasks: its perfeval-xl version and whether it sees the folder."""
+    return __version__, os.path.isdir(root)
+
+
 def run_dask(paths: list[str], root: str, settings: Settings, scheduler: Any,
              batch: int = DASK_BATCH) -> Iterator[FileRecord]:
     """Batches of files per Dask task on a ``dask.distributed`` cluster (address or Client).
 
-    The workers must have perfeval-xl installed and see the files under the same paths
-    (a shared folder); results stream back as tasks finish and are released at once.
+    The workers must have the same perfeval-xl installed and see the files under the same absolute
+    paths (shared storage). Paths are made absolute here, before they leave the client (a worker's
+    working folder is not ours). A task whose worker dies is run again on another worker by Dask
+    (up to ``distributed.scheduler.allowed-failures`` times); a batch that keeps killing workers is
+    split so that only the file that does it is reported unreadable. If no worker is left for
+    ``DASK_NO_WORKER_SECONDS``, or a task fails for another reason (another version, a broken
+    worker), the run stops with RollupError: nothing is written rather than a partial 区汇总.
+    Results stream back as tasks finish and are released at once.
     """
     try:
         from dask.distributed import Client, as_completed
+        from distributed.scheduler import KilledWorker
     except ImportError:
         raise RollupError("使用 --scheduler 需要安装 Dask：pip install \"perfeval-xl[cluster]\"") from None
+    root = os.path.abspath(root)
+    paths = [os.path.abspath(p) for p in paths]
     own = not hasattr(scheduler, "submit")
     try:
         client = Client(scheduler) if own else scheduler
     except Exception as exc:
         raise RollupError(f"无法连接 Dask 调度器 {scheduler}：{type(exc).__name__}: {exc}") from None
     try:
-        shared = client.scatter(settings, broadcast=True)
-        chunks = _chunks(paths, batch)
-        futures = client.map(process_batch, chunks, root=root, settings=shared, pure=False)
-        chunk_of = {f.key: chunk for f, chunk in zip(futures, chunks)}
-        finished = as_completed(futures, raise_errors=False)
-        del futures  # as each task is consumed, nothing else holds its result
-        for fut in finished:
-            chunk = chunk_of.pop(fut.key)
-            if fut.status == "finished":
-                results = fut.result()
-            else:
-                exc = fut.exception()
-                results = [_failed(p, root, f"集群任务失败（{type(exc).__name__}: {exc}）") for p in chunk]
-            fut.release()
-            yield from results
+        _dask_preflight(client, root)
+        chunk_of: dict[str, tuple[list[str], int]] = {}  # task → its files, and how often it was sent
+        finished = as_completed()
+
+        def submit(chunks: list[list[str]], sent: int = 1) -> None:
+            futures = client.map(_dask_batch, chunks, root=root, settings=settings, version=__version__, pure=False)
+            for fut, chunk in zip(futures, chunks):
+                chunk_of[fut.key] = (chunk, sent)
+                finished.add(fut)
+
+        submit(_chunks(paths, batch))
+        done, total = 0, len(paths)
+        checked, workerless_since = time.monotonic(), None
+        while not finished.is_empty():
+            if not finished.has_ready():
+                now = time.monotonic()
+                if now - checked >= DASK_CHECK_SECONDS:
+                    checked = now
+                    if _dask_workers(client):
+                        workerless_since = None
+                    elif workerless_since is None:
+                        workerless_since = now
+                    elif now - workerless_since >= DASK_NO_WORKER_SECONDS:
+                        raise RollupError(
+                            f"Dask 集群已没有可用的工作进程（{DASK_NO_WORKER_SECONDS:.0f} 秒内没有工作节点连接调度器），"
+                            f"汇总已中止，未写出区汇总（已处理 {done}/{total} 个文件）。"
+                            "请检查各工作节点（dask worker）是否在运行后重新汇总。")
+                time.sleep(DASK_POLL_SECONDS)
+                continue
+            for fut in finished.next_batch(block=False):
+                chunk, sent = chunk_of.pop(fut.key)
+                results, error = _dask_outcome(fut)
+                fut.release()
+                if results is not None:
+                    done += len(results)
+                    yield from results
+                elif error is None and sent <= DASK_RESUBMITS:
+                    submit([chunk], sent + 1)  # lost with its worker: the watch above ends a cluster that is gone
+                elif isinstance(error, KilledWorker) and len(chunk) > 1:
+                    submit([[p] for p in chunk])  # one file of the batch kills workers: find which
+                elif isinstance(error, KilledWorker):
+                    done += 1
+                    yield _failed(chunk[0], root, "读取该文件时工作进程多次意外退出（文件可能已损坏或过大）")
+                else:
+                    error = error or RuntimeError(f"任务结果丢失 {sent} 次")
+                    raise RollupError(
+                        f"Dask 集群任务失败（{type(error).__name__}: {error}），汇总已中止，未写出区汇总。"
+                        f"请确认各工作节点安装了与本机相同版本的 perfeval-xl（{__version__}），"
+                        "并能以相同的绝对路径访问报送文件夹。")
     finally:
         if own:
             client.close()
+
+
+def _dask_preflight(client: Any, root: str) -> None:
+    """Refuse at once when a connected worker runs another version or cannot see the folder."""
+    try:
+        answers = client.run(_dask_worker_check, root, on_error="return")
+    except Exception:  # a worker leaving just now: the tasks' own checks still apply
+        return
+    for address, answer in sorted(answers.items()):
+        if not isinstance(answer, tuple):
+            continue
+        version, sees_folder = answer
+        if version != __version__:
+            raise RollupError(f"Dask 工作节点 {address} 的 perfeval-xl 版本为 {version}，与本机的 {__version__} 不同；"
+                              "请在各节点安装相同版本后重新汇总。")
+        if not sees_folder:
+            raise RollupError(f"Dask 工作节点 {address} 上找不到文件夹 {root}；各节点须以相同的绝对路径访问报送文件夹"
+                              "（共享存储，如 NFS 或 SMB 挂载到同一路径）。")
+
+
+def _dask_workers(client: Any) -> int:
+    try:
+        return len(client.scheduler_info().get("workers", {}))
+    except Exception:  # the scheduler itself is unreachable: no worker either
+        return 0
+
+
+def _dask_outcome(fut: Any) -> tuple[list[dict[str, Any]] | None, BaseException | None]:
+    """(results, None) for a finished task; (None, the error) for a task that raised; (None, None)
+    when the result is gone (status "lost" or "cancelled": its worker died, or the scheduler
+    restarted), which the caller sends again. The timeouts only bound a wait on a vanished cluster."""
+    if fut.status == "error":
+        try:
+            return None, fut.exception(timeout=DASK_CHECK_SECONDS * 10)
+        except Exception as exc:
+            return None, exc
+    if fut.status == "finished":
+        try:
+            return fut.result(timeout=DASK_NO_WORKER_SECONDS), None
+        except Exception:  # lost between "finished" and the transfer
+            return None, None
+    return None, None
 
 
 # ---------------------------------------------------------------- spill
@@ -624,6 +732,8 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
                    "ignored": len(result.ignored), "errors": result.errors, "warnings": result.warnings},
         "stats": {"low_execution_rate": result.stats.get("low_execution_rate"), "years": years},
         "feedback_files": [str(p) for p in result.feedback_files],
+        # every X501 group once, with all its files (the 问题清单 messages name only the newest few)
+        "duplicates": duplicate_groups([r for r in records if r.status == OK], result.superseded),
         "rules": [r.to_dict() for r in rollup_rules()],
         "seconds": round(result.seconds, 3),
         "files": files,

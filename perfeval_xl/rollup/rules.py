@@ -137,11 +137,12 @@ def cross_check(records: list[FileRecord], settings: Settings) -> tuple[dict[str
         # A clerk's 填报日期 survives e-mail and copying; a file's modification time does not.
         group = sorted(group, key=lambda r: (report_day(r.report_date), r.mtime_ns, r.path))
         kept = group[-1]
-        files = "、".join(f"“{g.path}”（{_when(g)}）" for g in group)
+        files = duplicate_listing(group)  # one bounded text for the whole group, shared by its findings
         for g in group:
             status = "被采用" if g is kept else "已被较新的报送取代，未计入汇总"
-            add(g, _finding("X501", settings, g, "code" if g.code else "unit", unit=g.unit or g.code,
-                            year=g.year, count=len(group), files=files, kept=kept.path, status=status))
+            add(g, _finding("X501", settings, g, "code" if g.code else "unit",
+                            unit=clip(g.unit or g.code), year=g.year, count=len(group), files=files,
+                            kept=clip(kept.path), status=status))
             if g is not kept:
                 superseded[g.path] = kept.path
 
@@ -158,20 +159,72 @@ def cross_check(records: list[FileRecord], settings: Settings) -> tuple[dict[str
             for g in group:
                 others = _others(group, g, "unit", lambda o: normalise_key(o.unit) != normalise_key(g.unit))
                 add(g, _finding("X503", settings, g, "code",
-                                detail=f"预算编码“{g.code}”在其他报送中对应不同的单位名称：{others}。",
+                                detail=f"预算编码“{clip(g.code)}”在其他报送中对应不同的单位名称：{others}。",
                                 code=g.code, unit=g.unit))
     for name, group in by_name.items():
         if len({normalise_key(g.code) for g in group}) > 1:
             for g in group:
                 others = _others(group, g, "code", lambda o: normalise_key(o.code) != normalise_key(g.code))
                 add(g, _finding("X503", settings, g, "code",
-                                detail=f"单位“{g.unit}”在其他报送中填写了不同的预算编码：{others}。",
+                                detail=f"单位“{clip(g.unit)}”在其他报送中填写了不同的预算编码：{others}。",
                                 code=g.code, unit=g.unit))
     return found, superseded
 
 
+# An X501 message names at most this many files of its group (the newest first): each file of the
+# group has its own 问题清单 row anyway, and the JSON report lists every group in full under
+# "duplicates". Listing the whole group in every message made 10,000 copies of one unit cost
+# 10,000² path texts (1.5 GB, cells cut at Excel's 32,767 characters).
+DUPLICATE_LISTED = 3
+# Longest unit name or path quoted in a roll-up message (a hostile cover can hold 32,767 characters).
+QUOTE_MAX = 120
+
+
+def clip(text: Any, limit: int = QUOTE_MAX) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with "…" (messages stay a few KB at most)."""
+    text = str(text or "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def duplicate_listing(group: list[FileRecord]) -> str:
+    """The files of a duplicate group (sorted oldest → kept) as X501 quotes them: newest first, bounded."""
+    shown = [f"“{clip(g.path)}”（{_when(g)}）" for g in reversed(group[-DUPLICATE_LISTED:])]
+    text = "、".join(shown)
+    if len(group) > DUPLICATE_LISTED:
+        text += f"等（最新的 {DUPLICATE_LISTED} 份；全部 {len(group)} 份各在问题清单中占一行，JSON 报告的 duplicates 列出全部）"
+    return text
+
+
+def duplicate_groups(records: list[FileRecord], superseded: dict[str, str]) -> list[dict[str, Any]]:
+    """Each X501 group once, with every file (for the JSON report), in the order of the kept path.
+
+    Derived from ``cross_check``'s ``superseded`` map (file → kept file), so the two never disagree.
+    """
+    by_path = {r.path: r for r in records}
+    members: dict[str, list[str]] = {}
+    for path, kept in superseded.items():
+        members.setdefault(kept, []).append(path)
+    groups = []
+    for kept in sorted(members):
+        files = sorted([kept, *members[kept]], key=lambda p: (report_day(by_path[p].report_date),
+                                                             by_path[p].mtime_ns, p), reverse=True)
+        k = by_path[kept]
+        groups.append({
+            "unit": k.unit, "budget_code": k.code, "year": k.year, "count": len(files), "kept": kept,
+            "files": [{"path": p, "report_date": report_day(by_path[p].report_date),
+                       "modified": _mtime_text(by_path[p].mtime_ns), "kept": p == kept} for p in files],
+        })
+    return groups
+
+
 def _others(group: Iterable[FileRecord], me: FileRecord, field: str, differs) -> str:
-    return "、".join(f"“{getattr(o, field)}”（{o.path}，{o.year} 年度）" for o in group if o is not me and differs(o))
+    """The conflicting submissions, at most DUPLICATE_LISTED of them (a code left at a template default
+    by a thousand units must not make every X503 message quote the other 999)."""
+    others = [o for o in group if o is not me and differs(o)]
+    text = "、".join(f"“{clip(getattr(o, field))}”（{clip(o.path)}，{o.year} 年度）" for o in others[:DUPLICATE_LISTED])
+    if len(others) > DUPLICATE_LISTED:
+        text += f"等 {len(others)} 份"
+    return text
 
 
 def _version_findings(version: str) -> list[tuple[str, FileRecord]]:

@@ -1,0 +1,68 @@
+"""10^5 workbooks: time and peak memory of one roll-up on this machine, and what 16 cores would take.
+
+    nice -n 19 python benchmarks/huge.py [N] [--jobs J] [--keep DIR]
+
+Generates N distinct unit workbooks (default 100,000; benchmarks/generate.py, zip-level
+templating), then runs ONE roll-up with J worker processes (default: the CPUs available) in a
+fresh interpreter and reports its wall time, the parent's and the whole process tree's peak RSS,
+and the CPU seconds of the parent and of the workers. It is heavy (tens of minutes of CPU on two
+cores): run it rarely, niced.
+
+The 16-core figure is an extrapolation, not a measurement: the workers' CPU seconds divide over 16
+processes, but the parent (which receives every record, renders the 区汇总 rows and writes the
+workbook) is one process, so   T(16) ≈ max(parent CPU, workers' CPU / 16) + start-up,
+assuming the disk keeps up and the parent's work does not grow per file on a faster machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generate import generate  # noqa: E402
+from rollup import mb, measured  # noqa: E402
+
+from perfeval_xl.rollup.engine import available_cpus  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("n", type=int, nargs="?", default=100_000)
+    parser.add_argument("--jobs", type=int, default=available_cpus())
+    parser.add_argument("--keep", help="generate into this folder and keep it")
+    args = parser.parse_args()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="perfeval-huge-"))
+    folder = work / "报送"
+    try:
+        started = time.perf_counter()
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            generate(args.n, folder)
+        size = sum(f.stat().st_size for f in folder.rglob("*.xlsx"))
+        print(f"{args.n} workbooks, {size / 2**30:.2f} GB, ready in {time.perf_counter() - started:.0f} s")
+        m = measured(folder, work / "区汇总.xlsx", args.jobs, echo=True)
+        n = m["files"]
+        print(f"roll-up, jobs={args.jobs}: {m['seconds']:.0f} s ({m['seconds'] / n * 1000:.2f} ms/workbook), "
+              f"{m['units']} units, exit {m['exit_code']}; 区汇总 {m['output_bytes'] / 2**20:.0f} MB")
+        print(f"peak RSS: parent {mb(m['parent_rss'])}, process tree {mb(m['tree_rss'])}, "
+              f"largest worker {mb(m['worker_rss'])}")
+        print(f"CPU: parent {m['parent_cpu']:.0f} s ({m['parent_cpu'] / n * 1000:.2f} ms/workbook), "
+              f"workers {m['workers_cpu']:.0f} s ({m['workers_cpu'] / n * 1000:.2f} ms/workbook)")
+        t16 = max(m["parent_cpu"], m["workers_cpu"] / 16)
+        bound = "the parent" if m["parent_cpu"] >= m["workers_cpu"] / 16 else "the workers"
+        print(f"extrapolated to 16 cores (jobs=16): ≈ {t16:.0f} s, bound by {bound} "
+              f"(measured here with {args.jobs} cores: {m['seconds']:.0f} s)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
