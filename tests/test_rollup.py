@@ -659,7 +659,7 @@ def test_fast_rows_equal_openpyxl_write_only_rows(folder, tmp_path):
         details[r.path], r.details = r.details, None
         records.append(r)
     found, _ = rules.cross_check(records, settings)
-    units = [engine._unit(r, found[r.path], settings) for r in records]
+    units = [engine.unit_row(r, found[r.path], settings) for r in records]
     data = RollupData(units, records, found, details.__getitem__, [], district_stats(units, settings), settings)
     for fast, name in ((True, "fast.xlsx"), (False, "slow.xlsx")):
         save_atomic(build_rollup_workbook(data, fast=fast), tmp_path / name)

@@ -1,4 +1,4 @@
-"""Duplicates bounded (issue 18, item 2): one unit submitted hundreds of times costs a constant
+"""Duplicates bounded: one unit submitted hundreds of times costs a constant
 message per file, not a list of the whole group in every 问题清单 cell and JSON finding."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from perfeval_xl.io.xlsx_write import build_workbook, save_atomic
 from perfeval_xl.layout.sheets import UNIT_SHEETS
 from perfeval_xl.layout.workbook import TEMPLATE_VERSION
 from perfeval_xl.rollup import rollup, rules
+from perfeval_xl.rollup.record import OK, FileRecord
 
 from .conftest import load_seed
 from .test_rollup import table
@@ -22,10 +23,10 @@ from .test_rollup import table
 T0 = 1_680_000_000 * 10**9
 
 
-def record(i: int, *, unit: str = "甲街道", code: str = "1", mtime: int | None = None) -> dict:
-    return {"path": f"报送/甲{i:04d}.xlsx", "unit": unit, "code": code, "year": 2022, "version": TEMPLATE_VERSION,
-            "mtime_ns": T0 + (i if mtime is None else mtime) * 10**9,
-            "cells": {"unit": "封面!B2", "code": "封面!B3", "year": "封面!B4", "version": "封面!B7"}}
+def record(i: int, *, unit: str = "甲街道", code: str = "1", mtime: int | None = None) -> FileRecord:
+    return FileRecord(path=f"报送/甲{i:04d}.xlsx", name=f"甲{i:04d}.xlsx", status=OK, unit=unit, code=code, year=2022,
+                      version=TEMPLATE_VERSION, mtime_ns=T0 + (i if mtime is None else mtime) * 10**9,
+                      cells={"unit": "封面!B2", "code": "封面!B3", "year": "封面!B4", "version": "封面!B7"})
 
 
 def x501_messages(n: int) -> dict[str, str]:
