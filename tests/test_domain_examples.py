@@ -1,4 +1,4 @@
-"""The example district shows each rule added for issue 19 at least once, at its cell."""
+"""The example district shows each rule added with the domain rules at least once, at its cell."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Findings grouped by cause: one slip is shown once with the count and every place (issue 19)."""
+"""Findings grouped by cause: one slip is shown once with the count and every place."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Messages a clerk can act on (issue 19): every finding has a cell, no internal field names,
+"""Messages a clerk can act on: every finding has a cell, no internal field names,
 incomplete suggestions and empty tables said so in `score`'s text."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The narrative check reads 元 and 亿元 as well as 万元, and “合计/共计” sums of listed items (issue 19)."""
+"""The narrative check reads 元 and 亿元 as well as 万元, and “合计/共计” sums of listed items."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixtures of the rules added for issue 19 (caps, warning lights, 基础数据表 arithmetic), run through
+"""Fixtures of the caps, warning-light and 基础数据表 arithmetic rules, run through
 the same checks as tests/test_rules.py: each fires exactly where expected, with its exact message, and
 is quiet when fixed. Rules that exist only under a rules-file setting carry that setting."""
 

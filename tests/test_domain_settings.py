@@ -1,4 +1,4 @@
-"""Provincial variants as rules-file settings (issue 19): each changes the score as documented."""
+"""Provincial variants as rules-file settings: each changes the score as documented."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`lite` and `addin build` refuse to hand out what does not import (issue 21: a wheel without
+"""`lite` and `addin build` refuse to hand out what does not import (a wheel without
 perfeval_xl/layout built a Lite bundle without it and still exited 0)."""
 
 import sys

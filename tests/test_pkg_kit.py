@@ -1,4 +1,4 @@
-"""The offline kit (issue 21): built by an installed wheel (as district IT would), installed with
+"""The offline kit built by an installed wheel (as district IT would), installed with
 its own install.sh into a fresh venv with no package index reachable, then used from another folder.
 
 Runs when PERFEVAL_PACKAGING=1 (.ci/run's packaging step): it downloads and installs (~1 min).

@@ -1,4 +1,4 @@
-"""The wheel as users install it (issue 21): built from this checkout, installed non-editable with
+"""The wheel as users install it built from this checkout, installed non-editable with
 its real dependencies into a fresh venv, run from a folder that has nothing to do with the checkout.
 
 Runs when PERFEVAL_PACKAGING=1 (.ci/run's packaging step): it builds and installs (~30 s).
@@ -22,7 +22,7 @@ pytestmark = packaging
 
 YANGHU = ROOT / "examples/报送/岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx"
 WANGJIAHE = ROOT / "examples/报送/岳阳楼区/王家河街道2023年度部门整体支出绩效自评.xlsx"
-BASE_VENV_LIMIT_MB = 80  # issue 21: the base install, without pandas/numpy
+BASE_VENV_LIMIT_MB = 80  # the base install, without pandas/numpy
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Dask that survives (issue 18, item 5), against a real local cluster: `dask scheduler` and
+"""Dask that survives, against a real local cluster: `dask scheduler` and
 `dask worker` processes started here (loopback, random ports, a scheduler file) and stopped by PID.
 
 A relative folder works (paths are made absolute before they leave the client; the workers run in
