@@ -89,13 +89,13 @@ def test_rerun_on_unchanged_files_adds_nothing_and_reads_nothing_again(tmp_path)
     db = tmp_path / "a.sqlite"
     _, first, _ = roll(EXAMPLES, tmp_path, "1", db)
     before = counts(db)
-    # 13 readable files (one superseded draft included), their 29 projects, 184 indicators, 193 findings
-    assert before == {"runs": 1, "submissions": 13, "run_files": 14, "projects": 29, "indicators": 184,
-                      "findings": 193}
+    # 15 readable files (one superseded draft included), their 31 projects, 223 indicators, 204 findings
+    assert before == {"runs": 1, "submissions": 15, "run_files": 16, "projects": 31, "indicators": 223,
+                      "findings": 204}
     _, again, _ = roll(EXAMPLES, tmp_path, "2", db)
     assert counts(db) == before
     (run,) = archive.runs(db)
-    assert (run["files"], run["parsed"], run["reused"]) == (14, 14, 0) and run["confirmed"] >= run["started"]
+    assert (run["files"], run["parsed"], run["reused"]) == (16, 16, 0) and run["confirmed"] >= run["started"]
     # the records given back by the archive write the same report as the files read afresh
     for a, b in zip(first["files"], again["files"], strict=True):
         a.pop("seconds"), b.pop("seconds")
@@ -111,12 +111,12 @@ def test_only_changed_files_are_read_again(tmp_path):
     hanpu = folder / HANPU
     hanpu.write_bytes((HISTORY / "首次报送" / "岳麓区" / "含浦街道（虚构）2022 自评表 初稿.xlsx").read_bytes())
     result, doc, _ = roll(folder, tmp_path, "2", db)
-    assert result.reused == 12 and doc["archive"] == {"path": str(db), "reused": 12}
-    assert f"已记入档案 {db}（12 个文件未改动，未重读）" in result.summary_zh()
+    assert result.reused == 14 and doc["archive"] == {"path": str(db), "reused": 14}
+    assert f"已记入档案 {db}（14 个文件未改动，未重读）" in result.summary_zh()
     runs = archive.runs(db)
-    # the changed file and the unreadable one (never archived) are read; 12 records come back
-    assert [(r["files"], r["parsed"], r["reused"]) for r in runs] == [(14, 14, 0), (14, 2, 12)]
-    assert counts(db)["submissions"] == 14
+    # the changed file and the unreadable one (never archived) are read; 14 records come back
+    assert [(r["files"], r["parsed"], r["reused"]) for r in runs] == [(16, 16, 0), (16, 2, 14)]
+    assert counts(db)["submissions"] == 16
 
 
 def test_year_over_year_in_summary_json_and_problem_list(cycle):
@@ -174,7 +174,7 @@ def test_history_command_prints_a_units_years(cycle):
     assert done.stdout.splitlines() == [
         "长沙市岳麓区洋湖街道办事处（124013）",
         "  2021 年度  100.00 优  第 1 名  退回（有错误）  错误 13，提示 24  岳麓区/洋湖街道2021年度项目支出绩效自评表（虚构的上年数据）.xlsx",
-        "  2022 年度  98.80（-1.20） 优  第 3 名  退回（有错误）  错误 25，提示 27  岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx",
+        "  2022 年度  98.80（-1.20） 优  第 4 名  退回（有错误）  错误 25，提示 27  岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx",
     ]
     missing = subprocess.run([sys.executable, "-m", "perfeval_xl", "history", "--archive", str(cycle["tmp"] / "无.sqlite")],
                              capture_output=True, text=True)
@@ -219,9 +219,9 @@ def test_cli_rollup_with_roster_and_archive(tmp_path):
     done = subprocess.run([sys.executable, "-m", "perfeval_xl", "rollup", str(EXAMPLES), "-o", str(tmp_path / "o.xlsx"),
                            "--roster", str(tmp_path / "名单.csv"), "--archive", str(db), "--jobs", "1"],
                           capture_output=True, text=True)
-    assert "名单：未报送 1，退回（有错误） 1，不在名单中 11" in done.stdout
+    assert "名单：未报送 1，退回（有错误） 1，不在名单中 13" in done.stdout
     assert "Traceback" not in done.stderr
-    assert [(r["files"], r["parsed"]) for r in archive.runs(db)] == [(14, 14)]
+    assert [(r["files"], r["parsed"]) for r in archive.runs(db)] == [(16, 16)]
     assert load_workbook(tmp_path / "o.xlsx", read_only=True).sheetnames[:2] == ["汇总", "报送情况"]
 
 
@@ -253,5 +253,5 @@ def test_a_later_migration_is_applied_once_to_an_existing_archive(tmp_path, monk
     assert schema.migrate(conn, str(db)) == 2 and schema.migrate(conn, str(db)) == 2  # applied once
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     assert conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
-    assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 13  # the data stays
+    assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 15  # the data stays
     conn.close()
