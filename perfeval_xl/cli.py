@@ -1,9 +1,8 @@
 """perfeval-xl command line: thin wrappers that open the input, call the core, print.
 
-Exit codes: 0 success (validate/rollup: no 错误), 1 错误 found, 2 the input or the
-rules file could not be used (message in Chinese on stderr; never a traceback); rollup
-also exits 2 when some submission could not be read (the others are rolled up) and 3 when
-the folder holds nothing to roll up.
+Exit codes: ``perfeval_xl.exitcodes`` (0 ok, 1 错误 found, 2 unusable input, 3 nothing to roll
+up, 4 internal error with a log file, 5 roll-up done but some files unreadable, 130 interrupted).
+A Chinese message on stderr; never a traceback on the terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
+from . import crash
 from .core.catalog import SCOPES, all_rules
 from .core.model import Indicator
 from .core.scoring import score_indicator
@@ -25,7 +25,7 @@ from .core.validate import validate
 from .core.values import parse_value
 from .io.read import ReadError, read_submission
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+from .exitcodes import FINDINGS, INTERNAL_ERROR, INTERRUPTED, OK, UNUSABLE_INPUT
 
 
 class UserError(Exception):
@@ -79,7 +79,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     else:
         for r in rules:
             print(f"{r.code}  {r.severity.value}  {SCOPES[r.scope]}  {r.title}")
-    return EXIT_OK
+    return OK
 
 
 def rules_markdown(rules=None) -> str:
@@ -109,14 +109,14 @@ def cmd_score(args: argparse.Namespace) -> int:
             print(f"实际完成值：{parse_value(args.actual).describe()}")
             print(f"建议得分：{'无法计算' if score.value is None else score.value}（{score.rule}）")
             print(score.explanation)
-        return EXIT_OK
+        return OK
     sub = _read(args.file, settings).submission
     summary = submission_summary(sub, settings)
     if args.format == "json":
         _print_json(summary)
     else:
         print(score_text(summary))
-    return EXIT_OK
+    return OK
 
 
 def _n(value: Any) -> str:
@@ -171,7 +171,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed})
     else:
         print(report_text(report, cap, loaded.recomputed))
-    return EXIT_FINDINGS if not report.valid else EXIT_OK
+    return FINDINGS if not report.valid else OK
 
 
 def report_text(report, max_per_rule: int | None = None, recomputed: Sequence[str] = ()) -> str:
@@ -224,7 +224,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
     holes = sum(b.text.count("【请填写") for b in blocks)
     print(f"已生成 {out}（{len(blocks)} 段，其中 {holes} 处【请填写：……】需经办人补写）")
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- export
@@ -232,7 +232,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     print(submission_to_json(_read(args.file).submission))
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- roll-up
@@ -277,7 +277,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  退回意见/                有错误的单位的退回意见（{len(result.feedback_files)} 份）")
     for chart in done["charts"]:
         print(f"  {chart.name:<24} 图表")
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- templates and new workbooks
@@ -289,7 +289,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
     outdir = Path(args.outdir) if args.outdir else TEMPLATE_DIR
     for path in build_templates(outdir):
         print(f"已生成 {path}")
-    return EXIT_OK
+    return OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -321,7 +321,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from None
     print(f"已生成 {out}（{len(sub.projects)} 个项目表）")
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- Excel: ribbon add-in and xlwings Lite
@@ -343,7 +343,7 @@ def cmd_addin(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"无法写入 {args.outdir}：{exc.strerror or exc}") from None
-    return EXIT_OK
+    return OK
 
 
 def cmd_lite(args: argparse.Namespace) -> int:
@@ -356,7 +356,7 @@ def cmd_lite(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"已生成 {path}")
     print("在 xlwings Lite 任务窗格中：把 main.py 与 requirements.txt 的内容分别粘贴到编辑器的同名文件中，然后重启。")
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- parser
@@ -474,12 +474,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with crash.stop_on_sigterm():
+            return args.func(args)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return UNUSABLE_INPUT
     except BrokenPipeError:  # e.g. `perfeval-xl export x.json | head`
-        return EXIT_OK
+        return OK
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (stop_on_sigterm): workers are stopped on the way out
+        print(f"\n{crash.INTERRUPTED_ZH}", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as exc:  # a bug: the traceback goes to a log file, the user gets where it is
+        print(crash.report(exc, argv if argv is not None else sys.argv[1:]), file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

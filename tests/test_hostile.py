@@ -16,7 +16,8 @@ from perfeval_xl import cli
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.io.guard import Limits
 from perfeval_xl.io.read import ReadError, read_submission
-from perfeval_xl.rollup import EXIT_EMPTY, EXIT_UNREADABLE, rollup
+from perfeval_xl.exitcodes import NOTHING_TO_DO as EXIT_EMPTY, PARTIAL as EXIT_UNREADABLE
+from perfeval_xl.rollup import rollup
 from perfeval_xl.rollup.extract import process_file
 
 from .hostile import make_corpus

@@ -51,6 +51,13 @@ class Limits:
     max_parts: int = 2000
     max_rows: int = 2000
     max_cells: int = 2_000_000
+    memory_mb: float = 1024  # address space of the process that parses one file (sandbox.py)
+    parse_seconds: float = 60  # wall-clock time to parse one file
+    json_depth: int = 32  # nesting of a JSON submission
+    json_int_digits: int = 20  # digits of an integer in a JSON submission
+    max_text_chars: int = 10000  # characters of one text value in a JSON submission
+    max_projects: int = 200  # project tables in one submission (JSON, --prefill)
+    max_indicators: int = 200  # indicator rows in one table of a JSON submission
 
     @classmethod
     def from_settings(cls, settings: Any) -> Limits:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from ..core.model import Submission
 from ..core.serialize import ModelError, submission_from_json
+from . import sandbox
 from .guard import OLD_XLS, Limits, Refused
 
 NO_TEMPLATE = ("工作簿中没有找到自评表（没有“单位信息”封面，也没有项目支出绩效自评表），"
@@ -67,15 +68,30 @@ def has_template_content(sub: Submission) -> bool:
                 or sub.basic_data is not None or sub.rubric is not None)
 
 
-def _read_xlsx(path: Path, data: bytes, limits: Limits):
+class _Parsed(NamedTuple):
+    submission: Submission
+    recomputed: list[str]
+
+
+def _parse_xlsx(data: bytes, limits: Limits) -> _Parsed:
+    """The guard and calamine, in the sandbox; only the model travels back."""
     from .xlsx_read import read_workbook  # the Excel adapter is only imported when needed
 
     try:
-        return read_workbook(data, limits=limits)
-    except Refused as exc:
-        raise ReadError(f"{path.name}：{exc}") from None
+        result = read_workbook(data, limits=limits)
+    except Refused:
+        raise
     except Exception as exc:  # calamine errors on broken files: the message, never a traceback
-        raise ReadError(f"{path.name}：无法读取工作簿（{type(exc).__name__}: {exc}）") from None
+        raise ReadError(f"无法读取工作簿（{type(exc).__name__}: {exc}）") from None
+    return _Parsed(result.submission, result.recomputed)
+
+
+def _read_xlsx(path: Path, data: bytes, limits: Limits) -> _Parsed:
+    """Parse in a child process with bounded memory and time (sandbox.py), unless already in one."""
+    try:
+        return sandbox.run(_parse_xlsx, (data, limits), memory_mb=limits.memory_mb, seconds=limits.parse_seconds)
+    except (Refused, ReadError, sandbox.ChildDied) as exc:
+        raise ReadError(f"{path.name}：{exc}") from None
 
 
 def _read_bytes(path: Path, limit: int, limit_mb: float) -> bytes:

@@ -6,6 +6,7 @@ import json
 import math
 import os
 import pickle
+import signal
 import tempfile
 import time
 from collections import deque
@@ -16,10 +17,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .. import __version__
+from ..exitcodes import FINDINGS, NOTHING_TO_DO, OK, PARTIAL
 from ..core.findings import Finding, Severity
 from ..core.scoring import grade_of
 from ..core.settings import Settings
 from ..io import xlsx_read  # noqa: F401  (imported before the workers fork, not once in each)
+from ..io import sandbox
+from ..io.guard import Limits
 from ..io.xlsx_write import save_atomic
 from ..layout.workbook import TEMPLATE_VERSION
 from .discover import TEMP_PREFIX, discover, same_file
@@ -29,10 +33,6 @@ from .rules import cross_check, rollup_rules
 from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
 from .stats import district_stats
 
-EXIT_OK = 0  # every file read, no unit has a 错误 (提示 may remain)
-EXIT_ERRORS = 1  # every file read, at least one unit has a 错误 (its own or a roll-up check's)
-EXIT_UNREADABLE = 2  # at least one file could not be used (listed under 未能读取); the run still completed
-EXIT_EMPTY = 3  # nothing to roll up: no .xlsx/.xlsm submission in the folder; no workbook written
 
 # Files per task: the local pool balances better with small batches; Dask's per-task overhead
 # (~2 ms against ~5–20 ms a file) wants 20–50 files per task.
@@ -50,7 +50,7 @@ class RollupError(Exception):
 @dataclass
 class RollupResult:
     exit_code: int
-    output: Path | None  # None when nothing was written (EXIT_EMPTY)
+    output: Path | None  # None when nothing was written (NOTHING_TO_DO)
     files: int  # candidate files found
     read: int  # files read and rolled up or superseded
     units: int  # units in 汇总
@@ -65,7 +65,7 @@ class RollupResult:
     seconds: float = 0.0
 
     def summary_zh(self) -> str:
-        if self.exit_code == EXIT_EMPTY:
+        if self.exit_code == NOTHING_TO_DO:
             return "没有可汇总的报送：文件夹中没有找到 .xlsx / .xlsm 自评工作簿。"
         parts = [f"汇总 {self.units} 个单位（共 {self.files} 个文件"]
         if self.unreadable:
@@ -112,11 +112,24 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(root: str, settings: Settings) -> None:
+    """A worker is the sandbox of the files it reads (sandbox.py): bounded address space, dies
+    with the parent, leaves Ctrl-C to the parent."""
     _WORKER["root"], _WORKER["settings"] = root, settings
+    _WORKER["seconds"] = Limits.from_settings(settings).parse_seconds
+    sandbox.confine(Limits.from_settings(settings).memory_mb)
 
 
 def _work(paths: list[str]) -> list[dict[str, Any]]:
-    return process_batch(paths, _WORKER["root"], _WORKER["settings"])
+    """Each file within its time limit: past it, SIGALRM (default action) ends the worker, and
+    the parent retries the batch's files one by one in the sandbox, which names the culprit."""
+    results = []
+    for path in paths:
+        signal.setitimer(signal.ITIMER_REAL, max(_WORKER["seconds"], 0.001))
+        try:
+            results += process_batch([path], _WORKER["root"], _WORKER["settings"])
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return results
 
 
 def run_in_process(paths: list[str], root: str, settings: Settings) -> Iterator[dict[str, Any]]:
@@ -141,7 +154,7 @@ def run_local_pool(paths: list[str], root: str, settings: Settings, jobs: int,
 def _pool_pass(todo: deque, root: str, settings: Settings, jobs: int):
     window = max(2, jobs * 4)
     pending: dict[Any, list[str]] = {}
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, settings)) as pool:
+    with _pool(jobs, root, settings) as pool:
         try:
             while todo or pending:
                 while todo and len(pending) < window:
@@ -163,14 +176,41 @@ def _pool_pass(todo: deque, root: str, settings: Settings, jobs: int):
     return []
 
 
+def _work_alone(path: str, root: str, settings: Settings) -> dict[str, Any]:
+    _init_worker(root, settings)
+    return _work([path])[0]
+
+
+class _pool:
+    """A ProcessPoolExecutor whose workers are killed, not awaited, when the run is interrupted
+    (Ctrl-C, SIGTERM) or fails: none is left reading a file after the parent stops."""
+
+    def __init__(self, jobs: int, root: str, settings: Settings) -> None:
+        self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, settings))
+
+    def __enter__(self) -> ProcessPoolExecutor:
+        return self.executor
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None or kind is BrokenProcessPool:
+            self.executor.shutdown(wait=True)
+            return
+        for process in list((getattr(self.executor, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.kill()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
 def _isolated(path: str, root: str, settings: Settings) -> dict[str, Any]:
-    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(root, settings)) as pool:
-        try:
-            return pool.submit(_work, [path]).result()[0]
-        except BrokenProcessPool:
-            return _failed(path, root, "读取该文件时处理进程意外退出（文件可能已损坏或过大）")
-        except Exception as exc:
-            return _failed(path, root, f"处理时出错（{type(exc).__name__}: {exc}）")
+    """One suspect file in a fresh sandbox child, which says why it died (memory, time, crash)."""
+    limits = Limits.from_settings(settings)
+    try:
+        return sandbox.run(_work_alone, (path, root, settings), memory_mb=limits.memory_mb,
+                           seconds=limits.parse_seconds)
+    except sandbox.ChildDied as exc:
+        return _failed(path, root, str(exc))
+    except Exception as exc:
+        return _failed(path, root, f"处理时出错（{type(exc).__name__}: {exc}）")
 
 
 def run_dask(paths: list[str], root: str, settings: Settings, scheduler: Any,
@@ -273,7 +313,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     if not force:
         _refuse_foreign(output, json_path)
     root = str(folder)
-    empty = RollupResult(EXIT_EMPTY, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
+    empty = RollupResult(NOTHING_TO_DO, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
     if not paths:
         if json_path is not None:
             _write_json(json_path, _json_doc(folder, None, empty, [], {}, {}, settings))
@@ -318,7 +358,7 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     unreadable = [r for r in records if r["status"] == "unreadable"]
     ignored = [r for r in records if r["status"] == "ignored"]
     if not readable and not unreadable:
-        result = RollupResult(EXIT_EMPTY, None, len(records), 0, 0, 0, 0, [], {},
+        result = RollupResult(NOTHING_TO_DO, None, len(records), 0, 0, 0, 0, [], {},
                               ignored=[r["path"] for r in ignored], json_report=json_path)
         if json_path is not None:
             _write_json(json_path, _json_doc(folder, None, result, records, {}, {}, settings))
@@ -342,11 +382,11 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force)
 
     if unreadable:
-        code = EXIT_UNREADABLE
+        code = PARTIAL
     elif any(u["errors"] for u in units):
-        code = EXIT_ERRORS
+        code = FINDINGS
     else:
-        code = EXIT_OK
+        code = OK
     result = RollupResult(
         code, output, len(records), len(readable), len(units), sum(u["errors"] for u in units),
         sum(u["warnings"] for u in units), [(r["path"], r["reason"]) for r in unreadable], superseded,
