@@ -92,6 +92,8 @@ def _read_xlsx(path: Path, data: bytes, limits: Limits) -> _Parsed:
         return sandbox.run(_parse_xlsx, (data, limits), memory_mb=limits.memory_mb, seconds=limits.parse_seconds)
     except (Refused, ReadError, sandbox.ChildDied) as exc:
         raise ReadError(f"{path.name}：{exc}") from None
+    except Exception as exc:  # e.g. the child failed in Python itself, short of memory
+        raise ReadError(f"{path.name}：无法读取工作簿（{type(exc).__name__}: {exc}）") from None
 
 
 def _read_bytes(path: Path, limit: int, limit_mb: float) -> bytes:

@@ -111,6 +111,9 @@ def _silence_native_errors() -> None:
     """A native parser that aborts prints its own (English) message and backtrace to stderr:
     the user gets the Chinese reason from the parent instead."""
     try:
+        import faulthandler
+
+        faulthandler.disable()  # a host (pytest) may have enabled it on its own copy of stderr
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
