@@ -293,6 +293,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .io.guard import Limits
     from .io.templates import PrefillError, new_unit_submission, read_prefill
     from .io.xlsx_write import build_workbook, save_atomic
     from .layout.sheets import UNIT_SHEETS
@@ -315,6 +316,9 @@ def cmd_new(args: argparse.Namespace) -> int:
             projects = read_prefill(Path(args.prefill)) if args.prefill else []
         except PrefillError as exc:
             raise UserError(str(exc)) from None
+        cap = Limits.from_settings(settings).max_projects
+        if len(projects) > cap:
+            raise UserError(f"{args.prefill}：项目过多（{len(projects)} 个，上限 {cap} 个，见规则文件 [limits] max_projects）")
         sub = new_unit_submission(args.unit, args.year, projects, settings)
     try:
         save_atomic(build_workbook(sub, UNIT_SHEETS, settings), out)

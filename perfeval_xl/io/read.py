@@ -7,12 +7,13 @@ Every failure becomes a ReadError with a Chinese message naming the file; caller
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import NamedTuple
 
 from ..core.model import Submission
-from ..core.serialize import ModelError, submission_from_json
-from . import sandbox
+from ..core.serialize import ModelError, submission_from_doc
+from . import json_input, sandbox
 from .guard import OLD_XLS, Limits, Refused
 
 NO_TEMPLATE = ("工作簿中没有找到自评表（没有“单位信息”封面，也没有项目支出绩效自评表），"
@@ -50,8 +51,10 @@ def read_submission(path: str | Path, limits: Limits | None = None) -> Loaded:
         except UnicodeDecodeError:
             raise ReadError(f"{path.name}：不是 UTF-8 编码的文本文件") from None
         try:
-            return Loaded(submission_from_json(text), digest, [])
-        except ModelError as exc:
+            return Loaded(submission_from_doc(json_input.loads(text, limits)), digest, [])
+        except json.JSONDecodeError as exc:
+            raise ReadError(f"{path.name}：JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from None
+        except (ModelError, json_input.JsonRefused) as exc:
             raise ReadError(f"{path.name}：{exc}") from None
     if suffix in (".xlsx", ".xlsm"):
         result = _read_xlsx(path, data, limits)
