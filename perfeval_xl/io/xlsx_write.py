@@ -27,6 +27,7 @@ from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
 from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, resolve
 from ..layout.paths import get_path
 from ..layout.workbook import TEMPLATE_VERSION, SheetKind
+from .safe_names import sheet_name
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -59,7 +60,7 @@ def _same(a: Any, b: Any) -> bool:
 class SheetWriter:
     def __init__(self, wb: Workbook, layout: Layout, layouts: dict[str, Layout], obj: Any) -> None:
         self.wb, self.layout, self.layouts, self.obj = wb, layout, layouts, obj
-        self.ws: Worksheet = wb.create_sheet(layout.sheet)
+        self.ws: Worksheet = wb.create_sheet(sheet_name(layout.sheet))
         self.validations: dict[tuple, DataValidation] = {}
         self._spans: dict[str, tuple[int, int]] = {}  # top-left ref → (rows, cols) of a merged cell
         self._merged_tails: set[str] = set()
@@ -242,7 +243,8 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
     ``.~perfeval-…`` temporary file, which the roll-up never reads).
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=path.suffix, dir=path.parent or ".")
+    # ".~perfeval-<pid>-": a leftover of a killed process is recognised and removed by the next roll-up
+    fd, tmp = tempfile.mkstemp(prefix=f".~perfeval-{os.getpid()}-", suffix=path.suffix, dir=path.parent or ".")
     os.close(fd)
     try:
         wb.save(tmp)

@@ -26,10 +26,11 @@ from ..io import sandbox
 from ..io.guard import Limits
 from ..io.xlsx_write import save_atomic
 from ..layout.workbook import TEMPLATE_VERSION
-from .discover import TEMP_PREFIX, discover, same_file
+from .discover import discover, same_file
 from .extract import own_output_title, process_batch, process_file
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from .rules import cross_check, rollup_rules
+from .staging import Staging, clean_leftovers, temp_prefix
 from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
 from .stats import district_stats
 
@@ -308,6 +309,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     json_path = Path(json_report) if json_report is not None else None
     fb_dir = Path(feedback_dir) if feedback_dir is not None else None
     _check_paths(folder, output, json_path, fb_dir)
+    clean_leftovers([output.parent, json_path.parent if json_path is not None else None, fb_dir])
     candidates = discover(folder, exclude=[fb_dir] if fb_dir is not None else [])
     paths = _guard_inputs(candidates, output, json_path)
     if not force:
@@ -372,15 +374,41 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
                       details=lambda path: ([], [], spill.findings(path)), unreadable=unreadable, stats=stats,
                       settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored,
                       rendered=spill.rendered)
+    staging = Staging()  # the output set moves into place only when all of it is written
     try:
-        save_atomic(writer.finish(data), output)
-    except OSError as exc:
-        raise RollupError(_cannot_write(output, exc)) from None
+        try:
+            save_atomic(writer.finish(data), staging.path_for(output))
+        except OSError as exc:
+            raise RollupError(_cannot_write(output, exc)) from None
+        feedback_files: list[Path] = []
+        if fb_dir is not None:
+            feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force, staging)
+        result = _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats,
+                         feedback_files, started)
+        if json_path is not None:
+            _write_json(staging.path_for(json_path),
+                        _json_doc(folder, output, result, records, found, {u["path"]: u for u in units}, settings),
+                        shown=json_path)
+        try:
+            staging.commit(last=output, stale=lambda: _own_feedback(fb_dir) if fb_dir is not None else ())
+        except OSError as exc:
+            raise RollupError(_cannot_write(output, exc)) from None
+    finally:
+        staging.discard()
+    return result
 
-    feedback_files: list[Path] = []
-    if fb_dir is not None:
-        feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force)
 
+def _own_feedback(fb_dir: Path) -> list[Path]:
+    """退回意见 workbooks of this tool in the feedback folder (earlier runs' included)."""
+    try:
+        return [p for p in fb_dir.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith(".")
+                and p.is_file() and not p.is_symlink() and own_output_title(p) == FEEDBACK_TITLE]
+    except OSError:
+        return []
+
+
+def _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats, feedback_files,
+            started) -> RollupResult:
     if unreadable:
         code = PARTIAL
     elif any(u["errors"] for u in units):
@@ -392,8 +420,6 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         sum(u["warnings"] for u in units), [(r["path"], r["reason"]) for r in unreadable], superseded,
         ignored=[r["path"] for r in ignored], feedback_files=feedback_files, json_report=json_path, stats=stats)
     result.seconds = time.perf_counter() - started
-    if json_path is not None:
-        _write_json(json_path, _json_doc(folder, output, result, records, found, {u["path"]: u for u in units}, settings))
     return result
 
 
@@ -416,7 +442,8 @@ def _unit(record: dict[str, Any], extra: list[Finding], settings: Settings) -> d
             "budget": s["budget"], "executed": s["executed"], "rate": s["rate"], "projects": s["projects"]}
 
 
-def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool) -> list[Path]:
+def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool,
+                    staging: Staging) -> list[Path]:
     try:
         fb_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -428,23 +455,14 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
     for u in units:
         if not u["errors"]:
             continue
-        name = feedback_name(u)
-        if name.lower() in used:
-            stem = name[: -len(f"{FEEDBACK_TITLE}.xlsx")]
-            name = f"{stem}（{u['code'] or Path(u['path']).stem}）{FEEDBACK_TITLE}.xlsx"
-        n = 2
-        while name.lower() in used:
-            name = f"{name[:-5]}（{n}）.xlsx"
-            n += 1
-        used.add(name.lower())
-        path = fb_dir / name
+        path = fb_dir / feedback_name(u, used)
         if any(same_file(path, p) for p in inputs):
             raise RollupError(f"退回意见文件 {path} 与一份报送同名；为保护原始数据，请另选 --feedback 文件夹。")
         if not force and path.exists() and own_output_title(path) != FEEDBACK_TITLE:
             raise RollupError(f"{path} 已存在，且不是本工具生成的退回意见；如确需覆盖，请加 --force。")
         rows = [finding_row(f.to_dict(), u["path"]) for f in found[u["path"]]] + list(spill.findings(u["path"]))
         try:
-            write_feedback(path, u, rows)
+            write_feedback(staging.path_for(path), u, rows)
         except OSError as exc:
             raise RollupError(_cannot_write(path, exc)) from None
         written.append(path)
@@ -506,10 +524,10 @@ def _guard_inputs(candidates: list[Path], output: Path, json_path: Path | None) 
 # ---------------------------------------------------------------- JSON
 
 
-def _write_json(path: Path, doc: dict[str, Any]) -> None:
+def _write_json(path: Path, doc: dict[str, Any], shown: Path | None = None) -> None:
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=path.parent if str(path.parent) else ".")
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(), suffix=".json", dir=path.parent if str(path.parent) else ".")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -518,7 +536,7 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise RollupError(_cannot_write(path, exc)) from None
+        raise RollupError(_cannot_write(shown or path, exc)) from None
 
 
 def _clean(value: Any) -> Any:

@@ -6,7 +6,6 @@ Each holds the district's summary line of that unit and every finding of its sub
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +13,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..io import safe_names
 from ..io.xlsx_write import save_atomic
 from .xlsx import FONT_NAME, FORMULA_TRIGGERS, clean_text, lines_needed, page_setup
 
 FEEDBACK_TITLE = "退回意见"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 COLUMNS = [("序号", 6), ("严重程度", 8), ("规则", 7), ("问题", 18), ("工作表", 10), ("单元格", 8),
            ("位置", 26), ("问题说明", 50), ("修改建议", 32), ("情况说明", 22)]
 
 
-def feedback_name(unit: dict[str, Any]) -> str:
-    """File name by unit and year, safe on Windows (no \\/:*?"<>|, no trailing dot or space)."""
-    name = _UNSAFE.sub("_", unit["unit"] or Path(unit["path"]).stem).strip(" .") or "未填单位"
+def feedback_name(unit: dict[str, Any], taken: set[str] | None = None) -> str:
+    """File name by unit and year, safe everywhere (io/safe_names.py: cut by bytes, no character
+    Windows forbids, no reserved name); unique among ``taken``."""
+    name = unit["unit"] or Path(unit["path"]).stem or "未填单位"
     year = f"{unit['year']}年度" if unit["year"] is not None else ""
-    return f"{name[:80]}{year}{FEEDBACK_TITLE}.xlsx"
+    suffix = f"{year}{FEEDBACK_TITLE}.xlsx"
+    return safe_names.file_name(name, suffix, taken)
 
 
 def _fmt(value: float | None, percent: bool = False) -> str:

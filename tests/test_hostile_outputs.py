@@ -1,0 +1,124 @@
+"""Outputs built from hostile names, and the roll-up's output set all or nothing (issue #14)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from perfeval_xl import cli
+from perfeval_xl.exitcodes import FINDINGS, OK
+from perfeval_xl.io import safe_names
+from perfeval_xl.io.xlsx_write import build_workbook, save_atomic
+from perfeval_xl.layout.sheets import UNIT_SHEETS
+from perfeval_xl.rollup import RollupError, engine, rollup
+from perfeval_xl.rollup.extract import own_output_title
+
+from .hostile import good_submission
+
+LONG = "长沙市岳麓区" + "某某" * 34 + "街道办事处"  # 79 CJK characters: 237 bytes of UTF-8
+
+
+def submit(folder: Path, file: str, unit: str) -> None:
+    sub = copy.deepcopy(good_submission())
+    sub.unit.unit_name = unit
+    folder.mkdir(parents=True, exist_ok=True)
+    save_atomic(build_workbook(sub, UNIT_SHEETS), folder / file)
+
+
+def test_safe_file_names():
+    taken: set[str] = set()
+    first = safe_names.file_name(LONG, "2022年度退回意见.xlsx", taken)
+    second = safe_names.file_name(LONG, "2022年度退回意见.xlsx", taken)
+    assert len(first.encode()) <= 200 and len(second.encode()) <= 200
+    assert first.endswith("2022年度退回意见.xlsx") and second.endswith("（2）2022年度退回意见.xlsx")
+    assert first.startswith(LONG[:57]) and first.lower() != second.lower()
+    assert safe_names.file_name('a/b:c*d?"e<f>g|h\x01', ".xlsx") == "a_b_c_d__e_f_g_h_.xlsx"
+    assert safe_names.file_name("CON", ".xlsx") == "_CON.xlsx"
+    assert safe_names.file_name("lpt1.备份", ".xlsx") == "_lpt1.备份.xlsx"
+    assert safe_names.file_name("洋湖街道. . ", ".xlsx") == "洋湖街道.xlsx"
+    assert safe_names.file_name("  ", ".xlsx") == "未命名.xlsx"
+    assert safe_names.cut_bytes("街道", 5) == "街"
+
+
+def test_safe_sheet_names_and_titles():
+    taken: set[str] = set()
+    assert safe_names.sheet_name("项目[1]:预留/奖金*?", taken) == "项目_1__预留_奖金__"
+    long = "项目" * 20
+    assert safe_names.sheet_name(long, taken) == long[:31]
+    assert safe_names.sheet_name(long, taken) == long[:28] + "(2)"
+    assert safe_names.sheet_name("'引号'") == "引号"
+    title = safe_names.docx_title("街" * 300)
+    assert len(title) == 255 and title.endswith("…")
+
+
+def test_a_long_unit_name_never_stops_the_roll_up(tmp_path):
+    inbox = tmp_path / "报送"
+    submit(inbox, "甲.xlsx", LONG)
+    submit(inbox, "乙.xlsx", LONG + "二")  # the same name once cut: made unique
+    submit(inbox, "丙.xlsx", "CON")
+    submit(inbox, "丁.xlsx", 'a/b:c*?"<>|.')
+    result = rollup(inbox, tmp_path / "区汇总.xlsx", jobs=1, json_report=tmp_path / "r.json",
+                    feedback_dir=tmp_path / "退回意见")
+    assert result.exit_code == FINDINGS and result.units == 4 and len(result.feedback_files) == 4
+    names = sorted(p.name for p in (tmp_path / "退回意见").iterdir())
+    assert names == sorted(p.name for p in result.feedback_files)
+    assert all(len(n.encode()) <= 200 for n in names) and "_CON2022年度退回意见.xlsx" in names
+    assert "a_b_c______2022年度退回意见.xlsx" in names
+    assert len({n[:50] for n in names if n.startswith("长沙")}) == 1  # two long names, two files
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert sorted(Path(p).name for p in doc["feedback_files"]) == names
+
+
+def test_a_long_name_never_stops_the_report(tmp_path):
+    sub = copy.deepcopy(good_submission())
+    sub.unit.unit_name = "街" * 250
+    src = tmp_path / "长名.xlsx"
+    save_atomic(build_workbook(sub, UNIT_SHEETS), src)
+    out = tmp_path / "报告.docx"
+    assert cli.main(["report", str(src), "-o", str(out)]) == OK
+    title = Document(str(out)).core_properties.title
+    assert title == safe_names.cut_chars("2022年度" + "街" * 250, 255) and len(title) == 255
+
+
+def test_earlier_feedback_is_replaced_not_mixed(tmp_path):
+    inbox = tmp_path / "报送"
+    submit(inbox, "甲.xlsx", "甲街道")
+    submit(inbox, "乙.xlsx", "乙街道")
+    feedback = tmp_path / "退回意见"
+    feedback.mkdir()
+    (feedback / "说明.xlsx").write_bytes(b"not ours")  # a file of someone else: never removed
+    first = rollup(inbox, tmp_path / "区汇总.xlsx", jobs=1, feedback_dir=feedback)
+    assert len(first.feedback_files) == 2
+    (inbox / "甲.xlsx").unlink()
+    second = rollup(inbox, tmp_path / "区汇总.xlsx", jobs=1, feedback_dir=feedback)
+    assert sorted(p.name for p in feedback.iterdir()) == ["乙街道2022年度退回意见.xlsx", "说明.xlsx"]
+    assert [p.name for p in second.feedback_files] == ["乙街道2022年度退回意见.xlsx"]
+
+
+def test_a_run_that_fails_half_way_leaves_the_previous_output_set(tmp_path, monkeypatch):
+    inbox = tmp_path / "报送"
+    submit(inbox, "甲.xlsx", "甲街道")
+    submit(inbox, "乙.xlsx", "乙街道")
+    out, report, feedback = tmp_path / "区汇总.xlsx", tmp_path / "r.json", tmp_path / "退回意见"
+    rollup(inbox, out, jobs=1, json_report=report, feedback_dir=feedback)
+    before = {p: p.read_bytes() for p in [out, report, *feedback.iterdir()]}
+    submit(inbox, "丙.xlsx", "丙街道")
+    written = []
+    real = engine.write_feedback
+
+    def full_disk(path, unit, rows):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        real(path, unit, rows)
+
+    monkeypatch.setattr(engine, "write_feedback", full_disk)
+    with pytest.raises(RollupError, match="No space left on device"):
+        rollup(inbox, out, jobs=1, json_report=report, feedback_dir=feedback)
+    assert {p: p.read_bytes() for p in [out, report, *feedback.iterdir()]} == before
+    assert [p.name for p in tmp_path.rglob(".~*")] == []  # the staging folders are gone
+    assert own_output_title(out) == "区汇总"
