@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -104,7 +106,12 @@ def _read_bytes(path: Path, limit: int, limit_mb: float) -> bytes:
         size = path.stat().st_size
         if size > limit:
             raise ReadError(f"{path.name}：文件过大（{size / (1024 * 1024):.1f} MB，上限 {limit_mb:g} MB），拒绝读取")
-        with open(path, "rb") as fh:  # one read; never more than the limit, even if the file grows meanwhile
+        # O_NONBLOCK: a FIFO put in place of the file cannot block the open; only a regular file is read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise ReadError(f"{path.name}：不是普通文件（可能是命名管道或设备），未读取")
+        with os.fdopen(fd, "rb") as fh:  # one read; never more than the limit, even if the file grows meanwhile
             data = fh.read(size + 1)
             if len(data) > size:
                 data += fh.read(limit + 1 - len(data))

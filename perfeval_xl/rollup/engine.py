@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -26,7 +27,7 @@ from ..io import sandbox
 from ..io.guard import Limits
 from ..io.xlsx_write import save_atomic
 from ..layout.workbook import TEMPLATE_VERSION
-from .discover import discover, same_file
+from .discover import discover, same_file, unsafe_reason
 from .extract import own_output_title, process_batch, process_file
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from .rules import cross_check, rollup_rules
@@ -95,14 +96,17 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _failed(path: str, root: str, reason: str) -> dict[str, Any]:
+def _failed(path: str, root: str, reason: str, follow: bool = True) -> dict[str, Any]:
+    """The record of a file not read; ``follow=False`` for one never to be looked through (a link
+    out of the folder, a FIFO): its own entry's size and time, never its target's."""
     p = Path(path)
     try:
         rel = p.relative_to(root).as_posix()
     except ValueError:
         rel = str(p)
     try:
-        size, mtime = p.stat().st_size, p.stat().st_mtime_ns
+        info = p.stat() if follow else p.lstat()
+        size, mtime = (info.st_size, info.st_mtime_ns) if follow else (None, info.st_mtime_ns)
     except OSError:
         size, mtime = None, 0
     return {"path": rel, "name": p.name, "size": size, "mtime_ns": mtime, "sha256": "", "status": "unreadable",
@@ -315,8 +319,10 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     if not force:
         _refuse_foreign(output, json_path)
     root = str(folder)
+    refused = {p: reason for p in paths if (reason := unsafe_reason(p, folder)) is not None}
+    paths = [p for p in paths if p not in refused]
     empty = RollupResult(NOTHING_TO_DO, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
-    if not paths:
+    if not paths and not refused:
         if json_path is not None:
             _write_json(json_path, _json_doc(folder, None, empty, [], {}, {}, settings))
         empty.seconds = time.perf_counter() - started
@@ -324,7 +330,9 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
     jobs = max(1, jobs if jobs is not None else available_cpus())
     strings = [str(p) for p in paths]
-    if scheduler is not None:
+    if not strings:
+        results: Iterator[dict[str, Any]] = iter(())
+    elif scheduler is not None:
         results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
     elif jobs == 1 or len(strings) == 1:
         results = run_in_process(strings, root, settings)
@@ -335,7 +343,9 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     writer: RollupWriter | None = None  # rows are rendered as records arrive, while workers read on
     try:
         records: list[dict[str, Any]] = []
-        for done, record in enumerate(results, start=1):
+        total = len(strings) + len(refused)
+        listed = (_failed(str(p), root, reason, follow=False) for p, reason in refused.items())
+        for done, record in enumerate(itertools.chain(listed, results), start=1):
             if writer is None:  # set up once the workers are busy with the first files
                 writer = RollupWriter(settings)
             details = record.pop("details", None)
@@ -343,7 +353,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
                 spill.put(record["path"], writer.render(record, details), details[2] if fb_dir is not None else None)
             records.append(record)
             if progress is not None:
-                progress(done, len(strings), record["path"])
+                progress(done, total, record["path"])
         records.sort(key=lambda r: r["path"])
         writer = writer or RollupWriter(settings)
         return _finish(records, spill, writer, folder, output, json_path, fb_dir, paths, settings, started,
