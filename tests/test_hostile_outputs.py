@@ -122,3 +122,42 @@ def test_a_run_that_fails_half_way_leaves_the_previous_output_set(tmp_path, monk
     assert {p: p.read_bytes() for p in [out, report, *feedback.iterdir()]} == before
     assert [p.name for p in tmp_path.rglob(".~*")] == []  # the staging folders are gone
     assert own_output_title(out) == "区汇总"
+
+
+PAYLOADS = ["=HYPERLINK(\"http://x\",\"点\")", "+1+2", "-财政所", "@SUM(A1)", "\t=1+1", "\r=2"]
+
+
+def quoted_cells(path: Path) -> dict[str, bool]:
+    """Every text cell starting with a trigger: whether it is a string cell with the quote prefix."""
+    from openpyxl import load_workbook
+
+    found = {}
+    for ws in load_workbook(path):
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    found[c.value] = c.data_type == "s" and bool(c.quotePrefix)
+    return found
+
+
+def test_new_from_json_and_prefill_quote_formula_like_text(tmp_path, capsys):
+    sub = copy.deepcopy(good_submission())
+    sub.unit.unit_name = PAYLOADS[0]
+    sub.unit.preparer = PAYLOADS[1]
+    sub.projects[0].name = PAYLOADS[2]
+    sub.projects[0].indicators[0].deviation_reason = PAYLOADS[3]
+    source = tmp_path / "源.xlsx"
+    save_atomic(build_workbook(sub, UNIT_SHEETS), source)
+    assert cli.main(["export", str(source)]) == OK
+    (tmp_path / "导出.json").write_text(capsys.readouterr().out, encoding="utf-8")
+    assert cli.main(["new", "--from-json", str(tmp_path / "导出.json"), "-o", str(tmp_path / "回写.xlsx")]) == OK
+    cells = quoted_cells(tmp_path / "回写.xlsx")
+    assert [cells.get(p) for p in PAYLOADS[:4]] == [True] * 4
+
+    prefill = tmp_path / "预算.csv"
+    prefill.write_text("项目名称,主管部门,全年预算数\n" + "".join(f'"{p}",@部门,10\n' for p in PAYLOADS[2:4]),
+                       encoding="utf-8")
+    assert cli.main(["new", "--unit", "=1+1", "--year", "2022", "--prefill", str(prefill),
+                     "-o", str(tmp_path / "预填.xlsx")]) == OK
+    cells = quoted_cells(tmp_path / "预填.xlsx")
+    assert [cells.get(p) for p in ("=1+1", PAYLOADS[2], PAYLOADS[3], "@部门")] == [True] * 4

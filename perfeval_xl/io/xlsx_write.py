@@ -27,6 +27,7 @@ from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
 from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, resolve
 from ..layout.paths import get_path
 from ..layout.workbook import TEMPLATE_VERSION, SheetKind
+from .quote import needs_quote, put_text
 from .safe_names import sheet_name
 
 BODY_FONT = "宋体"
@@ -114,7 +115,7 @@ class SheetWriter:
             _set_value(target, cell.text or None)
         elif cell.role == INPUT:
             value = get_path(obj, cell.field) if obj is not None else None
-            _set_value(target, value)
+            _set_value(target, value, submitted=True)
             target.protection = Protection(locked=False)
             self._validate(cell, row_cells)
             if row_cells is None:
@@ -125,7 +126,7 @@ class SheetWriter:
             expected = cell.compute(obj) if obj is not None and cell.compute else None
             keep = stated not in (None, "") and not cell.stamp and not _same(stated, expected)
             if keep:
-                _set_value(target, stated)
+                _set_value(target, stated, submitted=True)
             else:
                 target.value = formula
         self._style(cell, target)
@@ -229,8 +230,11 @@ def _letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _set_value(target, value: Any) -> None:
-    """Submitted text is data: text that looks like a formula is written as a string cell."""
+def _set_value(target, value: Any, submitted: bool = False) -> None:
+    """Submitted text is data: text that could be taken for a formula is a quoted string cell (quote.py)."""
+    if submitted and needs_quote(value):
+        put_text(target, value)
+        return
     target.value = None if value == "" else value
     if isinstance(value, str) and value.startswith("="):
         target.data_type = "s"  # openpyxl would otherwise store it as a formula

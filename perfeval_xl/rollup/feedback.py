@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter
 
 from ..io import safe_names
 from ..io.xlsx_write import save_atomic
-from .xlsx import FONT_NAME, FORMULA_TRIGGERS, clean_text, lines_needed, page_setup
+from ..io.quote import put_text
+from .xlsx import FONT_NAME, clean_text, lines_needed, page_setup
 
 FEEDBACK_TITLE = "退回意见"
 
@@ -100,10 +101,8 @@ def _put(ws, row: int, col: int, value: Any, font: Font, alignment: Alignment | 
     c = ws.cell(row, col)
     if isinstance(value, str):
         text = clean_text(value)
-        c.value = text or None
-        if text.startswith(FORMULA_TRIGGERS):
-            c.data_type = "s"
-            c.quotePrefix = True
+        if text:
+            put_text(c, text)
     else:
         c.value = value
     c.font = font
