@@ -177,7 +177,7 @@ def _check_value(default: Any, value: Any, where: str, origin: _Origin) -> None:
         if where.startswith("limits."):
             if value <= 0:
                 raise origin.error(where, f"“{where}” 是读取上限，应大于 0，而不是 {value!r}")
-            if isinstance(default, int) and not isinstance(value, int):
+            if where.split(".", 1)[1] in _counted_limits() and not isinstance(value, int):
                 raise origin.error(where, f"“{where}” 应为整数，而不是 {value!r}")
         elif default >= 0 and value < 0:
             raise origin.error(where, f"“{where}” 不能为负数（{value!r}）")
@@ -195,6 +195,16 @@ def _check_value(default: Any, value: Any, where: str, origin: _Origin) -> None:
         for i, item in enumerate(value):
             if isinstance(item, float) and not math.isfinite(item):
                 raise origin.error(where, f"“{where}” 的第 {i + 1} 项 {item!r} 不是有限的数")
+
+
+@functools.cache
+def _counted_limits() -> frozenset[str]:
+    """[limits] keys that count things (rows, cells, parts, digits): integers, as io.guard.Limits types them."""
+    import dataclasses
+
+    from ..io.guard import Limits
+
+    return frozenset(f.name for f in dataclasses.fields(Limits) if f.type in ("int", int))
 
 
 def _same_kind(default: Any, value: Any) -> bool:

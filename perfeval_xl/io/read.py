@@ -6,6 +6,7 @@ Every failure becomes a ReadError with a Chinese message naming the file; caller
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -91,8 +92,23 @@ def _parse_xlsx(data: bytes, limits: Limits) -> _Parsed:
     return _Parsed(result.submission, result.recomputed)
 
 
+@functools.cache
+def _prepare_parent() -> None:
+    """Import the reader and build the layouts once here, from trusted code only: each sandbox
+    child inherits them instead of building them again (a roll-up with jobs=1 forks per file)."""
+    from ..core.settings import Settings
+    from ..layout.sheets import UNIT_SHEETS
+    from .xlsx_read import _rows_needed
+
+    _rows_needed(UNIT_SHEETS)
+    for kind in UNIT_SHEETS:
+        kind.layout()
+    Settings.default()
+
+
 def _read_xlsx(path: Path, data: bytes, limits: Limits) -> _Parsed:
     """Parse in a child process with bounded memory and time (sandbox.py), unless already in one."""
+    _prepare_parent()
     try:
         return sandbox.run(_parse_xlsx, (data, limits), memory_mb=limits.memory_mb, seconds=limits.parse_seconds)
     except (Refused, ReadError, sandbox.ChildDied) as exc:

@@ -16,6 +16,7 @@ dies (``prctl(PR_SET_PDEATHSIG)``); they ignore Ctrl-C (the parent stops them).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -51,15 +52,25 @@ def die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
+        libc = _libc()
         pr_set_pdeathsig = 1
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         return
     if os.getppid() == 1:  # the parent died before the request was made
         os._exit(1)
+
+
+_LIBC: list = []
+
+
+def _libc():
+    """The C library, loaded once in the parent (not again in every child)."""
+    if not _LIBC:
+        import ctypes
+
+        _LIBC.append(ctypes.CDLL(None, use_errno=True))
+    return _LIBC[0]
 
 
 def confine(memory_mb: float | None) -> None:
@@ -146,9 +157,13 @@ def _timed_out(seconds: float | None) -> ChildDied:
 def _run_forked(func: Callable, args: tuple, memory_mb: float | None, seconds: float | None) -> Any:
     """A bare fork (also allowed in daemonic processes such as Dask workers): no re-import, the
     file's bytes are shared, the result comes back pickled through a pipe."""
+    if sys.platform.startswith("linux"):
+        _libc()
     readable, writable = os.pipe()
+    gc.freeze()  # the child's collector leaves the parent's objects alone: no copy-on-write of the heap
     pid = os.fork()
     if pid == 0:  # the child: never returns
+        gc.disable()
         code = 0
         try:
             os.close(readable)
@@ -158,6 +173,7 @@ def _run_forked(func: Callable, args: tuple, memory_mb: float | None, seconds: f
             code = 70
         finally:
             os._exit(code)
+    gc.unfreeze()
     os.close(writable)
     reaped = False
     try:
