@@ -1,6 +1,6 @@
 """Fuzzing the reader (issue #7): mutated workbooks and random sheet values never escape as exceptions.
 
-1 200 mutations of a valid unit workbook (bytes of the zip, XML of its parts, cell values), from
+PERFEVAL_FUZZ_CASES (default 300) mutations of a valid unit workbook (bytes of the zip, XML of its parts, cell values), from
 a seeded RNG, each read with ``read_submission`` and — when readable — validated and scored:
 the only exception allowed is ReadError, whose message names a reader error, never a Python one.
 Hypothesis properties cover the value conversion and ``read_sheets``.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import os
 import random
 import re
 import zipfile
@@ -28,7 +29,7 @@ from perfeval_xl.layout.sheets import UNIT_SHEETS
 
 from .hostile import good_bytes
 
-CASES = 1200
+CASES = int(os.environ.get("PERFEVAL_FUZZ_CASES", "300"))  # 1 200 and more: PERFEVAL_FUZZ_CASES=5000
 # Python exceptions that would mean a bug in our code, had the reader's catch-all hidden them
 BUGS = ("TypeError", "KeyError", "IndexError", "AttributeError", "ZeroDivisionError", "RecursionError",
         "UnboundLocalError", "NameError", "AssertionError", "OverflowError", "MemoryError")

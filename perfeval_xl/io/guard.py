@@ -83,12 +83,18 @@ class SheetXml:
     xml: bytes | None = None
     rows_cut: int = 0  # rows with content below the row cap, removed before reading
     _pos: int = field(default=0, repr=False)
+    # Read exactly (expat) when the sheet is not in the plain spelling: (row, col) -> (has formula, error text)
+    _cells: dict[tuple[int, int], tuple[bool, str | None]] | None = field(default=None, repr=False)
 
     def has_formula(self, ref: str) -> bool | None:
         """Whether cell ``ref`` (e.g. "H6") holds a formula; None when the cell is not in the XML."""
         xml = self.xml
         if xml is None:
             return None
+        if self._cells is not None:
+            pos = _position(ref)
+            found = self._cells.get((pos[0], pos[1])) if pos is not None and pos[1] is not None else None
+            return None if found is None else found[0]
         needle = b' r="' + ref.encode("ascii") + b'"'
         at = xml.find(needle, self._pos)  # cells come in order, and mostly so do the reader's questions
         if at < 0:
@@ -106,6 +112,8 @@ class SheetXml:
         xml = self.xml
         if xml is None:
             return {}
+        if self._cells is not None:
+            return {pos: text for pos, (_, text) in self._cells.items() if text is not None}
         start, end = _sheet_data(xml)
         if _ERROR_TYPE.search(xml, start, end) is None:
             return {}
@@ -122,7 +130,7 @@ class Inspected:
     sheets: dict[str, SheetXml]  # by sheet name, in workbook order
 
 
-_ERROR_TYPE = re.compile(rb't="e"')  # as every writer puts it (a quick look; _ERROR_CELL reads either quote)
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")  # a quick look; _ERROR_CELL reads the cells
 _FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*(?<!/)>"
@@ -188,7 +196,7 @@ def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] 
             text = _inflate(data, info, budget)
             fitted = _fit_sheet(owners[0], text, limits) if owners else text
             for sheet in owners:
-                sheet.xml, sheet.rows_cut = fitted, owners[0].rows_cut
+                sheet.xml, sheet.rows_cut, sheet._cells = fitted, owners[0].rows_cut, owners[0]._cells
             kept.append((info, fitted, info.CRC if fitted is text else zlib.crc32(fitted)))
             cut = cut or fitted is not text
         else:
@@ -516,6 +524,8 @@ def _fit_exactly(sheet: SheetXml, text: bytes, limits: Limits) -> bytes:
     xml = _Xml(text, sheet.name)
     state = {"in_data": False, "done": False, "row": 1, "col": 1, "cut": None, "end": None,
              "content": False, "rows_cut": 0, "max_row": 0, "max_col": 0}
+    cells: dict[tuple[int, int], tuple[bool, str | None]] = {}
+    cell: dict[str, Any] = {}  # the cell being read: pos, formula, error, value text
 
     def start(name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
@@ -540,8 +550,17 @@ def _fit_exactly(sheet: SheetXml, text: bytes, limits: Limits) -> bytes:
             if state["cut"] is None:
                 state["max_row"] = max(state["max_row"], row)
                 state["max_col"] = max(state["max_col"], state["col"])
+            cell.clear()
+            cell.update(pos=(row, state["col"]), formula=False, error=attrs.get("t") == "e", value=[])
         elif local in ("v", "is"):
             state["content"] = True
+            cell["in_v"] = local == "v"
+        elif local == "f" and cell:
+            cell["formula"] = True
+
+    def chars(data: str) -> None:
+        if cell.get("in_v"):
+            cell["value"].append(data)
 
     def end(name: str) -> None:
         local = _local(name)
@@ -554,10 +573,18 @@ def _fit_exactly(sheet: SheetXml, text: bytes, limits: Limits) -> bytes:
             state["col"] = 1
         elif local == "c":
             state["col"] += 1
+            if cell and state["cut"] is None:
+                error = ("".join(cell["value"]).strip() or "#错误值") if cell["error"] else None
+                cells[cell["pos"]] = (cell["formula"], error)
+            cell.clear()
+        elif local == "v":
+            cell["in_v"] = False
         elif local == "sheetData":
             state["end"], state["done"] = xml.parser.CurrentByteIndex, True
 
+    xml.parser.CharacterDataHandler = chars
     xml.parse(start, end)
+    sheet._cells = cells
     max_row, max_col = state["max_row"], state["max_col"]
     if max_row > limits.max_rows or max_row * max(max_col, 1) > limits.max_cells:
         raise Refused(f"工作表“{sheet.name}”的数据区域过大（到第 {max_row} 行、第 {max_col} 列），"

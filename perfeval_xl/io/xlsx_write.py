@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -232,6 +233,8 @@ def _letter(col: int) -> str:
 
 def _set_value(target, value: Any, submitted: bool = False) -> None:
     """Submitted text is data: text that could be taken for a formula is a quoted string cell (quote.py)."""
+    if submitted and isinstance(value, str) and not value.isprintable():
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters cannot be stored in XML
     if submitted and needs_quote(value):
         put_text(target, value)
         return
