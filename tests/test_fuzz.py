@@ -148,7 +148,7 @@ def test_a_thousand_mutated_workbooks_raise_nothing_but_read_errors(base, tmp_pa
         assert not [f for f in report.findings if f.rule == "E901"], case  # no rule broke on the input
         submission_summary(loaded.submission, settings)
         outcomes["read"] += 1
-    assert sum(outcomes.values()) == CASES and outcomes["read"] > 300 and outcomes["refused"] > 100
+    assert sum(outcomes.values()) == CASES and outcomes["read"] > CASES // 4 and outcomes["refused"] > CASES // 12
 
 
 # ---------------------------------------------------------------- properties of the reader
