@@ -358,6 +358,9 @@ def make_round_two(folder: Path) -> dict[str, Case]:
         lambda m: m[0] + re.sub(r'sheetId="\d+"', 'sheetId="99"', m[0].replace("项目1", "项目2")), x))
     add("一表两名.xlsx", second_name, Case(2, f"工作表“项目1”与“项目2”指向同一个部件 {project}（一张表有两个名称），"
                                             f"同一内容会被计入两次，拒绝读取"))
+    add("伪造的数据区域.xlsx", edit_sheet(good, "封面", lambda x: re.sub(
+        r"<dimension ref=\"[^\"]*\"\s*/>", '<dimension ref="A1:XFD1048576"/>', x)),
+        Case(1, findings={("S102", "项目1", "H6"), ("T103", "项目1", "G6")}))  # calamine only reserves below 100 000 cells
     add("另一种写法.xlsx", respell_workbook(good), Case(1, findings={("S102", "项目1", "H6"), ("T103", "项目1", "G6")}))
     for name, (data, _) in cases.items():
         (folder / name).write_bytes(data)

@@ -161,3 +161,30 @@ def test_new_from_json_and_prefill_quote_formula_like_text(tmp_path, capsys):
                      "-o", str(tmp_path / "预填.xlsx")]) == OK
     cells = quoted_cells(tmp_path / "预填.xlsx")
     assert [cells.get(p) for p in ("=1+1", PAYLOADS[2], PAYLOADS[3], "@部门")] == [True] * 4
+
+
+def test_leftovers_of_dead_runs_are_removed_and_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time as clock
+
+    from perfeval_xl.rollup.staging import OLD_TEMP_SECONDS, clean_leftovers
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    (tmp_path / f".~perfeval-{dead_pid}-abc.xlsx").write_bytes(b"half")
+    (tmp_path / f".~perfeval-{dead_pid}-staging-x").mkdir()
+    (tmp_path / f".~perfeval-{dead_pid}-staging-x" / "区汇总.xlsx").write_bytes(b"half")
+    (tmp_path / f".~perfeval-{os.getpid()}-live.xlsx").write_bytes(b"being written")
+    old = tmp_path / ".~perfeval-q1w2e3.json"  # an older version's name, without a process id
+    old.write_bytes(b"{}")
+    recent = tmp_path / ".~perfeval-z9y8x7.json"
+    recent.write_bytes(b"{}")
+    past = clock.time() - OLD_TEMP_SECONDS - 60
+    os.utime(old, (past, past))
+    removed = clean_leftovers([tmp_path])
+    assert sorted(p.name for p in removed) == sorted([f".~perfeval-{dead_pid}-abc.xlsx", f".~perfeval-{dead_pid}-staging-x",
+                                                      ".~perfeval-q1w2e3.json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f".~perfeval-{os.getpid()}-live.xlsx",
+                                                                 ".~perfeval-z9y8x7.json"])
