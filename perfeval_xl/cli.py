@@ -1,11 +1,10 @@
 """perfeval-xl command line: thin wrappers that open the input, call the core, print.
 
-Exit codes are defined once in exitcodes.py and listed by ``perfeval-xl --help``: 0 done, no
-错误; 1 done, 错误 found; 5 rollup done but some submission could not be read; 2 nothing done,
-an input, option, output or rules file cannot be used (message in Chinese on stderr; never a
-traceback); 3 the folder holds nothing to roll up. Help and parsing errors are in Chinese
-(cli_parser.py); tables are aligned by display width (terminal.py); every output is checked
-before the work starts (io/writable.py).
+Exit codes: ``perfeval_xl.exitcodes`` (0 ok, 1 错误 found, 2 unusable input, 3 nothing to roll
+up, 4 internal error with a log file, 5 roll-up done but some files unreadable, 130 interrupted),
+listed by ``perfeval-xl --help``. A Chinese message on stderr; never a traceback on the terminal.
+Help and parsing errors are in Chinese (cli_parser.py); tables are aligned by display width
+(terminal.py); every output is checked before the work starts (io/writable.py).
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
+from . import crash
 from .core.catalog import SCOPES
 from .core.findings import report_text
 from .core.model import Indicator
@@ -29,12 +29,10 @@ from .core.summary import suggestion_text, score_dict, submission_summary
 from .core.validate import validate
 from .core.values import parse_value
 from .cli_parser import ChineseArgumentParser
-from .exitcodes import MEANING_ZH
 from .io.writable import OutputError, check_folder, check_output, write_failed
 from .terminal import pad, table, width
 from .io.read import ReadError, read_submission
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+from .exitcodes import FINDINGS, INTERNAL_ERROR, INTERRUPTED, MEANING_ZH, OK, UNUSABLE_INPUT
 
 
 class UserError(Exception):
@@ -92,7 +90,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         print(rules[0].doc_zh())
     else:
         print(table(("代码", "默认", "适用", "规则"), [(r.code, r.severity.value, SCOPES[r.scope], r.title) for r in rules]))
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- score
@@ -113,14 +111,14 @@ def cmd_score(args: argparse.Namespace) -> int:
             print(f"实际完成值：{parse_value(args.actual).describe()}")
             print(f"建议得分：{'无法计算' if score.value is None else score.value}（{score.rule}）")
             print(score.explanation)
-        return EXIT_OK
+        return OK
     sub = _read(args.file, settings).submission
     summary = submission_summary(sub, settings)
     if args.format == "json":
         _print_json(summary)
     else:
         print(score_text(summary))
-    return EXIT_OK
+    return OK
 
 
 def _table_with_notes(header: Sequence[str], rows: list[tuple], notes: list[str]) -> list[str]:
@@ -190,7 +188,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(awaiting_explanation_text(awaiting))
     if args.annotate:
         _annotate(args.file, args.annotate, report, quiet=args.format == "json")
-    return EXIT_FINDINGS if not report.valid else EXIT_OK
+    return FINDINGS if not report.valid else OK
 
 
 def _annotate(source: str, target: str, report, quiet: bool = False) -> None:
@@ -251,7 +249,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(write_failed(out, exc)) from None
     holes = sum(b.text.count("【请填写") for b in blocks)
     print(f"已生成 {out}（{len(blocks)} 段，其中 {holes} 处【请填写：……】需经办人补写）")
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- export
@@ -259,7 +257,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     print(submission_to_json(_read(args.file).submission))
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- roll-up
@@ -307,12 +305,12 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if args.format == "json":
         _print_json(rows)
-        return EXIT_OK
+        return OK
     if not rows:
         print(f"档案中没有{'“' + args.unit + '”的' if args.unit else ''}报送记录。")
-        return EXIT_OK
+        return OK
     print(history_text(rows))
-    return EXIT_OK
+    return OK
 
 
 def history_text(rows: list[dict]) -> str:
@@ -361,7 +359,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  {pad(name, width_)}  {what}")
     if not done["charts"] and importlib.util.find_spec("matplotlib") is None:
         print('  （图表需要 matplotlib：pip install "perfeval-xl[charts]"）')
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- templates and new workbooks
@@ -380,10 +378,11 @@ def cmd_templates(args: argparse.Namespace) -> int:
         raise UserError(write_failed(outdir, exc)) from None
     for path in paths:
         print(f"已生成 {path}")
-    return EXIT_OK
+    return OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .io.guard import Limits
     from .io.templates import PrefillError, new_unit_submission, read_prefill
     from .io.xlsx_write import build_workbook, save_atomic
     from .layout.sheets import UNIT_SHEETS
@@ -411,13 +410,16 @@ def cmd_new(args: argparse.Namespace) -> int:
             projects = read_prefill(Path(args.prefill)) if args.prefill else []
         except PrefillError as exc:
             raise UserError(str(exc)) from None
+        cap = Limits.from_settings(settings).max_projects
+        if len(projects) > cap:
+            raise UserError(f"{args.prefill}：项目过多（{len(projects)} 个，上限 {cap} 个，见规则文件 [limits] max_projects）")
         sub = new_unit_submission(args.unit, args.year, projects, settings)
     try:
         save_atomic(build_workbook(sub, UNIT_SHEETS, settings), out)
     except OSError as exc:
         raise UserError(write_failed(out, exc)) from None
     print(f"已生成 {out}（{len(sub.projects)} 个项目表）")
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- Excel: ribbon add-in and xlwings Lite
@@ -445,7 +447,7 @@ def cmd_addin(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(write_failed(args.outdir, exc)) from None
-    return EXIT_OK
+    return OK
 
 
 def _check_bundle(check, written: Sequence[Path] = ()) -> None:
@@ -473,7 +475,7 @@ def cmd_lite(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"已生成 {path}")
     print("在 xlwings Lite 任务窗格中：把 main.py 与 requirements.txt 的内容分别粘贴到编辑器的同名文件中，然后重启。")
-    return EXIT_OK
+    return OK
 
 
 def cmd_kit(args: argparse.Namespace) -> int:
@@ -487,7 +489,7 @@ def cmd_kit(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
     print(f"已生成离线安装包 {out}；请先阅读其中的 安装说明.txt。")
-    return EXIT_OK
+    return OK
 
 
 # ---------------------------------------------------------------- parser
@@ -633,12 +635,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with crash.stop_on_sigterm():
+            return args.func(args)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return UNUSABLE_INPUT
     except BrokenPipeError:  # e.g. `perfeval-xl export x.json | head`
-        return EXIT_OK
+        return OK
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (stop_on_sigterm): workers are stopped on the way out
+        print(f"\n{crash.INTERRUPTED_ZH}", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as exc:  # a bug: the traceback goes to a log file, the user gets where it is
+        print(crash.report(exc, argv if argv is not None else sys.argv[1:]), file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -263,3 +263,105 @@ def make_corpus(folder: Path) -> dict[str, Case]:
     for name, (data, _) in cases.items():
         (folder / name).write_bytes(data)
     return {name: case for name, (_, case) in cases.items()}
+
+
+# ---------------------------------------------------------------- round two (issue #14)
+
+FAR = "（到第 {row} 行、第 {col} 列），超过读取上限（2000 行、2000000 个单元格），拒绝读取"
+
+
+def far_reason(sheet: str, row: int, col: int) -> str:
+    return f"工作表“{sheet}”的数据区域过大" + FAR.format(row=row, col=col)
+
+
+def package(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip of ``entries`` as given: names may repeat or differ only in case."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Duplicate name": that is the point
+            for name, body in entries:
+                z.writestr(name, body)
+    return out.getvalue()
+
+
+def entries_of(data: bytes) -> list[tuple[str, bytes]]:
+    z = zipfile.ZipFile(io.BytesIO(data))
+    return [(i.filename, z.read(i)) for i in z.infolist()]
+
+
+def respell_workbook(data: bytes) -> bytes:
+    """The same package in other legal spellings: single quotes, spaces around "=", attributes in
+    another order, a comment that holds a sheet declaration, relationship targets relative to xl/."""
+    def change(name: str, body: bytes) -> bytes:
+        text = body.decode("utf-8")
+        if name == "xl/workbook.xml":
+            text = re.sub(r'<sheet xmlns:r="([^"]+)" name="([^"]+)" sheetId="(\d+)" state="(\w+)" r:id="(\w+)"/>',
+                          r"<sheet   r:id = '\5' state='\4'\n sheetId='\3' name = '\2' xmlns:r='\1' />", text)
+            text = text.replace("<sheets>", "<sheets><!-- <sheet name='假表' sheetId='99' r:id='rId1'/> -->", 1)
+        if name == "xl/_rels/workbook.xml.rels":
+            text = re.sub(r'Target="/xl/(worksheets/[^"]+)"', r"Target = '\1'", text)  # relative to xl/
+        return text.encode("utf-8")
+    return rezip(data, change)
+
+
+def make_round_two(folder: Path) -> dict[str, Case]:
+    """Files the first guard let through to the parser (issue #14), with validate's answer."""
+    folder.mkdir(parents=True, exist_ok=True)
+    good = good_bytes()
+    cover = sheet_part(good, "封面")
+    project = sheet_part(good, "项目1")
+    cases: dict[str, tuple[bytes, Case]] = {}
+
+    def add(name: str, data: bytes, case: Case) -> None:
+        cases[name] = (data, case)
+
+    far_cell = "<c r='xfd1048576' t='n'><v>1</v></c></row>"
+    add("小写单引号的远处单元格.xlsx", edit_sheet(good, "封面", lambda x: x.replace("</row>", far_cell, 1)),
+        Case(2, far_reason("封面", 1048576, 16384)))
+    add("等号两侧有空格的远处单元格.xlsx", edit_sheet(good, "封面", lambda x: x.replace(
+        "</row>", '<c\n  r = "XFD1048576"  t="n"><v>1</v></c></row>', 1)), Case(2, far_reason("封面", 1048576, 16384)))
+    add("带前缀的远处单元格.xlsx", edit_sheet(good, "封面", lambda x: x.replace(
+        "</row>", '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFD1048576">'
+                  '<x:v>1</x:v></x:c></row>', 1)), Case(2, far_reason("封面", 1048576, 16384)))
+    add("没有位置的单元格.xlsx", edit_sheet(good, "封面", lambda x: x.replace(
+        "</sheetData>", '<row r="1500">' + "<c><v>1</v></c>" * 2000 + "</row></sheetData>")),
+        Case(2, far_reason("封面", 1500, 2000)))
+    add("注释里的单元格.xlsx", edit_sheet(good, "封面", lambda x: x.replace(
+        "</sheetData>", '<!-- <row r="1"> --><row r="1500"><c r="XFD1500"><v>1</v></c></row></sheetData>')),
+        Case(2, far_reason("封面", 1500, 16384)))
+    upper = [(n.upper() if n == cover else n, b.replace(b"</row>", far_cell.encode(), 1) if n == cover else b)
+             for n, b in entries_of(good)]
+    add("大写部件名.xlsx", package(upper), Case(2, far_reason("封面", 1048576, 16384)))
+    moved = []
+    for name, body in entries_of(good):
+        if name == project:
+            name, body = "xl/worksheets/别处/p.xml", body.replace(b"</row>", far_cell.encode(), 1)
+        elif name == "xl/_rels/workbook.xml.rels":
+            body = body.replace(f'Target="/{project}"'.encode(), b'Target="/xl/worksheets/\xe5\x88\xab\xe5\xa4\x84/p.xml"')
+            body = body.replace(f'Target="{project[3:]}"'.encode(), b'Target="/xl/worksheets/\xe5\x88\xab\xe5\xa4\x84/p.xml"')
+        moved.append((name, body))
+    add("别处的工作表.xlsx", package(moved), Case(2, far_reason("项目1", 1048576, 16384)))
+    add("重复条目.xlsx", package(entries_of(good) + [(cover, b"<worksheet/>")]),
+        Case(2, f"压缩包中部件 {cover} 出现了两次（重复的压缩包条目），不像正常保存的工作簿，可能是恶意构造的，拒绝读取"))
+    add("大小写不同的重复条目.xlsx", package(entries_of(good) + [(cover.upper(), b"<worksheet/>")]),
+        Case(2, f"压缩包中部件 {cover.upper()} 出现了两次（重复的压缩包条目），不像正常保存的工作簿，可能是恶意构造的，拒绝读取"))
+    def on_workbook(edit):
+        return rezip(good, lambda n, b: edit(b.decode("utf-8")).encode("utf-8") if n == "xl/workbook.xml" else b)
+
+    declaration = re.compile(r'<sheet [^>]*name="项目1"[^>]*/>')
+    add("声明两次的工作表.xlsx", on_workbook(lambda x: declaration.sub(lambda m: m[0] * 2, x)),
+        Case(2, "工作簿中工作表“项目1”声明了两次，不像正常保存的工作簿，可能是恶意构造的，拒绝读取"))
+    second_name = on_workbook(lambda x: declaration.sub(
+        lambda m: m[0] + re.sub(r'sheetId="\d+"', 'sheetId="99"', m[0].replace("项目1", "项目2")), x))
+    add("一表两名.xlsx", second_name, Case(2, f"工作表“项目1”与“项目2”指向同一个部件 {project}（一张表有两个名称），"
+                                            f"同一内容会被计入两次，拒绝读取"))
+    add("伪造的数据区域.xlsx", edit_sheet(good, "封面", lambda x: re.sub(
+        r"<dimension ref=\"[^\"]*\"\s*/>", '<dimension ref="A1:XFD1048576"/>', x)),
+        Case(1, findings={("S102", "项目1", "H6"), ("T103", "项目1", "G6")}))  # calamine only reserves below 100 000 cells
+    add("另一种写法.xlsx", respell_workbook(good), Case(1, findings={("S102", "项目1", "H6"), ("T103", "项目1", "G6")}))
+    for name, (data, _) in cases.items():
+        (folder / name).write_bytes(data)
+    return {name: case for name, (_, case) in cases.items()}

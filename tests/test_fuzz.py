@@ -1,6 +1,6 @@
 """Fuzzing the reader: mutated workbooks and random sheet values never escape as exceptions.
 
-1 200 mutations of a valid unit workbook (bytes of the zip, XML of its parts, cell values), from
+PERFEVAL_FUZZ_CASES (default 300) mutations of a valid unit workbook (bytes of the zip, XML of its parts, cell values), from
 a seeded RNG, each read with ``read_submission`` and — when readable — validated and scored:
 the only exception allowed is ReadError, whose message names a reader error, never a Python one.
 Hypothesis properties cover the value conversion and ``read_sheets``.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import os
 import random
 import re
 import zipfile
@@ -28,7 +29,7 @@ from perfeval_xl.layout.sheets import UNIT_SHEETS
 
 from .hostile import good_bytes
 
-CASES = 1200
+CASES = int(os.environ.get("PERFEVAL_FUZZ_CASES", "300"))  # 1 200 and more: PERFEVAL_FUZZ_CASES=5000
 # Python exceptions that would mean a bug in our code, had the reader's catch-all hidden them
 BUGS = ("TypeError", "KeyError", "IndexError", "AttributeError", "ZeroDivisionError", "RecursionError",
         "UnboundLocalError", "NameError", "AssertionError", "OverflowError", "MemoryError")
@@ -147,7 +148,7 @@ def test_a_thousand_mutated_workbooks_raise_nothing_but_read_errors(base, tmp_pa
         assert not [f for f in report.findings if f.rule == "E901"], case  # no rule broke on the input
         submission_summary(loaded.submission, settings)
         outcomes["read"] += 1
-    assert sum(outcomes.values()) == CASES and outcomes["read"] > 300 and outcomes["refused"] > 100
+    assert sum(outcomes.values()) == CASES and outcomes["read"] > CASES // 4 and outcomes["refused"] > CASES // 12
 
 
 # ---------------------------------------------------------------- properties of the reader

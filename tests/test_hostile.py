@@ -6,6 +6,7 @@ The corpus is generated into a temporary folder (tests/hostile.py); no binaries 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ from perfeval_xl import cli
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.io.guard import Limits
 from perfeval_xl.io.read import ReadError, read_submission
-from perfeval_xl.rollup import EXIT_EMPTY, EXIT_UNREADABLE, rollup
+from perfeval_xl.exitcodes import NOTHING_TO_DO as EXIT_EMPTY, PARTIAL as EXIT_UNREADABLE
+from perfeval_xl.rollup import rollup
 from perfeval_xl.rollup.extract import process_file
 
 from .hostile import make_corpus
@@ -153,14 +155,14 @@ def test_a_file_deleted_or_locked_mid_run(corpus, tmp_path, monkeypatch):
     result = rollup(work, tmp_path / "out.xlsx", jobs=1, progress=delete_next)
     assert result.unreadable == [("b.xlsx", "b.xlsx：文件不存在（可能在汇总过程中被删除或移走）")]
 
-    real_open = open
+    real_open = os.open
 
     def locked(file, *args, **kwargs):
         if str(file).endswith("c.xlsx"):
             raise PermissionError(13, "Permission denied")
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", locked)
+    monkeypatch.setattr(os, "open", locked)
     record = process_file(work / "c.xlsx", work, Settings.default())
     assert (record.status, record.reason) == (
         "unreadable", f"{work / 'c.xlsx'}：没有读取权限，或文件正被其他程序（如 Excel、WPS）占用")

@@ -151,6 +151,7 @@ sys.exit(main(["rollup", {str(folder)!r}, "-o", {str(output)!r}, "--jobs", "1"])
     assert proc.returncode == -signal.SIGKILL
     assert output.read_bytes() == previous  # the previous 区汇总, intact
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("区汇总")) == ["区汇总.xlsx"]
-    assert temporary.name.startswith(".~perfeval-")  # hidden, and never read by a roll-up
-    again = rollup(folder, output, jobs=1)  # the next run is not disturbed by the leftover
+    assert temporary.parent.name.startswith(f".~perfeval-{proc.pid}-")  # hidden, and never read by a roll-up
+    again = rollup(folder, output, jobs=1)  # the next run is not disturbed by the leftover, and removes it
     assert again.files == 1 and again.unreadable == []
+    assert not temporary.parent.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

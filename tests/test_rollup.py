@@ -24,8 +24,10 @@ from perfeval_xl.io.read import read_submission
 from perfeval_xl.io.xlsx_write import build_workbook, save_atomic
 from perfeval_xl.layout.sheets import PROJECT_SHEETS, UNIT_SHEETS
 from perfeval_xl.layout.workbook import TEMPLATE_VERSION
+from perfeval_xl.exitcodes import FINDINGS as EXIT_ERRORS, NOTHING_TO_DO as EXIT_EMPTY, OK as EXIT_OK
+from perfeval_xl.exitcodes import PARTIAL as EXIT_UNREADABLE
 from perfeval_xl.rollup import (
-    EXIT_EMPTY, EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, ROLLUP_RULES, RollupError, discover, rollup, rollup_rules,
+    ROLLUP_RULES, RollupError, discover, rollup, rollup_rules,
 )
 from perfeval_xl.rollup import engine, rules
 from perfeval_xl.rollup.extract import cover_cell, describe, process_file
@@ -622,7 +624,7 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
         save(s, inbox / name, mtime=T0)
     monkeypatch.setattr(engine, "_work", _crash_on_bomb)
     result = rollup(inbox, tmp_path / "o.xlsx", jobs=2, batch_size=2)
-    assert result.unreadable == [("炸弹.xlsx", "炸弹.xlsx：读取该文件时处理进程意外退出（文件可能已损坏或过大）")]
+    assert result.unreadable == [("炸弹.xlsx", "炸弹.xlsx：读取时处理进程意外退出（退出码 3），文件可能已损坏，拒绝读取")]
     assert result.units == 3
 
 

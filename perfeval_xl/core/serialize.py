@@ -50,10 +50,15 @@ def submission_to_json(sub: Submission) -> str:
 
 
 def submission_from_json(text: str) -> Submission:
+    """From trusted text; JSON from outside goes through io.json_input.loads first (limits)."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ModelError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from None
+    return submission_from_doc(doc)
+
+
+def submission_from_doc(doc: Any) -> Submission:
     if not isinstance(doc, dict):
         raise ModelError("JSON 顶层应为对象（{…}）")
     doc = dict(doc)

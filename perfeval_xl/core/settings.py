@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -55,21 +56,23 @@ class Settings:
             return cls.default()
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
         except OSError as exc:
             raise SettingsError(f"无法读取规则文件 {path}：{exc.strerror or exc}") from None
-        return cls.default().override_toml(text, origin=str(path))
+        return cls.default().override_toml(_decode(raw, path), origin=str(path))
 
     def override_toml(self, text: str, origin: str = "规则文件") -> Settings:
         try:
-            override = tomllib.loads(text)
+            override = tomllib.loads(text.removeprefix("\ufeff"))
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"规则文件 {origin} 格式错误：{toml_error_zh(str(exc))}") from None
-        return self.override(override, origin)
+        return self.override(override, origin, text)
 
-    def override(self, override: dict[str, Any], origin: str = "规则文件") -> Settings:
+    def override(self, override: dict[str, Any], origin: str = "规则文件", text: str = "") -> Settings:
+        """The defaults with ``override`` merged in; every key, type and range checked against the
+        defaults (``text``, when given, lets a message name the line)."""
         merged = copy.deepcopy(self._data)
-        _merge(merged, override, origin, "")
+        _merge(merged, override, _Origin(origin, text), "")
         return Settings(merged, origin)
 
     def as_dict(self) -> dict[str, Any]:
@@ -97,25 +100,125 @@ class Settings:
         return self._data.get("severity", {}).get(code)
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any], origin: str, prefix: str) -> None:
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without the BOM Notepad writes), else GBK/GB18030 (Notepad's “ANSI” on Chinese Windows)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SettingsError(f"规则文件 {path} 的编码无法识别（请另存为 UTF-8）")  # pragma: no cover - gb18030 decodes almost anything
+
+
+class _Origin:
+    """Where an override comes from, to name the file and the line of a key in messages."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name, self.lines = name, text.splitlines()
+
+    def error(self, dotted: str, message: str) -> SettingsError:
+        line = self.line_of(dotted)
+        where = f"规则文件 {self.name} 第 {line} 行" if line else f"规则文件 {self.name}"
+        return SettingsError(f"{where}：{message}")
+
+    def line_of(self, dotted: str) -> int | None:
+        """The line of ``dotted`` (e.g. "limits.max_rows"): its key under its table header, else the header."""
+        parts = dotted.split("[", 1)[0].split(".")  # an item of a list of tables: the list's line
+        table, key = parts[:-1], parts[-1]
+        current: list[str] = []
+        header_line = None
+        for number, line in enumerate(self.lines, start=1):
+            text = line.strip()
+            if text.startswith("["):
+                current = [p.strip().strip('"').strip("'") for p in text.strip("[]").split(".")]
+                if current == parts:
+                    header_line = header_line or number
+                continue
+            name = text.split("=", 1)[0].strip().strip('"').strip("'") if "=" in text else None
+            if name is not None and current + [name] == parts or current == table and name == key:
+                return number
+            if name is not None and ".".join(current + [name]) == ".".join(parts[: len(current) + 1]):
+                header_line = header_line or number  # an inline table or dotted key holding it
+        return header_line
+
+
+def _known_rule_codes() -> set[str]:
+    """Every rule code a [severity] entry may name: the catalog's, the roll-up's, the report check's."""
+    from .catalog import all_rules
+
+    codes = {r.code for r in all_rules()}
+    try:
+        from ..report.rules import report_rules
+        from ..rollup.rules import rollup_rules
+
+        codes |= {r.code for r in rollup_rules()} | {r.code for r in report_rules()}
+    except ImportError:  # pragma: no cover - a trimmed install without the roll-up or the report
+        pass
+    return codes
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], origin: _Origin, prefix: str) -> None:
     for key, value in override.items():
         where = f"{prefix}{key}"
-        if prefix == "severity." and value not in SEVERITY_CHOICES:
-            raise SettingsError(f"规则文件 {origin}：“{where}” 应为 {' / '.join(SEVERITY_CHOICES)}，而不是 {value!r}")
+        if prefix == "severity.":
+            if key not in _known_rule_codes():
+                hint = f"（是否应为 {key.upper()}？）" if key.upper() in _known_rule_codes() else ""
+                raise origin.error(where, f"未知规则代码 “{key}”{hint}；运行 perfeval-xl rules 查看全部规则")
+            if value not in SEVERITY_CHOICES:
+                raise origin.error(where, f"“{where}” 应为 {' / '.join(SEVERITY_CHOICES)}，而不是 {value!r}")
         if key not in base and prefix.rstrip(".") not in _OPEN_TABLES:
-            raise SettingsError(f"规则文件 {origin}：未知设置项 “{where}”")
+            raise origin.error(where, f"未知设置项 “{where}”")
         if isinstance(base.get(key), dict) and prefix.rstrip(".") not in _OPEN_TABLES:
             if not isinstance(value, dict):
-                raise SettingsError(f"规则文件 {origin}：“{where}” 应为表（[{where}]）")
+                raise origin.error(where, f"“{where}” 应为表（[{where}]）")
             _merge(base[key], value, origin, where + ".")
         else:
-            if key in base and not _same_kind(base[key], value):
-                raise SettingsError(
-                    f"规则文件 {origin}：“{where}” 的值 {value!r} 类型不对（默认值为 {base[key]!r}）"
-                )
+            if key in base:
+                _check_value(base[key], value, where, origin)
             if where in CHOICES and value not in CHOICES[where]:
-                raise SettingsError(f"规则文件 {origin}：“{where}” 应为 {' / '.join(CHOICES[where])}，而不是 {value!r}")
+                raise origin.error(where, f"“{where}” 应为 {' / '.join(CHOICES[where])}，而不是 {value!r}")
             base[key] = value
+
+
+def _check_value(default: Any, value: Any, where: str, origin: _Origin) -> None:
+    """Type and range of ``value`` against the default it replaces (so keys added to
+    default_rules.toml are checked without code of their own)."""
+    if not _same_kind(default, value):
+        raise origin.error(where, f"“{where}” 的值 {value!r} 类型不对（默认值为 {default!r}）")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise origin.error(where, f"“{where}” 的值 {value!r} 不是有限的数")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if where.startswith("limits."):
+            if value <= 0:
+                raise origin.error(where, f"“{where}” 是读取上限，应大于 0，而不是 {value!r}")
+            if where.split(".", 1)[1] in _counted_limits() and not isinstance(value, int):
+                raise origin.error(where, f"“{where}” 应为整数，而不是 {value!r}")
+        elif default >= 0 and value < 0:
+            raise origin.error(where, f"“{where}” 不能为负数（{value!r}）")
+    if isinstance(value, list) and default and all(isinstance(item, dict) for item in default):
+        allowed = {k: v for item in default for k, v in item.items()}
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise origin.error(where, f"“{where}” 的第 {i + 1} 项应为表（如 {default[0]!r}）")
+            for k, v in item.items():
+                if k not in allowed:
+                    raise origin.error(where, f"“{where}” 的第 {i + 1} 项中有未知设置项 “{k}”"
+                                              f"（应为 {' / '.join(allowed)}）")
+                _check_value(allowed[k], v, f"{where}[{i + 1}].{k}", origin)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, float) and not math.isfinite(item):
+                raise origin.error(where, f"“{where}” 的第 {i + 1} 项 {item!r} 不是有限的数")
+
+
+@functools.cache
+def _counted_limits() -> frozenset[str]:
+    """[limits] keys that count things (rows, cells, parts, digits): integers, as io.guard.Limits types them."""
+    import dataclasses
+
+    from ..io.guard import Limits
+
+    return frozenset(f.name for f in dataclasses.fields(Limits) if f.type in ("int", int))
 
 
 def _same_kind(default: Any, value: Any) -> bool:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import html
 import io
-import posixpath
 import re
 import struct
+import xml.parsers.expat as expat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -29,7 +29,6 @@ MB = 1024 * 1024
 HEAD = 1024  # bytes of a part's start in which its XML prolog is looked at (more only when it runs longer)
 MAX_DEFLATE_RATIO = 1032  # the most a deflate stream can unpack per byte
 MAX_SIZE_OF_PART = 3500 * MB
-WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 
 NOT_WORKBOOK = "不是有效的 Excel 工作簿（文件已损坏，或并非 .xlsx 格式）"
 TRUNCATED = "文件不完整或已损坏（可能在下载或拷贝时被截断），请重新获取原文件后再提交"
@@ -51,6 +50,13 @@ class Limits:
     max_parts: int = 2000
     max_rows: int = 2000
     max_cells: int = 2_000_000
+    memory_mb: float = 1024  # address space of the process that parses one file (sandbox.py)
+    parse_seconds: float = 60  # wall-clock time to parse one file
+    json_depth: int = 32  # nesting of a JSON submission
+    json_int_digits: int = 20  # digits of an integer in a JSON submission
+    max_text_chars: int = 10000  # characters of one text value in a JSON submission
+    max_projects: int = 200  # project tables in one submission (JSON, --prefill)
+    max_indicators: int = 200  # indicator rows in one table of a JSON submission
 
     @classmethod
     def from_settings(cls, settings: Any) -> Limits:
@@ -77,12 +83,18 @@ class SheetXml:
     xml: bytes | None = None
     rows_cut: int = 0  # rows with content below the row cap, removed before reading
     _pos: int = field(default=0, repr=False)
+    # Read exactly (expat) when the sheet is not in the plain spelling: (row, col) -> (has formula, error text)
+    _cells: dict[tuple[int, int], tuple[bool, str | None]] | None = field(default=None, repr=False)
 
     def has_formula(self, ref: str) -> bool | None:
         """Whether cell ``ref`` (e.g. "H6") holds a formula; None when the cell is not in the XML."""
         xml = self.xml
         if xml is None:
             return None
+        if self._cells is not None:
+            pos = _position(ref)
+            found = self._cells.get((pos[0], pos[1])) if pos is not None and pos[1] is not None else None
+            return None if found is None else found[0]
         needle = b' r="' + ref.encode("ascii") + b'"'
         at = xml.find(needle, self._pos)  # cells come in order, and mostly so do the reader's questions
         if at < 0:
@@ -100,6 +112,8 @@ class SheetXml:
         xml = self.xml
         if xml is None:
             return {}
+        if self._cells is not None:
+            return {pos: text for pos, (_, text) in self._cells.items() if text is not None}
         start, end = _sheet_data(xml)
         if _ERROR_TYPE.search(xml, start, end) is None:
             return {}
@@ -116,17 +130,11 @@ class Inspected:
     sheets: dict[str, SheetXml]  # by sheet name, in workbook order
 
 
-_ERROR_TYPE = re.compile(rb't="e"')  # as every writer puts it (a quick look; _ERROR_CELL reads either quote)
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")  # a quick look; _ERROR_CELL reads the cells
 _FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*(?<!/)>"
     rb"(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>(?P<value>[^<]*)<", re.S)
-# Any cell reference past column ZZ or row 999: the slow, exact path.
-_FAR = re.compile(rb' r="[A-Z](?:[A-Z]{2}|[A-Z]?\d{4})')
-_REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')
-_ROW_ATTR = re.compile(rb'\br="(\d+)"')
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 
 
 def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] = lambda name: True) -> Inspected:
@@ -144,24 +152,27 @@ def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] 
     except Exception:
         raise Refused(TRUNCATED) from None
     _check_directory(infos, limits)
-    members = {i.filename: i for i in infos}
+    members = _members(infos)
     if "xl/workbook.xml" not in members:
-        if any(n.lower().endswith((".xlsx", ".xlsm")) for n in members):
+        if any(n.endswith((".xlsx", ".xlsm")) for n in members):
             raise Refused("是压缩包，不是 Excel 工作簿；请解压后提交其中的 .xlsx 文件")
         raise Refused("不是 Excel 工作簿（压缩包中没有 xl/workbook.xml；可能是 Word、WPS 或其他格式的文件改了扩展名）")
     budget = [limits.unpacked_bytes]
-    workbook = _inflate(data, members["xl/workbook.xml"], budget)
-    rels = _inflate(data, members["xl/_rels/workbook.xml.rels"], budget) if "xl/_rels/workbook.xml.rels" in members else b""
-    sheets, parts = _sheets(workbook, rels)
+    workbook_info = members["xl/workbook.xml"]
+    rels_info = members.get("xl/_rels/workbook.xml.rels")
+    workbook = _inflate(data, workbook_info, budget)
+    rels = _inflate(data, rels_info, budget) if rels_info is not None else b""
+    structure = {workbook_info.filename, rels_info.filename if rels_info is not None else ""}
+    sheets, parts = _sheets(workbook, rels, members)
 
     # Parts calamine may read that are copied packed (styles, shared strings …): only their prolog
     # is inflated here. A deflate stream unpacks to at most ~1 032 × its size; while that bound
     # fits in the budget, a header that lies about the size cannot hurt, else they are all inflated.
     def is_sheet(name: str) -> bool:
-        return name in parts or name.startswith("xl/worksheets/")
+        return name in parts or name.lower().startswith("xl/worksheets/")
 
     def other_xml(name: str) -> bool:
-        return name.endswith((".xml", ".rels")) and not is_sheet(name) and name not in WORKBOOK_PARTS
+        return name.lower().endswith((".xml", ".rels")) and not is_sheet(name) and name not in structure
 
     verify = sum(i.compress_size for i in infos if other_xml(i.filename)) * MAX_DEFLATE_RATIO > budget[0] - sum(
         i.file_size for i in infos if is_sheet(i.filename))
@@ -169,23 +180,23 @@ def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] 
     cut = False
     for info in infos:
         name = info.filename
-        if name in WORKBOOK_PARTS:
-            kept.append((info, workbook if name == "xl/workbook.xml" else rels, info.CRC))
+        if name in structure:
+            kept.append((info, workbook if info is workbook_info else rels, info.CRC))
             continue
         if other_xml(name) and not verify:
             _check_head(data, info)
             kept.append((info, None, info.CRC))
             continue
         owners = parts.get(name, [])
-        if name.startswith("xl/worksheets/") and not owners:
+        if name.lower().startswith("xl/worksheets/") and not owners:
             owners = [SheetXml(name)]  # a worksheet no sheet we could see declares: checked all the same
         if owners and not any(read_sheet(sheet.name) for sheet in owners):
             kept.append((info, None, info.CRC))  # never parsed
-        elif name.endswith((".xml", ".rels")) or owners:
+        elif name.lower().endswith((".xml", ".rels")) or owners:
             text = _inflate(data, info, budget)
             fitted = _fit_sheet(owners[0], text, limits) if owners else text
             for sheet in owners:
-                sheet.xml, sheet.rows_cut = fitted, owners[0].rows_cut
+                sheet.xml, sheet.rows_cut, sheet._cells = fitted, owners[0].rows_cut, owners[0]._cells
             kept.append((info, fitted, info.CRC if fitted is text else zlib.crc32(fitted)))
             cut = cut or fitted is not text
         else:
@@ -307,33 +318,150 @@ def _check_prolog(text: bytes, name: str) -> None:
                       f"可能是恶意构造的，拒绝读取")
 
 
-def _attr(element: bytes, name: bytes) -> str:
-    m = re.search(rb"\s(?:\w+:)?" + name + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", element)
-    if m is None:
-        return ""
-    raw = m[1] if m[1] is not None else m[2]
-    value = raw.decode("utf-8", "replace")
-    return html.unescape(value) if b"&" in raw else value
+def _members(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    """Parts by lower-case name, as calamine finds them (a case-insensitive look-up, first match).
+
+    Two entries whose names differ at most in case are refused: readers disagree on which one
+    counts (zip libraries take the last, calamine the first), so one part could be checked and
+    another parsed — or a sheet counted twice.
+    """
+    found: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        key = info.filename.lower()
+        if key in found:
+            raise Refused(f"压缩包中部件 {info.filename} 出现了两次（重复的压缩包条目），不像正常保存的工作簿，"
+                          f"可能是恶意构造的，拒绝读取")
+        found[key] = info
+    return found
 
 
-def _sheets(workbook: bytes, rels: bytes) -> tuple[dict[str, SheetXml], dict[str, list[SheetXml]]]:
-    """Sheets by name (in order, with their state) and by the part that holds them."""
-    targets = {}
-    for m in _REL.finditer(rels):
-        target = _attr(m[1], b"Target")
-        if target:
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            targets[_attr(m[1], b"Id")] = path
+class _Xml:
+    """A part read with a real XML parser (expat): every legal spelling of quoting, whitespace,
+    comments and character references; no DTD, no entities. Start tags report their attributes
+    both as expat unescapes them and as written (``raw``), for the attributes calamine takes raw."""
+
+    _ATTR = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+    _TAG = re.compile(rb"""<[^\s/>]+((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""")
+
+    def __init__(self, text: bytes, name: str) -> None:
+        self.text, self.name = text, name
+        if text[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise Refused(f"部件 {name} 使用 UTF-16 编码，Excel 不会写出这样的文件，拒绝读取")
+        self.parser = expat.ParserCreate()  # no namespace processing: names as written, as calamine compares them
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartDoctypeDeclHandler = self._dtd
+        self.parser.EntityDeclHandler = self._dtd
+        self.parser.buffer_text = True
+
+    def _dtd(self, *args: Any) -> None:
+        raise Refused(f"部件 {self.name} 含有 XML 文档类型声明（DOCTYPE/ENTITY），Excel 不会写出这样的文件，"
+                      f"可能是恶意构造的，拒绝读取")
+
+    def raw(self) -> dict[str, str]:
+        """The attributes of the start tag being reported, as written (not unescaped)."""
+        tag = self._TAG.match(self.text, self.parser.CurrentByteIndex)  # expat has checked the syntax
+        if tag is None:
+            return {}
+        return {m[1].decode("utf-8", "replace"): (m[2] if m[2] is not None else m[3]).decode("utf-8", "replace")
+                for m in self._ATTR.finditer(self.text, tag.start(1), tag.end(1))}
+
+    def parse(self, start: Callable | None = None, end: Callable | None = None) -> None:
+        if start is not None:
+            self.parser.StartElementHandler = start
+        if end is not None:
+            self.parser.EndElementHandler = end
+        try:
+            self.parser.Parse(self.text, True)
+        except expat.ExpatError as exc:
+            raise Refused(f"部件 {self.name} 不是格式正确的 XML（第 {exc.lineno} 行：{expat.ErrorString(exc.code)}），"
+                          f"Excel 不会写出这样的文件，拒绝读取") from None
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+class _Stop(Exception):
+    """The element that ends calamine's reading of a part was reached."""
+
+
+def _relationships(rels: bytes) -> dict[str, str]:
+    """Id → Target of xl/_rels/workbook.xml.rels, both as written (calamine does not unescape them)."""
+    xml = _Xml(rels, "xl/_rels/workbook.xml.rels")
+    targets: dict[str, str] = {}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "Relationship":
+            raw = xml.raw()
+            targets[raw.get("Id", "")] = raw.get("Target", "")
+
+    def end(name: str) -> None:
+        if _local(name) == "Relationships":
+            raise _Stop
+
+    if rels:
+        try:
+            xml.parse(start, end)
+        except _Stop:
+            pass
+    return targets
+
+
+def _sheet_path(target: str) -> str:
+    """The part a relationship target names, resolved as calamine resolves it (no normalisation)."""
+    if target.startswith("/xl/"):
+        return target[1:]
+    if target.startswith("xl/"):
+        return target
+    return f"xl/{target}"
+
+
+def _sheets(workbook: bytes, rels: bytes, members: dict[str, zipfile.ZipInfo] | None = None
+            ) -> tuple[dict[str, SheetXml], dict[str, list[SheetXml]]]:
+    """Sheets by name (in order, with their state) and by the zip entry that holds them.
+
+    Read as calamine reads xl/workbook.xml: every ``sheet`` element (any prefix) up to the end of
+    ``workbook``, its ``name`` and ``state`` unescaped, its ``r:id`` (or ``relationships:id``) as
+    written. A sheet declared twice, or two sheets on one part, are refused: one table would be
+    counted twice.
+    """
+    targets = _relationships(rels)
+    xml = _Xml(workbook, "xl/workbook.xml")
+    declared: list[tuple[str, str, str]] = []  # (name, state, rel id)
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "sheet":
+            raw = xml.raw()
+            rel = raw.get("r:id", raw.get("relationships:id"))
+            declared.append((attrs.get("name", ""), attrs.get("state", "visible"), rel))
+
+    def end(name: str) -> None:
+        if _local(name) == "workbook":
+            raise _Stop
+
+    try:
+        xml.parse(start, end)
+    except _Stop:
+        pass
     by_name: dict[str, SheetXml] = {}
     by_part: dict[str, list[SheetXml]] = {}
-    start = workbook.find(b"sheets>")  # the <sheets> list, not the defined names after it
-    end = workbook.find(b"sheets>", start + 7)
-    for m in _SHEET.finditer(workbook, max(start, 0), end if end > start else len(workbook)):
-        sheet = SheetXml(_attr(m[1], b"name"), _attr(m[1], b"state") or "visible")
-        by_name[sheet.name] = sheet
-        part = targets.get(_attr(m[1], rb"id"))
-        if part:
-            by_part.setdefault(part, []).append(sheet)
+    seen: dict[str, str] = {}
+    for name, state, rel in declared:
+        if name.lower() in seen:
+            raise Refused(f"工作簿中工作表“{name}”声明了两次，不像正常保存的工作簿，可能是恶意构造的，拒绝读取")
+        seen[name.lower()] = name
+        sheet = SheetXml(name, state)
+        by_name[name] = sheet
+        if rel is None or rel not in targets:
+            continue  # calamine fails on it: nothing is parsed
+        path = _sheet_path(targets[rel])
+        info = members.get(path.lower()) if members is not None else None
+        part = info.filename if info is not None else path
+        if part in by_part:
+            other = by_part[part][0].name
+            raise Refused(f"工作表“{other}”与“{name}”指向同一个部件 {part}（一张表有两个名称），"
+                          f"同一内容会被计入两次，拒绝读取")
+        by_part[part] = [sheet]
     return by_name, by_part
 
 
@@ -356,33 +484,115 @@ def _col_number(letters: bytes | str) -> int:
 def _fit_sheet(sheet: SheetXml, text: bytes, limits: Limits) -> bytes:
     """Cut rows past the cap (counting those with content) and refuse a cell area past the limit.
 
-    The fast path is one search: no reference past column ZZ or row 999, so the area is small.
+    The fast path sees a sheet as every writer we know writes it — each ``c``/``row`` start tag
+    (any prefix) with ``r="…"`` first, upper-case, in double quotes, no comment or CDATA — and no
+    reference past column ZZ or row 999: its area is small. Anything else (another spelling,
+    cells without positions, far or cut rows) takes the exact path, which follows calamine's
+    reading of positions with a real XML parser.
     """
-    start, end = _sheet_data(text)
-    small_limits = limits.max_rows < 999 or limits.max_cells < 999 * 702
-    if not small_limits and _FAR.search(text, start, end) is None:
+    if limits.max_rows >= 999 and limits.max_cells >= 999 * 702 and _plain_and_small(text):
         return text
-    cut = None
-    for m in re.finditer(rb"<(?:\w+:)?row\b([^>]*)>", text[start:end]):
-        r = _ROW_ATTR.search(m[1])
-        if r is not None and int(r[1]) > limits.max_rows:
-            cut = start + m.start()
-            break
-    if cut is not None:
-        tail = text[cut:end]
-        sheet.rows_cut = sum(1 for seg in re.split(rb"<(?:\w+:)?row\b", tail)[1:]
-                             if b"<v" in seg or b"<is>" in seg or b":v>" in seg)
-        text = text[:cut] + text[end:]
-        end = cut
-    max_row = max_col = 0
-    for m in _REF.finditer(text, start, end):
-        max_row = max(max_row, int(m[2]))
-        if m[1]:
-            max_col = max(max_col, _col_number(m[1]))
+    return _fit_exactly(sheet, text, limits)
+
+
+def _plain_and_small(text: bytes) -> bool:
+    start, end = _sheet_data(text)  # a superset of the real sheetData, however it is spelled
+    body = text[start:end]
+    if b"<!" in body or _PREFIXED_TAG.search(body) is not None:
+        return False
+    return len(_CELL_TAG.findall(body)) == len(_PLAIN_NEAR_TAG.findall(body))
+
+
+_PREFIXED_TAG = re.compile(rb"<[^\s<>/!?:]*:")  # an element with a namespace prefix
+_CELL_TAG = re.compile(rb"<(?:c|row)[\s/>]")
+# r="…" first, upper case, double quotes, within column ZZ and row 999
+_PLAIN_NEAR_TAG = re.compile(rb'<(?:c|row) r="[A-Z]{0,2}[1-9][0-9]{0,2}"')
+
+
+def _position(ref: str) -> tuple[int, int | None] | None:
+    """(row, column or None), 1-based, of a reference as calamine reads it (letters, then digits,
+    either case); None for what it cannot read (it then fails on the sheet: nothing to allocate)."""
+    m = re.fullmatch(r"([A-Za-z]*)([0-9]+)", ref)
+    if m is None or int(m[2]) == 0:
+        return None
+    return int(m[2]), (_col_number(m[1].upper()) if m[1] else None)
+
+
+def _fit_exactly(sheet: SheetXml, text: bytes, limits: Limits) -> bytes:
+    """The positions calamine gives each cell (its ``r``, else the next column of the current
+    row), read with expat; rows from the first past the cap to the end of sheetData are cut."""
+    xml = _Xml(text, sheet.name)
+    state = {"in_data": False, "done": False, "row": 1, "col": 1, "cut": None, "end": None,
+             "content": False, "rows_cut": 0, "max_row": 0, "max_col": 0}
+    cells: dict[tuple[int, int], tuple[bool, str | None]] = {}
+    cell: dict[str, Any] = {}  # the cell being read: pos, formula, error, value text
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if state["done"]:
+            return
+        if not state["in_data"]:
+            state["in_data"] = local == "sheetData"
+            return
+        if local == "row":
+            pos = _position(attrs["r"]) if "r" in attrs else None
+            if pos is not None:
+                state["row"] = pos[0]
+            state["content"] = False
+            if state["cut"] is None and state["row"] > limits.max_rows:
+                state["cut"] = xml.parser.CurrentByteIndex
+        elif local == "c":
+            pos = _position(attrs["r"]) if "r" in attrs else None
+            if pos is not None and pos[1] is not None:
+                row, state["col"] = pos
+            else:
+                row = state["row"]
+            if state["cut"] is None:
+                state["max_row"] = max(state["max_row"], row)
+                state["max_col"] = max(state["max_col"], state["col"])
+            cell.clear()
+            cell.update(pos=(row, state["col"]), formula=False, error=attrs.get("t") == "e", value=[])
+        elif local in ("v", "is"):
+            state["content"] = True
+            cell["in_v"] = local == "v"
+        elif local == "f" and cell:
+            cell["formula"] = True
+
+    def chars(data: str) -> None:
+        if cell.get("in_v"):
+            cell["value"].append(data)
+
+    def end(name: str) -> None:
+        local = _local(name)
+        if state["done"] or not state["in_data"]:
+            return
+        if local == "row":
+            if state["cut"] is not None and state["content"]:
+                state["rows_cut"] += 1
+            state["row"] += 1
+            state["col"] = 1
+        elif local == "c":
+            state["col"] += 1
+            if cell and state["cut"] is None:
+                error = ("".join(cell["value"]).strip() or "#错误值") if cell["error"] else None
+                cells[cell["pos"]] = (cell["formula"], error)
+            cell.clear()
+        elif local == "v":
+            cell["in_v"] = False
+        elif local == "sheetData":
+            state["end"], state["done"] = xml.parser.CurrentByteIndex, True
+
+    xml.parser.CharacterDataHandler = chars
+    xml.parse(start, end)
+    sheet._cells = cells
+    max_row, max_col = state["max_row"], state["max_col"]
     if max_row > limits.max_rows or max_row * max(max_col, 1) > limits.max_cells:
         raise Refused(f"工作表“{sheet.name}”的数据区域过大（到第 {max_row} 行、第 {max_col} 列），"
                       f"超过读取上限（{limits.max_rows} 行、{limits.max_cells} 个单元格），拒绝读取")
-    return text
+    if state["cut"] is None or state["end"] is None:
+        return text
+    sheet.rows_cut = state["rows_cut"]
+    return text[:state["cut"]] + text[state["end"]:]
 
 
 class _StoredZip:

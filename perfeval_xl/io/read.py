@@ -6,12 +6,17 @@ Every failure becomes a ReadError with a Chinese message naming the file; caller
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
+import os
+import stat
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..core.model import Submission
-from ..core.serialize import ModelError, submission_from_json
+from ..core.serialize import ModelError, submission_from_doc
+from . import json_input, sandbox
 from .guard import OLD_XLS, Limits, Refused
 
 NO_TEMPLATE = ("工作簿中没有找到自评表（没有“单位信息”封面，也没有项目支出绩效自评表），"
@@ -52,8 +57,10 @@ def read_submission(path: str | Path, limits: Limits | None = None, settings: An
         except UnicodeDecodeError:
             raise ReadError(f"{path.name}：不是 UTF-8 编码的文本文件") from None
         try:
-            return Loaded(submission_from_json(text), digest, [])
-        except ModelError as exc:
+            return Loaded(submission_from_doc(json_input.loads(text, limits)), digest, [])
+        except json.JSONDecodeError as exc:
+            raise ReadError(f"{path.name}：JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from None
+        except (ModelError, json_input.JsonRefused) as exc:
             raise ReadError(f"{path.name}：{exc}") from None
     if suffix in (".xlsx", ".xlsm"):
         result = _read_xlsx(path, data, limits, settings)
@@ -96,14 +103,47 @@ def has_template_content(sub: Submission) -> bool:
                 or sub.basic_data is not None or sub.rubric is not None)
 
 
-def _read_xlsx(path: Path, data: bytes, limits: Limits, settings: Any = None):
+class _Parsed(NamedTuple):
+    submission: Submission
+    recomputed: list[str]
+
+
+def _parse_xlsx(data: bytes, limits: Limits, settings: Any = None) -> _Parsed:
+    """The guard and calamine, in the sandbox; only the model travels back."""
     from .xlsx_read import read_workbook  # the Excel adapter is only imported when needed
 
     try:
-        return read_workbook(data, limits=limits, settings=settings)
-    except Refused as exc:
-        raise ReadError(f"{path.name}：{exc}") from None
+        result = read_workbook(data, limits=limits, settings=settings)
+    except Refused:
+        raise
     except Exception as exc:  # calamine errors on broken files: the message, never a traceback
+        raise ReadError(f"无法读取工作簿（{type(exc).__name__}: {exc}）") from None
+    return _Parsed(result.submission, result.recomputed)
+
+
+@functools.cache
+def _prepare_parent() -> None:
+    """Import the reader and build the layouts once here, from trusted code only: each sandbox
+    child inherits them instead of building them again (a roll-up with jobs=1 forks per file)."""
+    from ..core.settings import Settings
+    from ..layout.sheets import UNIT_SHEETS
+    from .xlsx_read import _rows_needed
+
+    _rows_needed(UNIT_SHEETS)
+    for kind in UNIT_SHEETS:
+        kind.layout()
+    Settings.default()
+
+
+def _read_xlsx(path: Path, data: bytes, limits: Limits, settings: Any = None) -> _Parsed:
+    """Parse in a child process with bounded memory and time (sandbox.py), unless already in one."""
+    _prepare_parent()
+    try:
+        return sandbox.run(_parse_xlsx, (data, limits, settings), memory_mb=limits.memory_mb,
+                           seconds=limits.parse_seconds)
+    except (Refused, ReadError, sandbox.ChildDied) as exc:
+        raise ReadError(f"{path.name}：{exc}") from None
+    except Exception as exc:  # e.g. the child failed in Python itself, short of memory
         raise ReadError(f"{path.name}：无法读取工作簿（{type(exc).__name__}: {exc}）") from None
 
 
@@ -112,7 +152,12 @@ def _read_bytes(path: Path, limit: int, limit_mb: float) -> bytes:
         size = path.stat().st_size
         if size > limit:
             raise ReadError(f"{path.name}：文件过大（{size / (1024 * 1024):.1f} MB，上限 {limit_mb:g} MB），拒绝读取")
-        with open(path, "rb") as fh:  # one read; never more than the limit, even if the file grows meanwhile
+        # O_NONBLOCK: a FIFO put in place of the file cannot block the open; only a regular file is read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise ReadError(f"{path.name}：不是普通文件（可能是命名管道或设备），未读取")
+        with os.fdopen(fd, "rb") as fh:  # one read; never more than the limit, even if the file grows meanwhile
             data = fh.read(size + 1)
             if len(data) > size:
                 data += fh.read(limit + 1 - len(data))

@@ -99,10 +99,14 @@ def read_prefill(path: Path) -> list[dict]:
     except OSError as exc:
         raise PrefillError(f"{path.name}：无法读取（{exc.strerror or exc}）") from None
     if path.suffix.lower() == ".json":
+        from .json_input import JsonRefused, loads
+
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
+            data = loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise PrefillError(f"{path.name}：不是有效的 JSON（{exc}）") from None
+        except JsonRefused as exc:
+            raise PrefillError(f"{path.name}：{exc}") from None
         rows = data.get("projects") if isinstance(data, dict) else data
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise PrefillError(f"{path.name}：应为项目列表，如 [{{\"项目名称\": …, \"全年预算数\": …}}]")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -27,6 +28,8 @@ from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
 from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, resolve
 from ..layout.paths import get_path
 from ..layout.workbook import TEMPLATE_VERSION, SheetKind
+from .quote import needs_quote, put_text
+from .safe_names import sheet_name
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -59,7 +62,7 @@ def _same(a: Any, b: Any) -> bool:
 class SheetWriter:
     def __init__(self, wb: Workbook, layout: Layout, layouts: dict[str, Layout], obj: Any) -> None:
         self.wb, self.layout, self.layouts, self.obj = wb, layout, layouts, obj
-        self.ws: Worksheet = wb.create_sheet(layout.sheet)
+        self.ws: Worksheet = wb.create_sheet(sheet_name(layout.sheet))
         self.validations: dict[tuple, DataValidation] = {}
         self._spans: dict[str, tuple[int, int]] = {}  # top-left ref → (rows, cols) of a merged cell
         self._merged_tails: set[str] = set()
@@ -113,7 +116,7 @@ class SheetWriter:
             _set_value(target, cell.text or None)
         elif cell.role == INPUT:
             value = get_path(obj, cell.field) if obj is not None else None
-            _set_value(target, value)
+            _set_value(target, value, submitted=True)
             target.protection = Protection(locked=False)
             self._validate(cell, row_cells)
             if row_cells is None:
@@ -124,7 +127,7 @@ class SheetWriter:
             expected = cell.compute(obj) if obj is not None and cell.compute else None
             keep = stated not in (None, "") and not cell.stamp and not _same(stated, expected)
             if keep:
-                _set_value(target, stated)
+                _set_value(target, stated, submitted=True)
             else:
                 target.value = formula
         self._style(cell, target)
@@ -228,8 +231,13 @@ def _letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _set_value(target, value: Any) -> None:
-    """Submitted text is data: text that looks like a formula is written as a string cell."""
+def _set_value(target, value: Any, submitted: bool = False) -> None:
+    """Submitted text is data: text that could be taken for a formula is a quoted string cell (quote.py)."""
+    if submitted and isinstance(value, str) and not value.isprintable():
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters cannot be stored in XML
+    if submitted and needs_quote(value):
+        put_text(target, value)
+        return
     target.value = None if value == "" else value
     if isinstance(value, str) and value.startswith("="):
         target.data_type = "s"  # openpyxl would otherwise store it as a formula
@@ -253,7 +261,8 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
     ``.~perfeval-…`` temporary file, which the roll-up never reads).
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=path.suffix, dir=path.parent or ".")
+    # ".~perfeval-<pid>-": a leftover of a killed process is recognised and removed by the next roll-up
+    fd, tmp = tempfile.mkstemp(prefix=f".~perfeval-{os.getpid()}-", suffix=path.suffix, dir=path.parent or ".")
     os.close(fd)
     try:
         wb.save(tmp)

@@ -19,6 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
 
+from ..io.safe_names import docx_title
+
 from .compose import Block
 
 SIZE_2HAO, SIZE_3HAO, SIZE_4HAO = Pt(22), Pt(16), Pt(14)
@@ -108,7 +110,7 @@ def build_document(blocks: list[Block], fonts: dict[str, str], title_core: str =
     title.line_spacing = Pt(36)
     title.space_after = Pt(28)
     _page_number_footer(section, fonts)
-    doc.core_properties.title = title_core
+    doc.core_properties.title = docx_title(title_core)  # a 240-character unit name must not stop the report
     doc.core_properties.author = "perfeval-xl"
 
     for block in blocks:

@@ -52,35 +52,25 @@ Figures (also printed on the 说明 sheet)
   column says which. 等级 = the rules file's grade bands applied to 汇总得分.
 - 未说明的偏差 = number of T109 findings; 超额>120% = number of T116 findings.
 
-Exit codes (``RollupResult.exit_code``; the most serious applies)
----------------------------------------------------------------
-- 0 ``EXIT_OK``: every file was read and no unit has a 错误 (提示 may remain).
-- 1 ``EXIT_ERRORS``: every file was read; at least one unit has a 错误 — send the 退回意见.
-- 5 ``EXIT_UNREADABLE`` (``exitcodes.PARTIAL``): at least one file could not be used (see 未能读取);
-  the workbook is still written. It outranks 1 because the district picture is incomplete, which
-  is the district's problem to solve first (ask for the file again). It is not 2, the code for
-  "nothing done" (a folder that does not exist), so a script can tell the two apart.
-- 3 ``EXIT_EMPTY``: nothing to roll up (no .xlsx/.xlsm submission in the folder); no workbook is
+Exit codes (``RollupResult.exit_code``, names from ``perfeval_xl.exitcodes``; the most serious applies)
+---------------------------------------------------------------------------------------------------
+- 0 ``OK``: every file was read and no unit has a 错误 (提示 may remain).
+- 1 ``FINDINGS``: every file was read; at least one unit has a 错误 — send the 退回意见.
+- 5 ``PARTIAL``: at least one file could not be used (see 未能读取); the outputs are still
+  written. It outranks 1 because the district picture is incomplete (ask for the file again).
+- 3 ``NOTHING_TO_DO``: nothing to roll up (no .xlsx/.xlsm submission in the folder); no workbook is
   written (the JSON report is, if asked for, so scripts see why).
 A folder or output that cannot be used raises ``RollupError`` (the CLI prints it and exits 2).
 """
 
 from __future__ import annotations
 
-from .engine import (
-    EXIT_EMPTY,
-    EXIT_ERRORS,
-    EXIT_OK,
-    EXIT_UNREADABLE,
-    RollupError,
-    RollupResult,
-    rollup,
-)
+from .engine import RollupError, RollupResult, rollup
 from .discover import discover
 from .progress import terminal_progress
 from .rules import ROLLUP_RULES, rollup_rules
 
 __all__ = [
-    "EXIT_EMPTY", "EXIT_ERRORS", "EXIT_OK", "EXIT_UNREADABLE", "ROLLUP_RULES", "RollupError", "RollupResult",
+    "ROLLUP_RULES", "RollupError", "RollupResult",
     "discover", "rollup", "rollup_rules", "terminal_progress",
 ]

@@ -4,6 +4,7 @@ sorted, never our own files."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -32,10 +33,12 @@ def discover(folder: str | Path, exclude: Iterable[str | Path] = ()) -> list[Pat
             if skipped_name(name) or not name.lower().endswith(SUFFIXES + OTHER_SPREADSHEETS + (ZIP_SUFFIX,)):
                 continue
             path = here / name
-            if _real(path) in excluded or not path.is_file():
-                continue
-            for p in zip_candidates(path) if is_zip(name) else [path]:  # a .zip is read as a folder
-                found.append((p.relative_to(folder).as_posix(), p))
+            if _real(path) in excluded or path.is_dir():
+                continue  # links, pipes and devices stay: unsafe_reason() lists them under 未能读取
+            if is_zip(name) and unsafe_reason(path, folder) is None:  # a .zip is read as a folder
+                found += [(p.relative_to(folder).as_posix(), p) for p in zip_candidates(path)]
+            else:
+                found.append((path.relative_to(folder).as_posix(), path))
     found.sort(key=lambda item: item[0])
     return [p for _, p in found]
 
@@ -46,3 +49,35 @@ def _real(path: str | Path) -> str:
 
 def same_file(a: str | Path, b: str | Path) -> bool:
     return _real(a) == _real(b)
+
+
+def unsafe_reason(path: Path, folder: Path) -> str | None:
+    """Why ``path`` must not be opened, or None for a regular file inside ``folder``.
+
+    A symbolic link is followed only to a regular file inside the folder: a link out of it
+    would put another file's size and hash into the report; a FIFO would block the reader
+    forever; a device would be read without end. Only ``lstat``/``stat`` are called, nothing is opened.
+    """
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                target = os.path.realpath(path, strict=True)
+            except OSError as exc:
+                return "符号链接形成循环，未读取" if exc.errno == 40 else "符号链接指向的文件不存在，未读取"
+            root = os.path.realpath(folder)
+            if os.path.commonpath([root, target]) != root:
+                return "是指向文件夹以外的符号链接，为保护其他文件未读取（请把报送文件本身放入文件夹）"
+            info = os.stat(path)
+    except OSError as exc:
+        return f"无法读取（{exc.strerror or exc}）"
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "是命名管道（FIFO），不是文件，未读取"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "是设备文件，不是普通文件，未读取"
+    if stat.S_ISSOCK(mode):
+        return "是套接字，不是普通文件，未读取"
+    return "不是普通文件，未读取"

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import pickle
+import signal
 import tempfile
 import time
 from collections import deque
@@ -21,11 +22,12 @@ from ..core.findings import Finding, Severity
 from ..core.scoring import grade_of
 from ..core.settings import Settings
 from ..io import xlsx_read  # noqa: F401  (imported before the workers fork, not once in each)
+from ..io import sandbox
+from ..io.guard import Limits
 from ..io.xlsx_write import save_atomic, umask_mode
 from ..layout.workbook import TEMPLATE_VERSION
-from .discover import discover, same_file
+from .discover import discover, same_file, unsafe_reason
 from .errors import RollupError
-from .filetypes import TEMP_PREFIX
 from .extract import own_output_title, process_batch, process_file
 from .progress import announce
 from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
@@ -34,12 +36,9 @@ from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, Un
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from .rules import cross_check, duplicate_groups, rollup_rules
 from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
+from .staging import Staging, clean_leftovers, temp_prefix
 from .stats import district_stats
 
-EXIT_OK = 0  # every file read, no unit has a 错误 (提示 may remain)
-EXIT_ERRORS = 1  # every file read, at least one unit has a 错误 (its own or a roll-up check's)
-EXIT_UNREADABLE = exitcodes.PARTIAL  # some file could not be used (listed under 未能读取); the run still completed
-EXIT_EMPTY = 3  # nothing to roll up: no .xlsx/.xlsm submission in the folder; no workbook written
 
 # Files per task: the local pool balances better with small batches; Dask's per-task overhead
 # (~2 ms against ~5–20 ms a file) wants 20–50 files per task.
@@ -53,7 +52,7 @@ REPORT_FORMAT = "perfeval-xl/rollup-report"
 @dataclass
 class RollupResult:
     exit_code: int
-    output: Path | None  # None when nothing was written (EXIT_EMPTY)
+    output: Path | None  # None when nothing was written (NOTHING_TO_DO)
     files: int  # candidate files found
     read: int  # files read and rolled up or superseded
     units: int  # units in 汇总
@@ -72,7 +71,7 @@ class RollupResult:
     reused: int = 0  # files whose record came from the archive (not read again)
 
     def summary_zh(self) -> str:
-        if self.exit_code == EXIT_EMPTY:
+        if self.exit_code == exitcodes.NOTHING_TO_DO:
             return "没有可汇总的报送：文件夹中没有找到 .xlsx / .xlsm 自评工作簿。"
         parts = [f"汇总 {self.units} 个单位（共 {self.files} 个文件"]
         if self.unreadable:
@@ -106,14 +105,17 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _failed(path: str, root: str, reason: str) -> FileRecord:
+def _failed(path: str, root: str, reason: str, follow: bool = True) -> FileRecord:
+    """The record of a file not read; ``follow=False`` for one never to be looked through (a link
+    out of the folder, a FIFO): its own entry's size and time, never its target's."""
     p = Path(path)
     try:
         rel = p.relative_to(root).as_posix()
     except ValueError:
         rel = str(p)
     try:
-        size, mtime = p.stat().st_size, p.stat().st_mtime_ns
+        info = p.stat() if follow else p.lstat()
+        size, mtime = (info.st_size, info.st_mtime_ns) if follow else (None, info.st_mtime_ns)
     except OSError:
         size, mtime = None, 0
     return FileRecord(path=rel, name=p.name, size=size, mtime_ns=mtime, status=UNREADABLE, reason=f"{p.name}：{reason}")
@@ -123,11 +125,24 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(root: str, settings: Settings) -> None:
+    """A worker is the sandbox of the files it reads (sandbox.py): bounded address space, dies
+    with the parent, leaves Ctrl-C to the parent."""
     _WORKER["root"], _WORKER["settings"] = root, settings
+    _WORKER["seconds"] = Limits.from_settings(settings).parse_seconds
+    sandbox.confine(Limits.from_settings(settings).memory_mb)
 
 
 def _work(paths: list[str]) -> list[FileRecord]:
-    return process_batch(paths, _WORKER["root"], _WORKER["settings"])
+    """Each file within its time limit: past it, SIGALRM (default action) ends the worker, and
+    the parent retries the batch's files one by one in the sandbox, which names the culprit."""
+    results: list[FileRecord] = []
+    for path in paths:
+        signal.setitimer(signal.ITIMER_REAL, max(_WORKER["seconds"], 0.001))
+        try:
+            results += process_batch([path], _WORKER["root"], _WORKER["settings"])
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return results
 
 
 def run_in_process(paths: list[str], root: str, settings: Settings) -> Iterator[FileRecord]:
@@ -152,7 +167,7 @@ def run_local_pool(paths: list[str], root: str, settings: Settings, jobs: int,
 def _pool_pass(todo: deque, root: str, settings: Settings, jobs: int):
     window = max(2, jobs * 4)
     pending: dict[Any, list[str]] = {}
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, settings)) as pool:
+    with _pool(jobs, root, settings) as pool:
         try:
             while todo or pending:
                 while todo and len(pending) < window:
@@ -174,14 +189,41 @@ def _pool_pass(todo: deque, root: str, settings: Settings, jobs: int):
     return []
 
 
+def _work_alone(path: str, root: str, settings: Settings) -> FileRecord:
+    _init_worker(root, settings)
+    return _work([path])[0]
+
+
+class _pool:
+    """A ProcessPoolExecutor whose workers are killed, not awaited, when the run is interrupted
+    (Ctrl-C, SIGTERM) or fails: none is left reading a file after the parent stops."""
+
+    def __init__(self, jobs: int, root: str, settings: Settings) -> None:
+        self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, settings))
+
+    def __enter__(self) -> ProcessPoolExecutor:
+        return self.executor
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None or kind is BrokenProcessPool:
+            self.executor.shutdown(wait=True)
+            return
+        for process in list((getattr(self.executor, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.kill()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
 def _isolated(path: str, root: str, settings: Settings) -> FileRecord:
-    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(root, settings)) as pool:
-        try:
-            return pool.submit(_work, [path]).result()[0]
-        except BrokenProcessPool:
-            return _failed(path, root, "读取该文件时处理进程意外退出（文件可能已损坏或过大）")
-        except Exception as exc:
-            return _failed(path, root, f"处理时出错（{type(exc).__name__}: {exc}）")
+    """One suspect file in a fresh sandbox child, which says why it died (memory, time, crash)."""
+    limits = Limits.from_settings(settings)
+    try:
+        return sandbox.run(_work_alone, (path, root, settings), memory_mb=limits.memory_mb,
+                           seconds=limits.parse_seconds)
+    except sandbox.ChildDied as exc:
+        return _failed(path, root, str(exc))
+    except Exception as exc:
+        return _failed(path, root, f"处理时出错（{type(exc).__name__}: {exc}）")
 
 
 # A cluster with no worker for this long fails the run as a whole: a worker restarted by its nanny
@@ -392,14 +434,17 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     json_path = Path(json_report) if json_report is not None else None
     fb_dir = Path(feedback_dir) if feedback_dir is not None else None
     _check_paths(folder, output, json_path, fb_dir)
+    clean_leftovers([output.parent, json_path.parent if json_path is not None else None, fb_dir])
     candidates = discover(folder, exclude=[fb_dir] if fb_dir is not None else [])
     paths = _guard_inputs(candidates, output, json_path)
     if not force:
         _refuse_foreign(output, json_path)
     root = str(folder)
-    empty = RollupResult(EXIT_EMPTY, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
+    refused = {p: reason for p in paths if (reason := unsafe_reason(p, folder)) is not None}
+    paths = [p for p in paths if p not in refused]
+    empty = RollupResult(exitcodes.NOTHING_TO_DO, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
     _nobody_reported(empty, roster)
-    if not paths:
+    if not paths and not refused:
         empty.report = _json_doc(folder, None, empty, [], {}, {}, settings)
         if json_path is not None:
             _write_json(json_path, empty.report)
@@ -408,7 +453,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
     jobs = max(1, jobs if jobs is not None else available_cpus())
     strings = [str(p) for p in paths]
-    total = len(strings)
+    total = len(strings) + len(refused)
     spill = _Spill()
     history = archive is not None
     compared: dict[str, Comparison] = {}
@@ -429,7 +474,8 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
             results = run_in_process(strings, root, settings)
         else:
             results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
-        results = itertools.chain((r for r in reused if r is not None), results)
+        listed = (_failed(str(p), root, reason, follow=False) for p, reason in refused.items())
+        results = itertools.chain(listed, (r for r in reused if r is not None), results)
         announce(progress, "读取", total)
 
         records: list[FileRecord] = []
@@ -468,7 +514,7 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     unreadable = [r for r in records if r.status == UNREADABLE]
     ignored = [r for r in records if r.status == IGNORED]
     if not readable and not unreadable:
-        result = RollupResult(EXIT_EMPTY, None, len(records), 0, 0, 0, 0, [], {},
+        result = RollupResult(exitcodes.NOTHING_TO_DO, None, len(records), 0, 0, 0, 0, [], {},
                               ignored=[r.path for r in ignored], json_report=json_path)
         _nobody_reported(result, roster)
         result.report = _json_doc(folder, None, result, records, {}, {}, settings)
@@ -492,21 +538,48 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
                       settings=settings, folder=str(folder.resolve()), superseded=superseded, ignored=ignored,
                       rendered=spill.rendered)
     announce(progress, "写入区汇总")
+    staging = Staging()  # the output set moves into place only when all of it is written
     try:
-        save_atomic(writer.finish(data), output)
-    except OSError as exc:
-        raise RollupError(_cannot_write(output, exc)) from None
+        try:
+            save_atomic(writer.finish(data), staging.path_for(output))
+        except OSError as exc:
+            raise RollupError(_cannot_write(output, exc)) from None
+        feedback_files: list[Path] = []
+        if fb_dir is not None:
+            feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force, staging, progress)
+        result = _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats,
+                         feedback_files, started, entries, store)
+        result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings)
+        if json_path is not None:
+            _write_json(staging.path_for(json_path), result.report, shown=json_path)
+        try:
+            staging.commit(last=output, stale=lambda: _own_feedback(fb_dir) if fb_dir is not None else ())
+        except OSError as exc:
+            raise RollupError(_cannot_write(output, exc)) from None
+    finally:
+        staging.discard()
+    if store is not None:  # the archive records the run once its outputs are in place
+        store.finish_run(str(folder.resolve()), run_files(records, units, superseded, stats), result.exit_code)
+    return result
 
-    feedback_files: list[Path] = []
-    if fb_dir is not None:
-        feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force, progress)
 
+def _own_feedback(fb_dir: Path) -> list[Path]:
+    """退回意见 workbooks of this tool in the feedback folder (earlier runs' included)."""
+    try:
+        return [p for p in fb_dir.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith(".")
+                and p.is_file() and not p.is_symlink() and own_output_title(p) == FEEDBACK_TITLE]
+    except OSError:
+        return []
+
+
+def _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats, feedback_files,
+            started, entries=None, store=None) -> RollupResult:
     if unreadable:
-        code = EXIT_UNREADABLE
+        code = exitcodes.PARTIAL
     elif any(u.errors for u in units):
-        code = EXIT_ERRORS
+        code = exitcodes.FINDINGS
     else:
-        code = EXIT_OK
+        code = exitcodes.OK
     result = RollupResult(
         code, output, len(records), len(readable), len(units), sum(u.errors for u in units),
         sum(u.warnings for u in units), [(r.path, r.reason) for r in unreadable], superseded,
@@ -515,11 +588,6 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
     if store is not None:
         result.archive, result.reused = store.path, len(store.reused)
     result.seconds = time.perf_counter() - started
-    result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings)
-    if json_path is not None:
-        _write_json(json_path, result.report)
-    if store is not None:
-        store.finish_run(str(folder.resolve()), run_files(records, units, superseded, stats), code)
     return result
 
 
@@ -542,7 +610,7 @@ def unit_row(record: FileRecord, extra: list[Finding], settings: Settings) -> Un
 
 
 def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool,
-                    progress: Progress | None = None) -> list[Path]:
+                    staging: Staging, progress: Progress | None = None) -> list[Path]:
     try:
         fb_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -554,15 +622,7 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
     for u in units:
         if not u.errors:
             continue
-        name = feedback_name(u)
-        if name.lower() in used:
-            stem = name[: -len(f"{FEEDBACK_TITLE}.xlsx")]
-            name = f"{stem}（{u.code or Path(u.path).stem}）{FEEDBACK_TITLE}.xlsx"
-        n = 2
-        while name.lower() in used:
-            name = f"{name[:-5]}（{n}）.xlsx"
-            n += 1
-        used.add(name.lower())
+        name = feedback_name(u, used)
         path = fb_dir / name
         if any(same_file(path, p) for p in inputs):
             raise RollupError(f"退回意见文件 {path} 与一份报送同名；为保护原始数据，请另选 --feedback 文件夹。")
@@ -570,7 +630,7 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
             raise RollupError(f"{path} 已存在，且不是本工具生成的退回意见；如确需覆盖，请加 --force。")
         rows = [FindingRow.of(f.to_dict(), u.path) for f in found[u.path]] + list(spill.findings(u.path))
         try:
-            write_feedback(path, u, rows)
+            write_feedback(staging.path_for(path), u, rows)
         except OSError as exc:
             raise RollupError(_cannot_write(path, exc)) from None
         written.append(path)
@@ -649,10 +709,10 @@ def _guard_inputs(candidates: list[Path], output: Path, json_path: Path | None) 
 # ---------------------------------------------------------------- JSON
 
 
-def _write_json(path: Path, doc: dict[str, Any]) -> None:
+def _write_json(path: Path, doc: dict[str, Any], shown: Path | None = None) -> None:
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=path.parent if str(path.parent) else ".")
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(), suffix=".json", dir=path.parent if str(path.parent) else ".")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -662,7 +722,7 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise RollupError(_cannot_write(path, exc)) from None
+        raise RollupError(_cannot_write(shown or path, exc)) from None
 
 
 def _clean(value: Any) -> Any:

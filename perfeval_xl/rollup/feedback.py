@@ -6,7 +6,6 @@ Each holds the district's summary line of that unit and every finding of its sub
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,14 @@ from openpyxl.utils import get_column_letter
 
 from ..core.findings import FEEDBACK_KEYS, FINDING_COLUMNS
 from ..core.score import fmt_figure, fmt_rate
+from ..io import safe_names
+from ..io.quote import put_text
 from ..io.xlsx_write import save_atomic
 from .compare import resubmission_line
 from .record import FindingRow, UnitRow
-from .xlsx import FONT_NAME, FORMULA_TRIGGERS, clean_text, lines_needed, page_setup
+from .xlsx import FONT_NAME, clean_text, lines_needed, page_setup
 
 FEEDBACK_TITLE = "退回意见"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 # core.findings.FEEDBACK_KEYS with their headers, and the width each gets here.
 WIDTHS = {"no": 6, "severity": 8, "rule": 7, "title": 18, "sheet": 10, "cell": 8, "where": 26, "message": 50,
@@ -30,11 +30,13 @@ WIDTHS = {"no": 6, "severity": 8, "rule": 7, "title": 18, "sheet": 10, "cell": 8
 COLUMNS = [(FINDING_COLUMNS[key], WIDTHS[key]) for key in FEEDBACK_KEYS]
 
 
-def feedback_name(unit: UnitRow) -> str:
-    """File name by unit and year, safe on Windows (no \\/:*?"<>|, no trailing dot or space)."""
-    name = _UNSAFE.sub("_", unit.unit or Path(unit.path).stem).strip(" .") or "未填单位"
+def feedback_name(unit: UnitRow, taken: set[str] | None = None) -> str:
+    """File name by unit and year, safe everywhere (io/safe_names.py: cut by bytes, no character
+    Windows forbids, no reserved name); unique among ``taken``."""
+    name = unit.unit or Path(unit.path).stem or "未填单位"
     year = f"{unit.year}年度" if unit.year is not None else ""
-    return f"{name[:80]}{year}{FEEDBACK_TITLE}.xlsx"
+    suffix = f"{year}{FEEDBACK_TITLE}.xlsx"
+    return safe_names.file_name(name, suffix, taken)
 
 
 def summary_line(unit: UnitRow) -> str:
@@ -99,10 +101,8 @@ def _put(ws, row: int, col: int, value: Any, font: Font, alignment: Alignment | 
     c = ws.cell(row, col)
     if isinstance(value, str):
         text = clean_text(value)
-        c.value = text or None
-        if text.startswith(FORMULA_TRIGGERS):
-            c.data_type = "s"
-            c.quotePrefix = True
+        if text:
+            put_text(c, text)
     else:
         c.value = value
     c.font = font

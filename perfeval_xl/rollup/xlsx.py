@@ -27,6 +27,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..io.quote import FORMULA_TRIGGERS  # one definition for every writer
+
 FONT_NAME = "宋体"  # as the unit workbooks (perfeval_xl.io.xlsx_write.BODY_FONT)
 BODY_FONT = Font(name=FONT_NAME, size=10)
 BOLD_FONT = Font(name=FONT_NAME, size=10, bold=True)
@@ -46,7 +48,6 @@ FORMATS = {
     "int": "0",
     "year": "0",
 }
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_TEXT = 32767
 MAX_ROW_HEIGHT = 160.0
