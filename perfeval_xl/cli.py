@@ -41,7 +41,7 @@ class UserError(Exception):
 
 def _settings(args: argparse.Namespace) -> Settings:
     try:
-        return Settings.load(getattr(args, "rules", None))
+        return Settings.load(getattr(args, "rules", None), known_codes={r.code for r in every_rule()})
     except SettingsError as exc:
         raise UserError(str(exc)) from None
 

@@ -59,3 +59,15 @@ def test_keys_added_to_the_defaults_are_checked_without_code_of_their_own():
         base.override({"checks": {"new_ratio": -1}})
     with pytest.raises(SettingsError, match="未知设置项 “checks.other”"):
         base.override({"checks": {"other": 1}})
+
+
+def test_counted_limits_are_the_integer_fields_of_the_guard():
+    """settings.counted_limit (which [limits] values must be whole numbers) agrees with io.guard.Limits."""
+    import dataclasses
+
+    from perfeval_xl.core.settings import Settings, counted_limit
+    from perfeval_xl.io.guard import Limits
+
+    typed = {f.name: f.type in ("int", int) for f in dataclasses.fields(Limits)}
+    keys = Settings.default()["limits"]
+    assert keys and {k: counted_limit(k) for k in keys} == {k: typed[k] for k in keys}

@@ -10,10 +10,11 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 
 class SettingsError(ValueError):
@@ -27,6 +28,9 @@ def _load_defaults() -> dict[str, Any]:
 
 
 SEVERITY_CHOICES = ("错误", "提示", "关闭")
+CODE_SHAPE = re.compile(r"^[A-Z]\d{3}$")  # as core.catalog.CODE_PATTERN
+# Settings that list rule codes (checked like the keys of [severity]).
+RULE_CODE_LISTS = ("workflow.explanation_required",)
 
 # Tables whose keys are free (a district may add a severity for any rule code).
 _OPEN_TABLES = {"severity"}
@@ -50,8 +54,10 @@ class Settings:
         return cls(_load_defaults())
 
     @classmethod
-    def load(cls, path: str | Path | None) -> Settings:
-        """Defaults, overridden by the TOML file at ``path`` (if any)."""
+    def load(cls, path: str | Path | None, known_codes: Collection[str] | None = None) -> Settings:
+        """Defaults, overridden by the TOML file at ``path`` (if any). ``known_codes``: the rule codes
+        a [severity] or [workflow] entry may name (the registry's, passed in by the caller: the
+        registry sits above this module); None checks only their shape."""
         if path is None:
             return cls.default()
         path = Path(path)
@@ -59,20 +65,22 @@ class Settings:
             raw = path.read_bytes()
         except OSError as exc:
             raise SettingsError(f"无法读取规则文件 {path}：{exc.strerror or exc}") from None
-        return cls.default().override_toml(_decode(raw, path), origin=str(path))
+        return cls.default().override_toml(_decode(raw, path), origin=str(path), known_codes=known_codes)
 
-    def override_toml(self, text: str, origin: str = "规则文件") -> Settings:
+    def override_toml(self, text: str, origin: str = "规则文件",
+                      known_codes: Collection[str] | None = None) -> Settings:
         try:
             override = tomllib.loads(text.removeprefix("\ufeff"))
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"规则文件 {origin} 格式错误：{toml_error_zh(str(exc))}") from None
-        return self.override(override, origin, text)
+        return self.override(override, origin, text, known_codes)
 
-    def override(self, override: dict[str, Any], origin: str = "规则文件", text: str = "") -> Settings:
+    def override(self, override: dict[str, Any], origin: str = "规则文件", text: str = "",
+                 known_codes: Collection[str] | None = None) -> Settings:
         """The defaults with ``override`` merged in; every key, type and range checked against the
         defaults (``text``, when given, lets a message name the line)."""
         merged = copy.deepcopy(self._data)
-        _merge(merged, override, _Origin(origin, text), "")
+        _merge(merged, override, _Origin(origin, text, known_codes), "")
         return Settings(merged, origin)
 
     def as_dict(self) -> dict[str, Any]:
@@ -113,8 +121,18 @@ def _decode(raw: bytes, path: Path) -> str:
 class _Origin:
     """Where an override comes from, to name the file and the line of a key in messages."""
 
-    def __init__(self, name: str, text: str) -> None:
+    def __init__(self, name: str, text: str, codes: Collection[str] | None = None) -> None:
         self.name, self.lines = name, text.splitlines()
+        self.codes = frozenset(codes) if codes is not None else None
+
+    def unknown_code(self, where: str, code: Any) -> SettingsError | None:
+        """The error for a rule code that no rule has (or that is not shaped like one), else None."""
+        if not isinstance(code, str) or not CODE_SHAPE.match(code.upper()):
+            return self.error(where, f"“{code}” 不是规则代码（应如 T109）；运行 perfeval-xl rules 查看全部规则")
+        if self.codes is None or code in self.codes:
+            return None
+        hint = f"（是否应为 {code.upper()}？）" if code.upper() in self.codes else ""
+        return self.error(where, f"未知规则代码 “{code}”{hint}；运行 perfeval-xl rules 查看全部规则")
 
     def error(self, dotted: str, message: str) -> SettingsError:
         line = self.line_of(dotted)
@@ -142,28 +160,12 @@ class _Origin:
         return header_line
 
 
-def _known_rule_codes() -> set[str]:
-    """Every rule code a [severity] entry may name: the catalog's, the roll-up's, the report check's."""
-    from .catalog import all_rules
-
-    codes = {r.code for r in all_rules()}
-    try:
-        from ..report.rules import report_rules
-        from ..rollup.rules import rollup_rules
-
-        codes |= {r.code for r in rollup_rules()} | {r.code for r in report_rules()}
-    except ImportError:  # pragma: no cover - a trimmed install without the roll-up or the report
-        pass
-    return codes
-
-
 def _merge(base: dict[str, Any], override: dict[str, Any], origin: _Origin, prefix: str) -> None:
     for key, value in override.items():
         where = f"{prefix}{key}"
         if prefix == "severity.":
-            if key not in _known_rule_codes():
-                hint = f"（是否应为 {key.upper()}？）" if key.upper() in _known_rule_codes() else ""
-                raise origin.error(where, f"未知规则代码 “{key}”{hint}；运行 perfeval-xl rules 查看全部规则")
+            if (problem := origin.unknown_code(where, key)) is not None:
+                raise problem
             if value not in SEVERITY_CHOICES:
                 raise origin.error(where, f"“{where}” 应为 {' / '.join(SEVERITY_CHOICES)}，而不是 {value!r}")
         if key not in base and prefix.rstrip(".") not in _OPEN_TABLES:
@@ -177,6 +179,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any], origin: _Origin, pref
                 _check_value(base[key], value, where, origin)
             if where in CHOICES and value not in CHOICES[where]:
                 raise origin.error(where, f"“{where}” 应为 {' / '.join(CHOICES[where])}，而不是 {value!r}")
+            if where in RULE_CODE_LISTS:
+                for code in value:
+                    if (problem := origin.unknown_code(where, code)) is not None:
+                        raise problem
             base[key] = value
 
 
@@ -191,7 +197,7 @@ def _check_value(default: Any, value: Any, where: str, origin: _Origin) -> None:
         if where.startswith("limits."):
             if value <= 0:
                 raise origin.error(where, f"“{where}” 是读取上限，应大于 0，而不是 {value!r}")
-            if where.split(".", 1)[1] in _counted_limits() and not isinstance(value, int):
+            if counted_limit(where.split(".", 1)[1]) and not isinstance(value, int):
                 raise origin.error(where, f"“{where}” 应为整数，而不是 {value!r}")
         elif default >= 0 and value < 0:
             raise origin.error(where, f"“{where}” 不能为负数（{value!r}）")
@@ -211,14 +217,11 @@ def _check_value(default: Any, value: Any, where: str, origin: _Origin) -> None:
                 raise origin.error(where, f"“{where}” 的第 {i + 1} 项 {item!r} 不是有限的数")
 
 
-@functools.cache
-def _counted_limits() -> frozenset[str]:
-    """[limits] keys that count things (rows, cells, parts, digits): integers, as io.guard.Limits types them."""
-    import dataclasses
-
-    from ..io.guard import Limits
-
-    return frozenset(f.name for f in dataclasses.fields(Limits) if f.type in ("int", int))
+def counted_limit(key: str) -> bool:
+    """A [limits] key that counts things (rows, cells, parts, digits) and so takes an integer; the
+    others are measures (``*_mb``, ``*_seconds``, ``*_ratio``). io.guard.Limits types its fields
+    the same way (tests/test_hostile_rules.py checks the two agree)."""
+    return not key.endswith(("_mb", "_seconds", "_ratio"))
 
 
 def _same_kind(default: Any, value: Any) -> bool:
@@ -247,7 +250,6 @@ _TOML_MESSAGES = {
 def toml_error_zh(message: str) -> str:
     """``Invalid value (at line 2, column 10)`` → ``第 2 行第 10 列：值无效……``: line and column
     as an editor counts them (tomllib counts both from 1, as editors do)."""
-    import re
 
     m = re.match(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$", message, re.S)
     if m is None:

@@ -127,9 +127,9 @@ def _prepare_parent() -> None:
     child inherits them instead of building them again (a roll-up with jobs=1 forks per file)."""
     from ..core.settings import Settings
     from ..layout.sheets import UNIT_SHEETS
-    from .xlsx_read import _rows_needed
+    from .xlsx_read import rows_needed
 
-    _rows_needed(UNIT_SHEETS)
+    rows_needed(UNIT_SHEETS)
     for kind in UNIT_SHEETS:
         kind.layout()
     Settings.default()

@@ -17,7 +17,6 @@ dies (``prctl(PR_SET_PDEATHSIG)``); they ignore Ctrl-C (the parent stops them).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import pickle
 import select
@@ -80,7 +79,7 @@ def confine(memory_mb: float | None) -> None:
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_mb and available():
-        import resource
+        import resource  # noqa: F401
 
         limit = int(memory_mb * MB)
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -207,6 +206,8 @@ def _run_forked(func: Callable, args: tuple, memory_mb: float | None, seconds: f
 
 
 def _run_spawned(func: Callable, args: tuple, memory_mb: float | None, seconds: float | None) -> Any:
+    import multiprocessing  # only where fork is missing: its import costs every command start-up
+
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child_conn, args=(sender, func, args, memory_mb), daemon=True)

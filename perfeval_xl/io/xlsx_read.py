@@ -87,7 +87,7 @@ def read_workbook(source: str | Path | bytes, kinds: list[SheetKind] | None = No
     kinds = kinds or UNIT_SHEETS
     limits = limits or Limits()
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    plan = _rows_needed(kinds)
+    plan = rows_needed(kinds)
     package = inspect_xlsx(data, limits, lambda name: plan.get(name, -1) != 0)
     book = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
     sheets = {}
@@ -124,7 +124,7 @@ def _notices(sub: Submission, sheets: dict[str, SheetXml], limits: Limits) -> No
             sub.notices.append(ReadNotice("hidden_sheet", sheet.name, text=sheet.state))
 
 
-def _rows_needed(kinds: list[SheetKind]) -> dict[str, int]:
+def rows_needed(kinds: list[SheetKind]) -> dict[str, int]:
     """Rows to read per fixed sheet name: 0 = skip (nothing to read), -1 = all (tables grow).
 
     Reading only what the layouts can use keeps a roll-up close to the bare read of a file.

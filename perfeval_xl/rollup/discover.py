@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .filetypes import OTHER_SPREADSHEETS, SUFFIXES, TEMP_PREFIX, skipped_name
-from .zipintake import ZIP_SUFFIX, is_zip, zip_candidates
+from .zipintake import ZIP_SUFFIX, is_zip, locate, zip_candidates
 
 
 def _skipped_dir(name: str) -> bool:
@@ -58,6 +58,9 @@ def unsafe_reason(path: Path, folder: Path) -> str | None:
     would put another file's size and hash into the report; a FIFO would block the reader
     forever; a device would be read without end. Only ``lstat``/``stat`` are called, nothing is opened.
     """
+    member = locate(Path(path))
+    if member is not None:  # a member of a .zip (read in memory): the archive is what gets opened
+        path = member[0]
     try:
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
