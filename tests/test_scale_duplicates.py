@@ -109,3 +109,24 @@ def test_hundreds_of_copies_of_one_unit_give_bounded_cells_and_one_json_group(co
     assert max(len(json.dumps(f["rollup_findings"], ensure_ascii=False)) for f in doc["files"]) < 3000
     superseded_by = {f["path"]: f.get("superseded_by") for f in doc["files"]}
     assert superseded_by["洋湖0000.xlsx"] == "洋湖0239.xlsx" and superseded_by["洋湖0239.xlsx"] is None
+
+
+def test_a_detail_sheet_past_excels_row_limit_ends_with_a_note(monkeypatch, tmp_path):
+    """A province-scale 问题清单 cannot hold every row: the rows that do not fit are counted in a
+    closing note instead of making the write fail."""
+    from openpyxl import Workbook, load_workbook
+
+    from perfeval_xl.rollup import xlsx
+
+    monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", 6)  # header + 4 rows + the note
+    for fast in (True, False):
+        book = xlsx.RollupBook(Workbook(write_only=True))
+        sheet = book.table("问题清单", [xlsx.Col("规则", 8), xlsx.Col("说明", 20)], fast=fast)
+        for i in range(7):
+            sheet.append([f"T{i:03d}", "说明"])
+        sheet.close()
+        path = tmp_path / f"{fast}.xlsx"
+        book.save(path)
+        rows = [r for r in load_workbook(path)["问题清单"].iter_rows(values_only=True)]
+        assert [r[0] for r in rows[1:5]] == ["T000", "T001", "T002", "T003"] and len(rows) == 6
+        assert rows[5][0].startswith("另有 3 行超过 Excel 每张工作表 6 行的上限，未列出")

@@ -207,8 +207,15 @@ def page_setup(ws, *, landscape: bool = True, title: str = "") -> None:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+# Rows an Excel worksheet holds; a detail sheet of a province-scale roll-up can need more.
+EXCEL_MAX_ROWS = 1_048_576
+
+
 class TableSheet:
     """A write-only sheet with one header row and data rows below it.
+
+    Rows beyond what Excel holds (a header, ``EXCEL_MAX_ROWS - 2`` data rows, a closing note) are
+    counted, not written: the note says how many were left out.
 
     With ``fast=True`` (the default) data rows are rendered as SpreadsheetML text straight into a
     temporary file and spliced into the saved package by ``RollupBook.save``: the same cells,
@@ -222,6 +229,7 @@ class TableSheet:
         self.ws = wb.create_sheet(name)
         self.columns = list(columns)
         self.rows = 0
+        self.dropped = 0  # rows past EXCEL_MAX_ROWS, left out (see close)
         self.fast = fast
         ws = self.ws
         for i, col in enumerate(self.columns, start=1):
@@ -263,9 +271,15 @@ class TableSheet:
                 lines = max(lines, lines_needed(v, self.columns[i].width))
         return min(13.5 * lines + 3, MAX_ROW_HEIGHT) if lines > 1 else None
 
+    def _room(self) -> int:
+        return EXCEL_MAX_ROWS - 2 - self.rows  # the header row and the closing note row
+
     def append(self, values: Sequence[Any]) -> None:
         if self.fast:
             self.append_rendered([self.render(values)])
+            return
+        if self._room() <= 0:
+            self.dropped += 1
             return
         self.rows += 1
         height = self._height(values) if self._wrapped else None
@@ -285,11 +299,27 @@ class TableSheet:
 
     def append_rendered(self, rows: Sequence[str]) -> None:
         """Rendered rows (``render``), numbered from the next row on, in one write."""
+        room = self._room()
+        if len(rows) > room:
+            self.dropped += len(rows) - max(room, 0)
+            rows = rows[:max(room, 0)]
         first = self.rows + 2
         self.rows += len(rows)
         self.body.write("".join([row.replace(ROW, str(n)) for n, row in enumerate(rows, start=first)]).encode("utf-8"))
 
     def close(self) -> None:
+        if self.dropped:
+            note = (f"另有 {self.dropped:,} 行超过 Excel 每张工作表 {EXCEL_MAX_ROWS:,} 行的上限，未列出；"
+                    "请按区县分批汇总，或用 perfeval_xl.analysis 读取全部明细。")
+            values = [note] + [None] * (len(self.columns) - 1)
+            dropped, self.dropped = self.dropped, 0
+            if self.fast:
+                self.body.write(self.render(values).replace(ROW, str(self.rows + 2)).encode("utf-8"))
+                self.rows += 1
+            else:
+                self.rows += 1
+                self.ws.append([set_cell(p, c, v) for p, c, v in zip(self._protos, self.columns, values)])
+            self.dropped = dropped
         last = get_column_letter(len(self.columns))
         self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
         self.ws.print_area = f"A1:{last}{self.rows + 1}"
