@@ -41,7 +41,7 @@ def test_example_district_outputs_match_the_golden_file():
 def test_golden_file_covers_every_example_and_real_figures():
     golden = json.loads(update_golden.GOLDEN.read_text(encoding="utf-8"))
     books = golden["workbooks"]
-    assert len(books) == len(list(update_golden.EXAMPLES.rglob("*.xls*"))) == 14
+    assert len(books) == len(list(update_golden.EXAMPLES.rglob("*.xls*"))) == 16
     assert "unreadable" in books["岳麓区/梅溪湖街道（虚构）2022年度绩效自评.xlsx"]
     header, *rows = golden["区汇总"]["汇总"]
     wangjiahe = next(r for r in rows if r[1] == "岳阳市岳阳楼区王家河街道办事处")

@@ -8,6 +8,7 @@ the golden holds must be unchanged (sheets and keys added later are allowed).
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -20,7 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "报送"
 GOLDEN = ROOT / "tests" / "data" / "workflow_golden.json"
 # Fields that differ between two runs of the same files (timings, the machine's paths).
-VOLATILE = {"seconds", "folder", "output", "feedback_files"}
+VOLATILE = {"seconds", "folder", "output", "feedback_files", "modified", "mtime", "mtime_ns"}
+# A file's modification time quoted in a message (X501): set by the checkout, not by the data.
+MODIFIED = re.compile(r"修改时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+FILE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")  # the 未能读取 sheet's 修改时间 column
 
 
 def _scrub(value, folder: str, tmp: str):
@@ -29,7 +33,9 @@ def _scrub(value, folder: str, tmp: str):
     if isinstance(value, list):
         return [_scrub(v, folder, tmp) for v in value]
     if isinstance(value, str):
-        return value.replace(folder, "<folder>").replace(tmp, "<tmp>")
+        if FILE_TIME.fullmatch(value):
+            return "<mtime>"
+        return MODIFIED.sub("修改时间 <mtime>", value.replace(folder, "<folder>").replace(tmp, "<tmp>"))
     return value
 
 
