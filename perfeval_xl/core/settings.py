@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Collection
 
+from .encoding import decode_user_text
 
 class SettingsError(ValueError):
     """An override that does not fit the rules file; the message is in Chinese."""
@@ -109,13 +110,10 @@ class Settings:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    """UTF-8 (with or without the BOM Notepad writes), else GBK/GB18030 (Notepad's “ANSI” on Chinese Windows)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SettingsError(f"规则文件 {path} 的编码无法识别（请另存为 UTF-8）")  # pragma: no cover - gb18030 decodes almost anything
+    text = decode_user_text(raw)
+    if text is None:  # pragma: no cover - gb18030 decodes almost anything
+        raise SettingsError(f"规则文件 {path} 的编码无法识别（请另存为 UTF-8）")
+    return text
 
 
 class _Origin:

@@ -9,6 +9,7 @@ import json
 import zipfile
 from pathlib import Path
 
+from ..core.encoding import decode_user_text
 from ..core.model import FundingRow, ProjectTable, Submission, UnitInfo
 from ..core.settings import Settings
 from ..layout.sheets import PROJECT_SHEETS, UNIT_SHEETS
@@ -158,12 +159,10 @@ def _csv_rows(text: str, path: Path):
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PrefillError(f"{path.name}：无法识别文件编码（请另存为 UTF-8 的 CSV）")
+    text = decode_user_text(raw)
+    if text is None:
+        raise PrefillError(f"{path.name}：无法识别文件编码（请另存为 UTF-8 的 CSV）")
+    return text
 
 
 def _prefill_row(row: dict, where: str) -> dict:

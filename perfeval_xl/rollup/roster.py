@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.encoding import decode_user_text
 from .record import FileRecord, UnitRow
 from .rules import normalise_key
 
@@ -84,12 +85,10 @@ class RosterEntry:
 
 def decode_text(data: bytes, what: str) -> str:
     """UTF-8 (BOM or not), else GBK (GB18030, its superset): what Excel, WPS and Notepad save."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterError(f"{what} 的编码无法识别；请另存为“UTF-8”或“ANSI（GBK）”编码后重试。")
+    text = decode_user_text(data)
+    if text is None:
+        raise RosterError(f"{what} 的编码无法识别；请另存为“UTF-8”或“ANSI（GBK）”编码后重试。")
+    return text
 
 
 def read_roster(path: str | Path) -> Roster:
