@@ -30,7 +30,8 @@ def schema() -> dict:
 
 
 def test_names_page_and_schema_are_current():
-    assert names_doc.main(["--check"]) == 0, f"run: {names_doc.COMMAND}"
+    stale = [p for p, text in names_doc.targets().items() if p.read_text(encoding="utf-8") != text]
+    assert stale == [], f"run: {names_doc.COMMAND}"
 
 
 @pytest.mark.parametrize("kinds", [UNIT_SHEETS, PROJECT_SHEETS], ids=["unit", "project"])

@@ -10,8 +10,8 @@
   ``schema_errors`` checks a document against the subset of JSON Schema emitted here (no
   dependency), and refuses any keyword outside that subset.
 
-    python -m perfeval_xl.io.names_doc          # rewrite both files
-    python -m perfeval_xl.io.names_doc --check  # exit 1 if either is stale (used by the tests)
+    python -m perfeval_xl.docs          # rewrite both files (with the README's generated sections)
+    python -m perfeval_xl.docs --check  # exit 1 if any is stale (used by the tests)
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import sys
 import types
 import typing
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from ..layout.workbook import TEMPLATE_VERSION, SheetKind
 ROOT = Path(__file__).resolve().parent.parent.parent
 NAMES_PAGE = ROOT / "docs" / "names.md"
 SCHEMA_FILE = ROOT / "docs" / "export-schema.json"
-COMMAND = "python -m perfeval_xl.io.names_doc"
+COMMAND = "python -m perfeval_xl.docs"
 
 KIND_TEXT = {
     "text": "文字",
@@ -554,21 +553,3 @@ def schema_errors(doc: Any, schema: dict[str, Any], root: dict[str, Any] | None 
 
 def targets() -> dict[Path, str]:
     return {NAMES_PAGE: names_page() + "\n", SCHEMA_FILE: schema_text()}
-
-
-def main(argv: list[str]) -> int:
-    wanted = targets()
-    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-    if "--check" in argv:
-        for p in stale:
-            print(f"stale: {p.relative_to(ROOT)} (run {COMMAND})")
-        return 1 if stale else 0
-    for p in stale:
-        p.parent.mkdir(exist_ok=True)
-        p.write_text(wanted[p], encoding="utf-8")
-        print(f"wrote {p.relative_to(ROOT)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
