@@ -85,6 +85,10 @@ class Staging:
         self.moves.append((staged, final))
         return staged
 
+    def forget(self, final: Path) -> None:
+        """Do not move anything to ``final`` (its file was not written after all): an earlier one is stale."""
+        self.moves = [move for move in self.moves if move[1] != final]
+
     def commit(self, last: Path | None = None, stale: Callable[[], Iterable[Path]] = tuple) -> None:
         """Move everything into place, ``last`` (the 区汇总) at the very end; then remove ``stale()``."""
         moves = sorted(self.moves, key=lambda move: move[1] == last)
