@@ -3,8 +3,8 @@
 区汇总.xlsx, the JSON report and the 退回意见 are written into hidden staging folders beside
 their targets (``.~perfeval-<pid>-…``, same file system, so a move is a rename) and moved into
 place only when all of them are written. A run that fails or is interrupted before that leaves
-every earlier output as it was. Earlier 退回意见 of this tool in the feedback folder that the new
-run does not write again are removed, so the folder never mixes runs. Leftovers of a killed run
+every earlier output as it was. Earlier 退回意见 and 标注副本 of this tool in the feedback folder that
+the new run does not write again are removed, so the folder never mixes runs. Leftovers of a killed run
 (staging folders, temporary files of ``save_atomic``) carry the dead process's id and are removed
 at the next start.
 """
