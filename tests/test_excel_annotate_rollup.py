@@ -122,11 +122,14 @@ def test_a_second_run_replaces_the_copies_and_removes_stale_ones(rolled, tmp_pat
     shutil.copyfile(folder / (UNITS_WITH_ERRORS[0] + "标注副本.xlsx"), stale)
     foreign = folder / "自己的笔记.xlsx"
     shutil.copyfile(YANGHU, foreign)  # not this tool's output: left alone
+    own = folder / "洋湖街道_校验.xlsx"  # a user's `validate --annotate` copy, same title: left alone too
+    assert cli.main(["validate", str(YANGHU), "--annotate", str(own), "--format", "json"]) == 1
+    assert own_output_title(own) == "标注副本"
     old = {p.name: p.stat().st_ino for p in folder.iterdir()}
     result = rollup(EXAMPLES, tmp_path / "区汇总.xlsx", jobs=2, feedback_dir=folder)
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([u + "退回意见.xlsx" for u in UNITS_WITH_ERRORS]
-                           + [u + "标注副本.xlsx" for u in UNITS_WITH_ERRORS] + [foreign.name])
+                           + [u + "标注副本.xlsx" for u in UNITS_WITH_ERRORS] + [foreign.name, own.name])
     assert len(result.annotated_files) == 8
     for unit in UNITS_WITH_ERRORS:  # new files moved into place, not the old ones kept
         assert (folder / (unit + "标注副本.xlsx")).stat().st_ino != old[unit + "标注副本.xlsx"]

@@ -571,12 +571,20 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
 
 
 def _own_feedback(fb_dir: Path) -> list[Path]:
-    """退回意见 workbooks and 标注副本 of this tool in the feedback folder (earlier runs' included)."""
+    """退回意见 workbooks and 标注副本 of this tool in the feedback folder (earlier runs' included).
+
+    A 标注副本 counts only under the name the roll-up gives it (…标注副本.xlsx): one that a user
+    wrote there with ``validate --annotate`` under another name carries the same title and stays."""
     try:
         return [p for p in fb_dir.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith(".")
-                and p.is_file() and not p.is_symlink() and own_output_title(p) in (FEEDBACK_TITLE, ANNOTATED_TITLE)]
+                and p.is_file() and not p.is_symlink() and _own_title(p)]
     except OSError:
         return []
+
+
+def _own_title(path: Path) -> bool:
+    title = own_output_title(path)
+    return title == FEEDBACK_TITLE or title == ANNOTATED_TITLE and path.name.endswith(f"{ANNOTATED_TITLE}.xlsx")
 
 
 def _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats, feedback_files,
