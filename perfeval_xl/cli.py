@@ -187,18 +187,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if awaiting:
             print(awaiting_explanation_text(awaiting))
     if args.annotate:
-        _annotate(args.file, args.annotate, report, quiet=args.format == "json")
+        _annotate(args.file, args.annotate, report, quiet=args.format == "json", settings=settings)
     return FINDINGS if not report.valid else OK
 
 
-def _annotate(source: str, target: str, report, quiet: bool = False) -> None:
-    """``validate --annotate``: the findings marked on a copy of the workbook (WPS, any Excel)."""
-    from .excel.annotate import AnnotateError, annotate
+def _annotate(source: str, target: str, report, quiet: bool = False, settings: Settings | None = None) -> None:
+    """``validate --annotate``: the findings marked on a copy of the workbook (WPS, any Excel);
+    openpyxl opens the submission in a bounded child process ([limits] memory_mb, parse_seconds)."""
+    from .excel.annotate import AnnotateError, annotate_bounded
+    from .io.guard import Limits
 
     if Path(source).suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"--annotate 只适用于 .xlsx/.xlsm 工作簿：{source}")
     try:
-        done = annotate(source, target, report)
+        done = annotate_bounded(source, target, report, Limits.from_settings(settings))
     except AnnotateError as exc:
         raise UserError(str(exc)) from None
     if not quiet:

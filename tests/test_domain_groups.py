@@ -100,7 +100,7 @@ def test_problem_list_and_feedback_rows_say_the_same_cause(tmp_path):
     assert t103[0]["同一原因"] == "共 20 处，本条为首见" and t103[0]["单元格"] == "G6"
     assert {r["同一原因"] for r in t103[1:]} == {"共 20 处，首见 T103 项目1!G6"}
     assert all(r["同一原因"] in (None, "") for r in rows if r["规则"] == "T109")
-    [feedback] = (tmp_path / "退回意见").iterdir()
+    [feedback] = (tmp_path / "退回意见").glob("*退回意见.xlsx")  # beside it: the 标注副本
     fb = load_workbook(feedback).active
     assert fb.cell(3, fb.max_column).value == "同一原因"
     assert "共 20 处，首见 T103 项目1!G6" in [fb.cell(r, fb.max_column).value for r in range(4, fb.max_row + 1)]

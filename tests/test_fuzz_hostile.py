@@ -226,7 +226,7 @@ def test_the_roll_up_finishes_on_any_names(tmp_path_factory, fuzz_seed):
         assert result.exit_code in (OK, FINDINGS, PARTIAL, NOTHING_TO_DO)
         assert json.loads((work / "r.json").read_text(encoding="utf-8"))["exit_code"] == result.exit_code
         written = sorted(p.name for p in (work / "退回意见").iterdir()) if (work / "退回意见").exists() else []
-        assert written == sorted(p.name for p in result.feedback_files)
+        assert written == sorted(p.name for p in result.feedback_files + result.annotated_files)
         assert all(len(name.encode()) <= 200 for name in written)
 
     check()

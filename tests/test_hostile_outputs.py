@@ -64,9 +64,11 @@ def test_a_long_unit_name_never_stops_the_roll_up(tmp_path):
     result = rollup(inbox, tmp_path / "区汇总.xlsx", jobs=1, json_report=tmp_path / "r.json",
                     feedback_dir=tmp_path / "退回意见")
     assert result.exit_code == FINDINGS and result.units == 4 and len(result.feedback_files) == 4
-    names = sorted(p.name for p in (tmp_path / "退回意见").iterdir())
-    assert names == sorted(p.name for p in result.feedback_files)
-    assert all(len(n.encode()) <= 200 for n in names) and "_CON2022年度退回意见.xlsx" in names
+    names = sorted(p.name for p in result.feedback_files)
+    copies = sorted(p.name for p in result.annotated_files)  # each unit's 标注副本, the same stem
+    assert sorted(p.name for p in (tmp_path / "退回意见").iterdir()) == sorted(names + copies)
+    assert copies == sorted(n.removesuffix("退回意见.xlsx") + "标注副本.xlsx" for n in names)
+    assert all(len(n.encode()) <= 200 for n in names + copies) and "_CON2022年度退回意见.xlsx" in names
     assert "a_b_c______2022年度退回意见.xlsx" in names
     assert len({n[:50] for n in names if n.startswith("长沙")}) == 1  # two long names, two files
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
@@ -95,7 +97,8 @@ def test_earlier_feedback_is_replaced_not_mixed(tmp_path):
     assert len(first.feedback_files) == 2
     (inbox / "甲.xlsx").unlink()
     second = rollup(inbox, tmp_path / "区汇总.xlsx", jobs=1, feedback_dir=feedback)
-    assert sorted(p.name for p in feedback.iterdir()) == ["乙街道2022年度退回意见.xlsx", "说明.xlsx"]
+    assert sorted(p.name for p in feedback.iterdir()) == ["乙街道2022年度标注副本.xlsx", "乙街道2022年度退回意见.xlsx",
+                                                          "说明.xlsx"]
     assert [p.name for p in second.feedback_files] == ["乙街道2022年度退回意见.xlsx"]
 
 

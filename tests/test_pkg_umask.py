@@ -38,5 +38,5 @@ def test_new_report_rollup_and_templates_follow_the_umask(tmp_path, umask, mask,
     assert main(["templates", "--outdir", str(tmp_path / "模板")]) == OK
     outputs = [tmp_path / "new.xlsx", tmp_path / "报告.docx", tmp_path / "区汇总.xlsx", tmp_path / "区汇总.json",
                *sorted((tmp_path / "退回意见").iterdir()), *sorted((tmp_path / "模板").iterdir())]
-    assert len(outputs) == 7  # one 退回意见 (洋湖 has 错误), two templates
+    assert len(outputs) == 8  # one 退回意见 (洋湖 has 错误) and its 标注副本, two templates
     assert {p.name: oct(_mode(p)) for p in outputs} == {p.name: oct(expected) for p in outputs}

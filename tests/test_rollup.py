@@ -435,9 +435,11 @@ def test_json_report(run, folder):
 
 def test_feedback_workbook_per_unit_with_errors(run):
     names = sorted(p.name for p in (run["out"] / "退回意见").iterdir())
-    assert names == sorted(f"{u}{y}年度退回意见.xlsx" for u, y in
-                           ((YANGHU, 2022), (PT, 2022), (HP, 2022), (WJH, 2023), (SZT, 2020)))
-    assert sorted(run["result"].feedback_files) == sorted((run["out"] / "退回意见").iterdir())
+    assert names == sorted(f"{u}{y}年度{title}.xlsx" for u, y in
+                           ((YANGHU, 2022), (PT, 2022), (HP, 2022), (WJH, 2023), (SZT, 2020))
+                           for title in ("退回意见", "标注副本"))  # 标注副本: tests/test_excel_annotate_rollup.py
+    assert sorted(run["result"].feedback_files + run["result"].annotated_files) == \
+        sorted((run["out"] / "退回意见").iterdir())
     ws = load_workbook(run["out"] / "退回意见" / f"{SZT}2020年度退回意见.xlsx")["退回意见"]
     assert ws["A1"].value == f"{SZT} 2020 年度预算绩效自评 退回意见"
     assert ws["A2"].value.startswith(f"来源文件：{SHAZITANG}。共 2 个错误、0 个提示")

@@ -52,7 +52,7 @@ def example_outputs(**options) -> dict:
         wb.close()
         doc = _scrub(json.loads(report.read_text(encoding="utf-8")), folder, tmp)
         feedback = {}
-        for path in sorted((Path(tmp) / "退回意见").glob("*.xlsx")):
+        for path in sorted((Path(tmp) / "退回意见").glob("*退回意见.xlsx")):  # not the 标注副本 beside them
             book = load_workbook(path, read_only=True)
             feedback[path.name] = [[_scrub(v, folder, tmp) for v in row] for row in book.active.iter_rows(values_only=True)]
             book.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
@@ -19,12 +20,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..core.findings import Report, Severity
+from ..core.findings import Finding, Location, Report, Severity
+from ..io import sandbox
+from ..io.guard import Limits
 from ..io.xlsx_write import save_atomic
 from ..layout.results import COLUMN, FIRST_ROW, HEADER_ROW, RESULT_COLUMNS, RESULTS_SHEET
 from .validate_book import SEVERITY_COLOR, results_block
 
 AUTHOR = "perfeval-xl 校验"
+CREATOR = "perfeval-xl"
+ANNOTATED_TITLE = "标注副本"  # docProps title: how a later run recognises its own copies (rollup/extract.py)
 
 
 class AnnotateError(Exception):
@@ -124,6 +129,7 @@ def annotate(source: str | Path, target: str | Path, report: Report) -> Annotate
     for r in range(FIRST_ROW, len(block) + 1):
         ws.cell(r, sev_col).fill = _fill(SEVERITY_COLOR[order[r - FIRST_ROW].severity])
     wb.active = 0
+    wb.properties.creator, wb.properties.title = CREATOR, ANNOTATED_TITLE
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
     try:
@@ -131,3 +137,28 @@ def annotate(source: str | Path, target: str | Path, report: Report) -> Annotate
     except OSError as exc:
         raise AnnotateError(f"无法写入 {target}：{exc.strerror or exc}") from None
     return out
+
+
+def annotate_bounded(source: str | Path, target: str | Path, report: Report, limits: Limits) -> Annotated:
+    """``annotate`` in a bounded child process (io/sandbox.py): openpyxl parses the untrusted
+    submission there, never in the user's process; a child that dies is an AnnotateError."""
+    try:
+        return sandbox.run(annotate, (source, target, report), memory_mb=limits.memory_mb,
+                           seconds=limits.parse_seconds)
+    except sandbox.ChildDied as exc:
+        raise AnnotateError(f"无法打开 {Path(source).name} 以写出标注副本：{exc}") from None
+
+
+def report_of_rows(rows: Iterable[Any]) -> Report:
+    """The findings of a roll-up's rows (rollup/record.py FindingRow: sheet, cell, severity 错误/提示,
+    rule, title, where, message, hint, explanation) as a Report that ``annotate`` marks.
+
+    A row keeps table, row and field joined in ``where``: it becomes the table of the location."""
+    return Report([Finding(r.rule, Severity.parse(r.severity), r.title, r.message,
+                           Location(r.where, sheet=r.sheet, cell=r.cell), hint=r.hint, explanation=r.explanation)
+                   for r in rows])
+
+
+def annotate_rows(source: str | Path, target: str | Path, rows: Iterable[Any], limits: Limits) -> Annotated:
+    """The annotated copy from a roll-up's finding rows (the unit's 退回意见), bounded like ``annotate_bounded``."""
+    return annotate_bounded(source, target, report_of_rows(rows), limits)

@@ -33,7 +33,8 @@ What it does
    name or year (错误).
 4. **Output**: the 区汇总 workbook (汇总, 统计 with two native bar charts, 项目明细, 指标明细,
    问题清单, 未能读取, 说明), written atomically; ``json_report``; ``feedback_dir``: one 退回意见
-   workbook per unit with 错误.
+   workbook per unit with 错误, and beside it the unit's 标注副本 (its own workbook with the problem
+   cells marked: ``excel/annotate.py``; not for a member of a .zip).
 5. **Workflow** (optional): ``roster`` (``roster.read_roster``) adds the 报送情况 sheet with each
    roster unit's status (未报送, 未能读取, 退回（有错误）, 待说明（提示未附情况说明）, 通过) and the units
    not on it; ``archive`` (an SQLite file, ``perfeval_xl.archive``) records the run, reuses the

@@ -34,6 +34,8 @@ from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_sta
 from .compare import Comparison, compare, comparison_json, run_files
 from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
+from . import zipintake
+from ..excel.annotate import ANNOTATED_TITLE
 from .rules import cross_check, duplicate_groups, rollup_rules
 from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
 from .staging import Staging, clean_leftovers, temp_prefix
@@ -62,6 +64,7 @@ class RollupResult:
     superseded: dict[str, str]  # file → the newer file of the same unit and year
     ignored: list[str] = field(default_factory=list)  # roll-up/feedback workbooks of this tool found in the folder
     feedback_files: list[Path] = field(default_factory=list)
+    annotated_files: list[Path] = field(default_factory=list)  # 标注副本 beside the 退回意见
     json_report: Path | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
@@ -545,10 +548,14 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         except OSError as exc:
             raise RollupError(_cannot_write(output, exc)) from None
         feedback_files: list[Path] = []
+        annotated_files: list[Path] = []
         if fb_dir is not None:
-            feedback_files = _write_feedback(fb_dir, units, found, spill, inputs, force, staging, progress)
+            feedback_files, annotated_files = _write_feedback(fb_dir, units, found, spill, inputs, force, staging,
+                                                              progress, folder=folder,
+                                                              limits=Limits.from_settings(settings))
         result = _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats,
                          feedback_files, started, entries, store)
+        result.annotated_files = annotated_files
         result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings)
         if json_path is not None:
             _write_json(staging.path_for(json_path), result.report, shown=json_path)
@@ -564,12 +571,20 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
 
 
 def _own_feedback(fb_dir: Path) -> list[Path]:
-    """退回意见 workbooks of this tool in the feedback folder (earlier runs' included)."""
+    """退回意见 workbooks and 标注副本 of this tool in the feedback folder (earlier runs' included).
+
+    A 标注副本 counts only under the name the roll-up gives it (…标注副本.xlsx): one that a user
+    wrote there with ``validate --annotate`` under another name carries the same title and stays."""
     try:
         return [p for p in fb_dir.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith(".")
-                and p.is_file() and not p.is_symlink() and own_output_title(p) == FEEDBACK_TITLE]
+                and p.is_file() and not p.is_symlink() and _own_title(p)]
     except OSError:
         return []
+
+
+def _own_title(path: Path) -> bool:
+    title = own_output_title(path)
+    return title == FEEDBACK_TITLE or title == ANNOTATED_TITLE and path.name.endswith(f"{ANNOTATED_TITLE}.xlsx")
 
 
 def _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats, feedback_files,
@@ -610,13 +625,18 @@ def unit_row(record: FileRecord, extra: list[Finding], settings: Settings) -> Un
 
 
 def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool,
-                    staging: Staging, progress: Progress | None = None) -> list[Path]:
+                    staging: Staging, progress: Progress | None = None, folder: Path | None = None,
+                    limits: Limits | None = None) -> tuple[list[Path], list[Path]]:
+    """Each unit with 错误: its 退回意见 and, with ``folder``, beside it the 标注副本 of its own
+    workbook (problem cells coloured, with comments: excel/annotate.py), all staged."""
     try:
         fb_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RollupError(f"无法创建退回意见文件夹 {fb_dir}：{exc.strerror or exc}") from None
     written: list[Path] = []
+    copies: list[Path] = []
     used: set[str] = set()
+    used_copies: set[str] = set()  # asked in the same order as ``used``: the same stems
     to_write = sum(1 for u in units if u.errors)
     staged = announce(progress, "写入退回意见", to_write)
     for u in units:
@@ -624,19 +644,54 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
             continue
         name = feedback_name(u, used)
         path = fb_dir / name
-        if any(same_file(path, p) for p in inputs):
-            raise RollupError(f"退回意见文件 {path} 与一份报送同名；为保护原始数据，请另选 --feedback 文件夹。")
-        if not force and path.exists() and own_output_title(path) != FEEDBACK_TITLE:
-            raise RollupError(f"{path} 已存在，且不是本工具生成的退回意见；如确需覆盖，请加 --force。")
+        _check_feedback_target(path, inputs, force, FEEDBACK_TITLE)
         rows = [FindingRow.of(f.to_dict(), u.path) for f in found[u.path]] + list(spill.findings(u.path))
         try:
             write_feedback(staging.path_for(path), u, rows)
         except OSError as exc:
             raise RollupError(_cannot_write(path, exc)) from None
         written.append(path)
+        copy = fb_dir / feedback_name(u, used_copies, ANNOTATED_TITLE)
+        if folder is not None and _annotate_unit(Path(folder) / u.path, u, copy, rows, inputs, force, staging,
+                                                 limits or Limits()):
+            copies.append(copy)
         if staged:
             progress(len(written), to_write, name)
-    return written
+    return written, copies
+
+
+def _check_feedback_target(path: Path, inputs: list[Path], force: bool, title: str) -> None:
+    """Refuse to write over a submission, or (without ``force``) over a file this tool did not write."""
+    if any(same_file(path, p) for p in inputs):
+        raise RollupError(f"{title}文件 {path} 与一份报送同名；为保护原始数据，请另选 --feedback 文件夹。")
+    if not force and path.exists() and own_output_title(path) != title:
+        raise RollupError(f"{path} 已存在，且不是本工具生成的{title}；如确需覆盖，请加 --force。")
+
+
+def _annotate_unit(source: Path, unit: UnitRow, copy: Path, rows: list[FindingRow], inputs: list[Path],
+                   force: bool, staging: Staging, limits: Limits) -> bool:
+    """Stage the unit's 标注副本 (its submission with ``rows`` marked); whether one was written.
+
+    Skipped (the 退回意见 stands alone) for a member of a .zip, a file that is not .xlsx/.xlsm,
+    a file changed since it was read (its marks would point at other cells), or one openpyxl
+    cannot open; the submission is opened in a bounded child process and never written."""
+    from ..excel.annotate import AnnotateError, annotate_rows
+    from .extract import sha256_of
+
+    if source.suffix.lower() not in (".xlsx", ".xlsm") or zipintake.locate(source) is not None:
+        return False
+    try:
+        if not source.is_file() or sha256_of(source) != unit.record.sha256:
+            return False
+    except OSError:
+        return False
+    _check_feedback_target(copy, inputs, force, ANNOTATED_TITLE)
+    try:
+        annotate_rows(source, staging.path_for(copy), rows, limits)
+    except AnnotateError:
+        staging.forget(copy)
+        return False
+    return True
 
 
 def _nobody_reported(result: RollupResult, roster: Roster | None) -> None:

@@ -59,7 +59,7 @@ RULE_UNEXPLAINED_DEVIATION = "T109"
 RULE_OVER_ACHIEVEMENT = "T116"
 
 # docProps/core.xml titles of what the roll-up itself writes (never rolled up again).
-OWN_TITLES = ("区汇总", "退回意见")
+OWN_TITLES = ("区汇总", "退回意见", "标注副本")  # 标注副本: excel/annotate.py ANNOTATED_TITLE
 
 
 @functools.lru_cache(maxsize=8192)

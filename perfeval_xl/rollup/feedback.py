@@ -30,12 +30,13 @@ WIDTHS = {"no": 6, "severity": 8, "rule": 7, "title": 18, "sheet": 10, "cell": 8
 COLUMNS = [(FINDING_COLUMNS[key], WIDTHS[key]) for key in FEEDBACK_KEYS]
 
 
-def feedback_name(unit: UnitRow, taken: set[str] | None = None) -> str:
+def feedback_name(unit: UnitRow, taken: set[str] | None = None, title: str = FEEDBACK_TITLE) -> str:
     """File name by unit and year, safe everywhere (io/safe_names.py: cut by bytes, no character
-    Windows forbids, no reserved name); unique among ``taken``."""
+    Windows forbids, no reserved name); unique among ``taken``. ``title`` ends the name: 退回意见,
+    or 标注副本 for the unit's annotated copy (the same stem when asked in the same order)."""
     name = unit.unit or Path(unit.path).stem or "未填单位"
     year = f"{unit.year}年度" if unit.year is not None else ""
-    suffix = f"{year}{FEEDBACK_TITLE}.xlsx"
+    suffix = f"{year}{title}.xlsx"
     return safe_names.file_name(name, suffix, taken)
 
 

@@ -3,8 +3,8 @@
 区汇总.xlsx, the JSON report and the 退回意见 are written into hidden staging folders beside
 their targets (``.~perfeval-<pid>-…``, same file system, so a move is a rename) and moved into
 place only when all of them are written. A run that fails or is interrupted before that leaves
-every earlier output as it was. Earlier 退回意见 of this tool in the feedback folder that the new
-run does not write again are removed, so the folder never mixes runs. Leftovers of a killed run
+every earlier output as it was. Earlier 退回意见 and 标注副本 of this tool in the feedback folder that
+the new run does not write again are removed, so the folder never mixes runs. Leftovers of a killed run
 (staging folders, temporary files of ``save_atomic``) carry the dead process's id and are removed
 at the next start.
 """
@@ -84,6 +84,10 @@ class Staging:
         staged = self.folders[parent] / final.name
         self.moves.append((staged, final))
         return staged
+
+    def forget(self, final: Path) -> None:
+        """Do not move anything to ``final`` (its file was not written after all): an earlier one is stale."""
+        self.moves = [move for move in self.moves if move[1] != final]
 
     def commit(self, last: Path | None = None, stale: Callable[[], Iterable[Path]] = tuple) -> None:
         """Move everything into place, ``last`` (the 区汇总) at the very end; then remove ``stale()``."""
