@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from openpyxl.packaging.custom import StringProperty
@@ -25,6 +26,7 @@ from ..core.model import Submission
 from ..core.settings import Settings
 from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
 from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, resolve
+from ..layout.paper import paginate
 from ..layout.paths import get_path
 from ..layout.workbook import TEMPLATE_VERSION, SheetKind
 
@@ -57,8 +59,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 class SheetWriter:
-    def __init__(self, wb: Workbook, layout: Layout, layouts: dict[str, Layout], obj: Any) -> None:
+    def __init__(self, wb: Workbook, layout: Layout, layouts: dict[str, Layout], obj: Any,
+                 printed: bool = True) -> None:
         self.wb, self.layout, self.layouts, self.obj = wb, layout, layouts, obj
+        self.printed = printed
+        self._last_content_row = 0  # the last filled row of a table (pagination keeps it company)
         self.ws: Worksheet = wb.create_sheet(layout.sheet)
         self.validations: dict[tuple, DataValidation] = {}
         self._spans: dict[str, tuple[int, int]] = {}  # top-left ref → (rows, cols) of a merged cell
@@ -76,6 +81,10 @@ class SheetWriter:
             items = (get_path(self.obj, table.field) or []) if self.obj is not None else []
             for i in range(table.capacity):
                 row_cells = table.cells_of_row(i)
+                if self.obj is not None and i >= len(items):
+                    ws.row_dimensions[table.first_row + i].height = SPARE_ROW_HEIGHT
+                elif self.obj is not None:
+                    self._last_content_row = max(self._last_content_row, table.first_row + i)
                 by_field = {c.field: c for c in row_cells}
                 item = items[i] if i < len(items) else None
                 for c in row_cells:
@@ -105,6 +114,25 @@ class SheetWriter:
             current = ws.row_dimensions[r].height or 15
             if height > current:
                 ws.row_dimensions[r].height = min(height, 409)
+
+    def _paginate(self, last_row: int) -> None:
+        """One page when the sheet fits (shrunk a little if need be); else our own page breaks."""
+        ws, layout = self.ws, self.layout
+        heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}
+        keep = [(c.row, c.row + c.rows - 1) for c in layout.cells if c.rows > 1] + list(layout.keep_together)
+        titles = None
+        if layout.print_title_rows:
+            first, _, last = layout.print_title_rows.partition(":")
+            titles = (int(first), int(last or first))
+        pages = paginate(heights, last_row, layout.widths, layout.landscape, keep, titles, self._last_content_row)
+        if pages.fit_one_page:
+            ws.page_setup.fitToHeight = 1
+            return
+        # Excel ignores manual breaks under fit-to-page: print at a fixed scale instead.
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = pages.scale
+        for row in pages.breaks:
+            ws.row_breaks.append(Break(id=row))
 
     def _put(self, cell: Cell, obj: Any, row_cells: dict[str, Cell] | None = None) -> None:
         ws = self.ws
@@ -206,9 +234,16 @@ class SheetWriter:
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_margins.top = ws.page_margins.bottom = 0.6
         ws.print_options.horizontalCentered = True
-        ws.print_area = f"A1:{_letter(layout.last_col)}{layout.print_last_row or ws.max_row}"
-        if layout.print_title_rows:
-            ws.print_title_rows = layout.print_title_rows
+        last_row = layout.print_last_row or ws.max_row
+        if not self.printed:
+            # Out of the printout, still in the file: a print area of one empty, unstyled cell is a
+            # page with nothing on it, which Excel, WPS and LibreOffice leave out.
+            ws.print_area = f"{_letter(layout.last_col + 2)}{last_row + 2}"
+        else:
+            ws.print_area = f"A1:{_letter(layout.last_col)}{last_row}"
+            if layout.print_title_rows:
+                ws.print_title_rows = layout.print_title_rows
+            self._paginate(last_row)
         if layout.freeze:
             ws.freeze_panes = layout.freeze
         ws.protection.sheet = True  # no password: protects formulas from slips, not from people
@@ -269,7 +304,13 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
 
 def plan_layouts(sub: Submission | None, kinds: list[SheetKind], settings: Settings) -> list[tuple[Layout, Any]]:
     """(layout, object) per sheet, tables sized to fit what the submission holds."""
-    plan: list[tuple[Layout, Any] | None] = []
+    return [(layout, obj) for layout, obj, _ in plan_printout(sub, kinds, settings)]
+
+
+def plan_printout(sub: Submission | None, kinds: list[SheetKind],
+                  settings: Settings) -> list[tuple[Layout, Any, bool]]:
+    """(layout, object, printed) per sheet: ``plan_layouts`` and whether the sheet is printed."""
+    plan: list[tuple[Layout, Any, bool] | None] = []
     views: list[tuple[int, SheetKind]] = []
     for kind in kinds:
         if kind.view is not None:
@@ -279,13 +320,14 @@ def plan_layouts(sub: Submission | None, kinds: list[SheetKind], settings: Setti
             items = list(kind.get(sub)) if sub is not None else []
             for i, item in enumerate(items or [None]):
                 sheet = kind.sheet if i == 0 and not items else _numbered(kind.sheet, i)
-                plan.append((kind.layout(sheet, _fit(kind, item), settings), item))
+                plan.append((kind.layout(sheet, _fit(kind, item), settings), item, kind.prints(sub, item)))
         else:
             obj = kind.get(sub) if sub is not None else None
-            plan.append((kind.layout(None, _fit(kind, obj), settings), obj))
+            plan.append((kind.layout(None, _fit(kind, obj), settings), obj, kind.prints(sub, obj)))
     planned = [entry[0] for entry in plan if entry is not None]
     for index, kind in views:
-        plan[index] = (kind.view(kind.sheet, planned, settings), kind.get(sub) if sub is not None else None)
+        obj = kind.get(sub) if sub is not None else None
+        plan[index] = (kind.view(kind.sheet, planned, settings), obj, kind.prints(sub, obj))
     return plan
 
 
@@ -294,8 +336,9 @@ def _numbered(first_sheet: str, index: int) -> str:
     return f"{stem}{index + 1}"
 
 
-# Blank rows left under a filled table, for the clerk to add to it.
+# Blank rows left under a filled table, for the clerk to add to it; they print low.
 SPARE_ROWS = 5
+SPARE_ROW_HEIGHT = 16
 
 
 def _fit(kind: SheetKind, obj: Any) -> dict[str, int]:
@@ -309,12 +352,12 @@ def _fit(kind: SheetKind, obj: Any) -> dict[str, int]:
 def build_workbook(sub: Submission | None, kinds: list[SheetKind], settings: Settings | None = None) -> Workbook:
     """The template (sub None) or a filled workbook, every sheet from its layout."""
     settings = settings or Settings.default()
-    plan = plan_layouts(sub, kinds, settings)
-    layouts = {layout.key: layout for layout, _ in plan}  # for {@key:field} references (singleton sheets)
+    plan = plan_printout(sub, kinds, settings)
+    layouts = {layout.key: layout for layout, _, _ in plan}  # for {@key:field} references (singleton sheets)
     wb = Workbook()
     wb.remove(wb.active)
-    for layout, obj in plan:
-        SheetWriter(wb, layout, layouts, obj).render()
+    for layout, obj, printed in plan:
+        SheetWriter(wb, layout, layouts, obj, printed).render()
     _write_lists(wb)
     wb.defined_names["pe_template_version"] = DefinedName("pe_template_version", attr_text=f'"{TEMPLATE_VERSION}"')
     wb.custom_doc_props.append(StringProperty(name="perfeval-xl template version", value=TEMPLATE_VERSION))

@@ -621,4 +621,5 @@ def rubric_layout(sheet: str = RUBRIC_SHEET, capacities: dict[str, int] | None =
 
 
 RUBRIC = SheetKind("rubric", RUBRIC_SHEET, lambda sheet, caps, settings: rubric_layout(sheet, caps, settings),
-                   get=_get, attach=_attach, new=RubricForm, title=RUBRIC_TITLE)
+                   get=_get, attach=_attach, new=RubricForm, title=RUBRIC_TITLE,
+                   printed=lambda sub, form: sub.rubric is not None)
