@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -58,11 +59,34 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+@dataclass(frozen=True)
+class Letterhead:
+    """What every printed page says about its workbook: the unit and the year (None in a template)."""
+
+    unit: str = ""
+    year: int | None = None
+
+    @classmethod
+    def of(cls, sub: Submission | None) -> Letterhead:
+        if sub is None or sub.unit is None:
+            return cls()
+        year = sub.unit.year
+        return cls((sub.unit.unit_name or "").strip(), int(year) if isinstance(year, (int, float)) else None)
+
+    def label(self, text: str) -> str:
+        """Column heads say the real years once the year is known: {上年}决算数 → 2021年决算数."""
+        if "{" not in text:
+            return text
+        last, this = (f"{self.year - 1}年", f"{self.year}年") if self.year else ("上年", "本年")
+        return text.replace("{上年}", last).replace("{本年}", this)
+
+
 class SheetWriter:
     def __init__(self, wb: Workbook, layout: Layout, layouts: dict[str, Layout], obj: Any,
-                 printed: bool = True) -> None:
+                 printed: bool = True, letterhead: Letterhead | None = None) -> None:
         self.wb, self.layout, self.layouts, self.obj = wb, layout, layouts, obj
         self.printed = printed
+        self.letterhead = letterhead or Letterhead()
         self._last_content_row = 0  # the last filled row of a table (pagination keeps it company)
         self.ws: Worksheet = wb.create_sheet(layout.sheet)
         self.validations: dict[tuple, DataValidation] = {}
@@ -115,6 +139,16 @@ class SheetWriter:
             if height > current:
                 ws.row_dimensions[r].height = min(height, 409)
 
+    def _header_footer(self) -> None:
+        """附件 label top left, the unit top right, 第 N 页 共 M 页 at the foot of every page."""
+        ws, layout = self.ws, self.layout
+        for part, text in ((ws.oddHeader.left, layout.attachment), (ws.oddHeader.right, self.letterhead.unit),
+                           (ws.oddFooter.center, "第 &P 页 共 &N 页")):
+            if text:
+                part.text = text.replace("&", "&&") if part is not ws.oddFooter.center else text
+                part.font = BODY_FONT
+                part.size = 9
+
     def _paginate(self, last_row: int) -> None:
         """One page when the sheet fits (shrunk a little if need be); else our own page breaks."""
         ws, layout = self.ws, self.layout
@@ -138,7 +172,7 @@ class SheetWriter:
         ws = self.ws
         target = ws[cell.ref]
         if cell.role in (TITLE, LABEL, HEADER, NOTE):
-            _set_value(target, cell.text or None)
+            _set_value(target, self.letterhead.label(cell.text) or None)
         elif cell.role == INPUT:
             value = get_path(obj, cell.field) if obj is not None else None
             _set_value(target, value)
@@ -168,6 +202,10 @@ class SheetWriter:
         if cell.role == TITLE:
             target.font = Font(name=TITLE_FONT, size=16, bold=True)
             target.alignment = Alignment(horizontal="center", vertical="center")
+            if self.letterhead.year:
+                # The printed forms' title is "2022年度项目支出绩效自评表". The year is shown by the
+                # number format, so the cell's value stays the form's name, by which readers know it.
+                target.number_format = f'"{self.letterhead.year}年度"@'
             return
         target.font = Font(name=BODY_FONT, size=10, bold=cell.role == HEADER)
         target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=cell.wrap or cell.role != INPUT)
@@ -241,6 +279,7 @@ class SheetWriter:
             ws.print_area = f"{_letter(layout.last_col + 2)}{last_row + 2}"
         else:
             ws.print_area = f"A1:{_letter(layout.last_col)}{last_row}"
+            self._header_footer()
             if layout.print_title_rows:
                 ws.print_title_rows = layout.print_title_rows
             self._paginate(last_row)
@@ -356,8 +395,9 @@ def build_workbook(sub: Submission | None, kinds: list[SheetKind], settings: Set
     layouts = {layout.key: layout for layout, _, _ in plan}  # for {@key:field} references (singleton sheets)
     wb = Workbook()
     wb.remove(wb.active)
+    letterhead = Letterhead.of(sub)
     for layout, obj, printed in plan:
-        SheetWriter(wb, layout, layouts, obj, printed).render()
+        SheetWriter(wb, layout, layouts, obj, printed, letterhead).render()
     _write_lists(wb)
     wb.defined_names["pe_template_version"] = DefinedName("pe_template_version", attr_text=f'"{TEMPLATE_VERSION}"')
     wb.custom_doc_props.append(StringProperty(name="perfeval-xl template version", value=TEMPLATE_VERSION))

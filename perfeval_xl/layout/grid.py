@@ -107,6 +107,7 @@ class Layout:
     print_title_rows: str = ""  # "1:2"
     print_last_row: int = 0  # last row of the print area (0: the whole sheet)
     freeze: str = ""  # "A6"
+    attachment: str = ""  # "附件1": printed top left, as on the circulated forms
     keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges a page never splits
     names_scope_sheet: bool = False  # project sheets: names are sheet-scoped
 

@@ -547,6 +547,7 @@ def rubric_layout(sheet: str = RUBRIC_SHEET, capacities: dict[str, int] | None =
                   settings: Settings | None = None) -> Layout:
     settings = settings or Settings.default()
     b = Builder("rubric", sheet, widths=list(WIDTHS), landscape=True)
+    b.layout.attachment = "附件2"
     b.title(RUBRIC_TITLE)
     b.next_row(30)
     for col, text in enumerate(HEADERS, start=1):
