@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -27,7 +27,7 @@ from ..core.model import Submission
 from ..core.settings import Settings
 from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
 from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, resolve
-from ..layout.paper import paginate
+from ..layout.paper import paginate, text_height
 from ..layout.paths import get_path
 from ..layout.workbook import TEMPLATE_VERSION, SheetKind
 
@@ -122,22 +122,31 @@ class SheetWriter:
         return ws
 
     def _fit_row_heights(self) -> None:
-        """Rows grow to show their wrapped text on paper (LibreOffice and WPS do not autofit on open)."""
-        ws, layout = self.ws, self.layout
-        widths = {i: w for i, w in enumerate(layout.widths, start=1)}
-        needed: dict[int, float] = {}
-        for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        """Rows grow to show their wrapped text on paper (LibreOffice and WPS do not autofit on open).
+
+        A single-row cell sets its row's height; a cell merged over rows grows the last of them
+        by what the rows together still lack.
+        """
+        ws = self.ws
+        for (row, merged_rows, text, width) in sorted(self._texts(), key=lambda t: t[1]):
+            rows = range(row, row + merged_rows)
+            have = sum(ws.row_dimensions[r].height or 15 for r in rows)
+            need = text_height(text, width)
+            if need > have:
+                last = rows[-1]
+                ws.row_dimensions[last].height = min((ws.row_dimensions[last].height or 15) + need - have, 409)
+
+    def _texts(self) -> Iterator[tuple[int, int, str, float]]:
+        """(row, rows merged, text, width in characters) of every wrapped text the sheet shows."""
+        widths = dict(enumerate(self.layout.widths, start=1))
+        for row in self.ws.iter_rows(min_row=1, max_row=self.ws.max_row):
             for c in row:
-                if not isinstance(c.value, str) or c.value.startswith("=") or c.coordinate in self._merged_tails:
+                if not isinstance(c.value, str) or c.data_type == "f" or c.coordinate in self._merged_tails:
                     continue
+                if c.font is not None and c.font.sz and c.font.sz > 12:
+                    continue  # the title: one line on a row of its own height
                 span = self._spans.get(c.coordinate, (1, 1))
-                width = sum(widths.get(c.column + i, 8) for i in range(span[1]))
-                lines = sum(math.ceil(_display_width(part) / max(width - 1, 1)) or 1 for part in c.value.split("\n"))
-                needed[c.row] = max(needed.get(c.row, 0), (lines * 12.5 + 6) / span[0])
-        for r, height in needed.items():
-            current = ws.row_dimensions[r].height or 15
-            if height > current:
-                ws.row_dimensions[r].height = min(height, 409)
+                yield c.row, span[0], c.value, sum(widths.get(c.column + i, 8) for i in range(span[1]))
 
     def _header_footer(self) -> None:
         """附件 label top left, the unit top right, 第 N 页 共 M 页 at the foot of every page."""
@@ -289,11 +298,6 @@ class SheetWriter:
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
         ws.protection.formatCells = False  # the 校验 button colours the cells of its findings
-
-
-def _display_width(text: str) -> float:
-    """Width in Excel column units at 10 pt: CJK characters take about two."""
-    return sum(1.65 if ord(ch) > 0x2E7F else 0.9 for ch in text)
 
 
 def _letter(col: int) -> str:

@@ -87,3 +87,35 @@ def _keep_starts(keep: list[tuple[int, int]]) -> dict[int, int]:
         for r in range(first + 1, last + 1):
             starts[r] = min(starts.get(r, first), first)
     return starts
+
+
+# ---------------------------------------------------------------- text height (no clipping)
+
+# Wrapped text at the body font (宋体 10 pt; Noto Sans CJK where 宋体 is missing, as in LibreOffice
+# on Linux). Widths in pixels at 96 dpi, heights in points. The column is taken at Excel's width
+# (7 px a character plus 5): the narrowest of the programs, so the most lines.
+CJK_PX = 13.4  # a CJK character or full-width punctuation: 1 em of 10 pt
+NARROW_PX = 7.0  # a digit, Latin letter or half-width punctuation (about 0.5 em)
+LINE_PT = 14.5  # one line of Noto Sans CJK at 10 pt (its line gap is 1.45 em; 宋体's 1.3)
+PADDING_PT = 5.0  # cell margins above and below
+CELL_PADDING_PX = 6.0  # cell margins left and right
+WORD_WRAP_SLACK = 1.08  # breaks at spaces and before closing punctuation lose part of a line
+
+
+def char_px(ch: str) -> float:
+    return CJK_PX if ord(ch) >= 0x2E80 or ch in "（）：，。；、“”‘’！？—…①②③④⑤⑥⑦⑧⑨⑩" else NARROW_PX
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines that ``text`` wraps to in a column (or merged columns) ``width`` characters wide."""
+    room = max(int(width * 7 + 5) - CELL_PADDING_PX, 1.0)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        px = sum(char_px(ch) for ch in paragraph) * WORD_WRAP_SLACK
+        lines += max(1, math.ceil(px / room))
+    return lines
+
+
+def text_height(text: str, width: float) -> float:
+    """Points of row height that show ``text`` whole, wrapped at ``width`` characters."""
+    return text_lines(text, width) * LINE_PT + PADDING_PT
