@@ -155,3 +155,11 @@ def test_the_examples_print_as_the_clerks_file_them(example_pdfs):
     assert "附件1" in basic and "2023年度部门整体支出绩效自评基础数据表" in basic
     assert "2022年决算数" in basic and "2023年预算数" in basic
     assert "岳阳市岳阳楼区王家河街道办事处" in basic
+
+
+def test_figures_print_with_two_decimals():
+    ws = load_workbook(YANGHU)["项目1"]
+    # 年度资金总额 64.707 prints 64.71 beside 115.50 of the next project; 执行率 93.70%; scores 100.00
+    assert [ws[ref].number_format for ref in ("D7", "E7", "F7", "G6", "H6", "I6")] == \
+        ["0.00", "0.00", "0.00", "0.00", "0.00%", "0.00"]
+    assert ws["D7"].value == 64.707  # the value keeps every decimal typed

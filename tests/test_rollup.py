@@ -196,7 +196,7 @@ def test_figures_carry_number_formats_and_print_setup(run):
     rate = ws.cell(2, headers.index("执行率") + 1)
     money = ws.cell(2, headers.index("全年预算（万元）") + 1)
     score = ws.cell(2, headers.index("汇总得分") + 1)
-    assert (rate.number_format, money.number_format, score.number_format) == ("0.00%", "0.00##", "0.00")
+    assert (rate.number_format, money.number_format, score.number_format) == ("0.00%", "0.00", "0.00")
     assert rate.font.name == "宋体" and ws["A1"].font.b
     for name in ("汇总", "项目明细", "指标明细", "问题清单", "未能读取"):
         ws = wb[name]

@@ -22,9 +22,9 @@ TITLE, LABEL, HEADER, INPUT, COMPUTED, NOTE = "title", "label", "header", "input
 # Kinds of values: number format and the validation typed cells get
 KINDS = {
     "text": None,
-    "amount": "0.00##",  # 万元; seeds print 2 to 4 decimals
+    "amount": "0.00",  # 万元, two decimals as printed (the value keeps every decimal typed)
     "rate": "0.00%",
-    "points": "General",
+    "points": "0.00",  # 分值 and 得分
     "count": "0",
     "year": "0",
 }

@@ -40,7 +40,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FORMATS = {
     "text": "@",
     "label": "General",
-    "money": "0.00##",  # 万元, as the unit workbooks
+    "money": "0.00",  # 万元, two decimals as the unit workbooks
     "rate": "0.00%",
     "score": "0.00",
     "int": "0",
