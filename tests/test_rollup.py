@@ -198,18 +198,23 @@ def test_figures_carry_number_formats_and_print_setup(run):
     rate = ws.cell(2, headers.index("执行率") + 1)
     money = ws.cell(2, headers.index("全年预算（万元）") + 1)
     score = ws.cell(2, headers.index("汇总得分") + 1)
-    assert (rate.number_format, money.number_format, score.number_format) == ("0.00%", "0.00##", "0.00")
+    assert (rate.number_format, money.number_format, score.number_format) == ("0.00%", "0.00", "0.00")
     assert rate.font.name == "宋体" and ws["A1"].font.b
     for name in ("汇总", "项目明细", "指标明细", "问题清单", "未能读取"):
         ws = wb[name]
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
-    # wide tables print across pages of a readable width, each repeating 预算编码, 单位, 年度
+    # wide detail tables print across pages of a readable width, each repeating 预算编码, 单位, 年度;
+    # 汇总 and 未能读取 print one page wide, 汇总 up to 超额 (来源文件 and the checking columns stay on screen)
     pages = {name: (wb[name].page_setup.fitToWidth, wb[name].print_title_cols)
              for name in ("汇总", "项目明细", "指标明细", "问题清单", "未能读取")}
-    assert pages == {"汇总": (3, "$A:$C"), "项目明细": (2, "$A:$C"), "指标明细": (2, "$A:$C"),
-                     "问题清单": (2, "$A:$C"), "未能读取": (2, None)}
+    assert pages == {"汇总": (1, None), "项目明细": (2, "$A:$C"), "指标明细": (2, "$A:$C"),
+                     "问题清单": (2, "$A:$C"), "未能读取": (1, None)}
+    summary = wb["汇总"]
+    last_printed = summary.print_area.split("!")[-1].split(":")[1].rstrip("0123456789").replace("$", "")
+    assert summary[f"{last_printed}1"].value.startswith("超额") and "等级" in headers
+    assert headers.index("等级") < headers.index(summary[f"{last_printed}1"].value)
 
 
 # ---------------------------------------------------------------- details

@@ -7,17 +7,18 @@ that writing never changes the user's data; the checks then report it.
 
 from __future__ import annotations
 
-import math
 import os
+from dataclasses import dataclass
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from openpyxl.packaging.custom import StringProperty
@@ -26,6 +27,7 @@ from ..core.model import Submission
 from ..core.settings import Settings
 from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
 from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, resolve
+from ..layout.paper import paginate, text_height
 from ..layout.paths import get_path
 from ..layout.workbook import TEMPLATE_VERSION, SheetKind
 from .quote import needs_quote, put_text
@@ -59,9 +61,35 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+@dataclass(frozen=True)
+class Letterhead:
+    """What every printed page says about its workbook: the unit and the year (None in a template)."""
+
+    unit: str = ""
+    year: int | None = None
+
+    @classmethod
+    def of(cls, sub: Submission | None) -> Letterhead:
+        if sub is None or sub.unit is None:
+            return cls()
+        year = sub.unit.year
+        return cls((sub.unit.unit_name or "").strip(), int(year) if isinstance(year, (int, float)) else None)
+
+    def label(self, text: str) -> str:
+        """Column heads say the real years once the year is known: {上年}决算数 → 2021年决算数."""
+        if "{" not in text:
+            return text
+        last, this = (f"{self.year - 1}年", f"{self.year}年") if self.year else ("上年", "本年")
+        return text.replace("{上年}", last).replace("{本年}", this)
+
+
 class SheetWriter:
-    def __init__(self, wb: Workbook, layout: Layout, layouts: dict[str, Layout], obj: Any) -> None:
+    def __init__(self, wb: Workbook, layout: Layout, layouts: dict[str, Layout], obj: Any,
+                 printed: bool = True, letterhead: Letterhead | None = None) -> None:
         self.wb, self.layout, self.layouts, self.obj = wb, layout, layouts, obj
+        self.printed = printed
+        self.letterhead = letterhead or Letterhead()
+        self._last_content_row = 0  # the last filled row of a table (pagination keeps it company)
         self.ws: Worksheet = wb.create_sheet(sheet_name(layout.sheet))
         self.validations: dict[tuple, DataValidation] = {}
         self._spans: dict[str, tuple[int, int]] = {}  # top-left ref → (rows, cols) of a merged cell
@@ -79,6 +107,10 @@ class SheetWriter:
             items = (get_path(self.obj, table.field) or []) if self.obj is not None else []
             for i in range(table.capacity):
                 row_cells = table.cells_of_row(i)
+                if self.obj is not None and i >= len(items):
+                    ws.row_dimensions[table.first_row + i].height = SPARE_ROW_HEIGHT
+                elif self.obj is not None:
+                    self._last_content_row = max(self._last_content_row, table.first_row + i)
                 by_field = {c.field: c for c in row_cells}
                 item = items[i] if i < len(items) else None
                 for c in row_cells:
@@ -92,28 +124,66 @@ class SheetWriter:
         return ws
 
     def _fit_row_heights(self) -> None:
-        """Rows grow to show their wrapped text on paper (LibreOffice and WPS do not autofit on open)."""
-        ws, layout = self.ws, self.layout
-        widths = {i: w for i, w in enumerate(layout.widths, start=1)}
-        needed: dict[int, float] = {}
-        for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        """Rows grow to show their wrapped text on paper (LibreOffice and WPS do not autofit on open).
+
+        A single-row cell sets its row's height; a cell merged over rows grows the last of them
+        by what the rows together still lack.
+        """
+        ws = self.ws
+        for (row, merged_rows, text, width) in sorted(self._texts(), key=lambda t: t[1]):
+            rows = range(row, row + merged_rows)
+            have = sum(ws.row_dimensions[r].height or 15 for r in rows)
+            need = text_height(text, width)
+            if need > have:
+                last = rows[-1]
+                ws.row_dimensions[last].height = min((ws.row_dimensions[last].height or 15) + need - have, 409)
+
+    def _texts(self) -> Iterator[tuple[int, int, str, float]]:
+        """(row, rows merged, text, width in characters) of every wrapped text the sheet shows."""
+        widths = dict(enumerate(self.layout.widths, start=1))
+        for row in self.ws.iter_rows(min_row=1, max_row=self.ws.max_row):
             for c in row:
-                if not isinstance(c.value, str) or c.value.startswith("=") or c.coordinate in self._merged_tails:
+                if not isinstance(c.value, str) or c.data_type == "f" or c.coordinate in self._merged_tails:
                     continue
+                if c.font is not None and c.font.sz and c.font.sz > 12:
+                    continue  # the title: one line on a row of its own height
                 span = self._spans.get(c.coordinate, (1, 1))
-                width = sum(widths.get(c.column + i, 8) for i in range(span[1]))
-                lines = sum(math.ceil(_display_width(part) / max(width - 1, 1)) or 1 for part in c.value.split("\n"))
-                needed[c.row] = max(needed.get(c.row, 0), (lines * 12.5 + 6) / span[0])
-        for r, height in needed.items():
-            current = ws.row_dimensions[r].height or 15
-            if height > current:
-                ws.row_dimensions[r].height = min(height, 409)
+                yield c.row, span[0], c.value, sum(widths.get(c.column + i, 8) for i in range(span[1]))
+
+    def _header_footer(self) -> None:
+        """附件 label top left, the unit top right, 第 N 页 共 M 页 at the foot of every page."""
+        ws, layout = self.ws, self.layout
+        for part, text in ((ws.oddHeader.left, layout.attachment), (ws.oddHeader.right, self.letterhead.unit),
+                           (ws.oddFooter.center, "第 &P 页 共 &N 页")):
+            if text:
+                part.text = text.replace("&", "&&") if part is not ws.oddFooter.center else text
+                part.font = BODY_FONT
+                part.size = 9
+
+    def _paginate(self, last_row: int) -> None:
+        """One page when the sheet fits (shrunk a little if need be); else our own page breaks."""
+        ws, layout = self.ws, self.layout
+        heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}
+        keep = [(c.row, c.row + c.rows - 1) for c in layout.cells if c.rows > 1] + list(layout.keep_together)
+        titles = None
+        if layout.print_title_rows:
+            first, _, last = layout.print_title_rows.partition(":")
+            titles = (int(first), int(last or first))
+        pages = paginate(heights, last_row, layout.widths, layout.landscape, keep, titles, self._last_content_row)
+        if pages.fit_one_page:
+            ws.page_setup.fitToHeight = 1
+            return
+        # Excel ignores manual breaks under fit-to-page: print at a fixed scale instead.
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = pages.scale
+        for row in pages.breaks:
+            ws.row_breaks.append(Break(id=row))
 
     def _put(self, cell: Cell, obj: Any, row_cells: dict[str, Cell] | None = None) -> None:
         ws = self.ws
         target = ws[cell.ref]
         if cell.role in (TITLE, LABEL, HEADER, NOTE):
-            _set_value(target, cell.text or None)
+            _set_value(target, self.letterhead.label(cell.text) or None)
         elif cell.role == INPUT:
             value = get_path(obj, cell.field) if obj is not None else None
             _set_value(target, value, submitted=True)
@@ -143,6 +213,10 @@ class SheetWriter:
         if cell.role == TITLE:
             target.font = Font(name=TITLE_FONT, size=16, bold=True)
             target.alignment = Alignment(horizontal="center", vertical="center")
+            if self.letterhead.year:
+                # The printed forms' title is "2022年度项目支出绩效自评表". The year is shown by the
+                # number format, so the cell's value stays the form's name, by which readers know it.
+                target.number_format = f'"{self.letterhead.year}年度"@'
             return
         target.font = Font(name=BODY_FONT, size=10, bold=cell.role == HEADER)
         target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=cell.wrap or cell.role != INPUT)
@@ -209,20 +283,23 @@ class SheetWriter:
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_margins.top = ws.page_margins.bottom = 0.6
         ws.print_options.horizontalCentered = True
-        ws.print_area = f"A1:{_letter(layout.last_col)}{layout.print_last_row or ws.max_row}"
-        if layout.print_title_rows:
-            ws.print_title_rows = layout.print_title_rows
+        last_row = layout.print_last_row or ws.max_row
+        if not self.printed:
+            # Out of the printout, still in the file: a print area of one empty, unstyled cell is a
+            # page with nothing on it, which Excel, WPS and LibreOffice leave out.
+            ws.print_area = f"{_letter(layout.last_col + 2)}{last_row + 2}"
+        else:
+            ws.print_area = f"A1:{_letter(layout.last_col)}{last_row}"
+            self._header_footer()
+            if layout.print_title_rows:
+                ws.print_title_rows = layout.print_title_rows
+            self._paginate(last_row)
         if layout.freeze:
             ws.freeze_panes = layout.freeze
         ws.protection.sheet = True  # no password: protects formulas from slips, not from people
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
         ws.protection.formatCells = False  # the 校验 button colours the cells of its findings
-
-
-def _display_width(text: str) -> float:
-    """Width in Excel column units at 10 pt: CJK characters take about two."""
-    return sum(1.65 if ord(ch) > 0x2E7F else 0.9 for ch in text)
 
 
 def _letter(col: int) -> str:
@@ -278,7 +355,13 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
 
 def plan_layouts(sub: Submission | None, kinds: list[SheetKind], settings: Settings) -> list[tuple[Layout, Any]]:
     """(layout, object) per sheet, tables sized to fit what the submission holds."""
-    plan: list[tuple[Layout, Any] | None] = []
+    return [(layout, obj) for layout, obj, _ in plan_printout(sub, kinds, settings)]
+
+
+def plan_printout(sub: Submission | None, kinds: list[SheetKind],
+                  settings: Settings) -> list[tuple[Layout, Any, bool]]:
+    """(layout, object, printed) per sheet: ``plan_layouts`` and whether the sheet is printed."""
+    plan: list[tuple[Layout, Any, bool] | None] = []
     views: list[tuple[int, SheetKind]] = []
     for kind in kinds:
         if kind.view is not None:
@@ -288,13 +371,14 @@ def plan_layouts(sub: Submission | None, kinds: list[SheetKind], settings: Setti
             items = list(kind.get(sub)) if sub is not None else []
             for i, item in enumerate(items or [None]):
                 sheet = kind.sheet if i == 0 and not items else _numbered(kind.sheet, i)
-                plan.append((kind.layout(sheet, _fit(kind, item), settings), item))
+                plan.append((kind.layout(sheet, _fit(kind, item), settings), item, kind.prints(sub, item)))
         else:
             obj = kind.get(sub) if sub is not None else None
-            plan.append((kind.layout(None, _fit(kind, obj), settings), obj))
+            plan.append((kind.layout(None, _fit(kind, obj), settings), obj, kind.prints(sub, obj)))
     planned = [entry[0] for entry in plan if entry is not None]
     for index, kind in views:
-        plan[index] = (kind.view(kind.sheet, planned, settings), kind.get(sub) if sub is not None else None)
+        obj = kind.get(sub) if sub is not None else None
+        plan[index] = (kind.view(kind.sheet, planned, settings), obj, kind.prints(sub, obj))
     return plan
 
 
@@ -303,8 +387,9 @@ def _numbered(first_sheet: str, index: int) -> str:
     return f"{stem}{index + 1}"
 
 
-# Blank rows left under a filled table, for the clerk to add to it.
+# Blank rows left under a filled table, for the clerk to add to it; they print low.
 SPARE_ROWS = 5
+SPARE_ROW_HEIGHT = 16
 
 
 def _fit(kind: SheetKind, obj: Any) -> dict[str, int]:
@@ -318,12 +403,13 @@ def _fit(kind: SheetKind, obj: Any) -> dict[str, int]:
 def build_workbook(sub: Submission | None, kinds: list[SheetKind], settings: Settings | None = None) -> Workbook:
     """The template (sub None) or a filled workbook, every sheet from its layout."""
     settings = settings or Settings.default()
-    plan = plan_layouts(sub, kinds, settings)
-    layouts = {layout.key: layout for layout, _ in plan}  # for {@key:field} references (singleton sheets)
+    plan = plan_printout(sub, kinds, settings)
+    layouts = {layout.key: layout for layout, _, _ in plan}  # for {@key:field} references (singleton sheets)
     wb = Workbook()
     wb.remove(wb.active)
-    for layout, obj in plan:
-        SheetWriter(wb, layout, layouts, obj).render()
+    letterhead = Letterhead.of(sub)
+    for layout, obj, printed in plan:
+        SheetWriter(wb, layout, layouts, obj, printed, letterhead).render()
     _write_lists(wb)
     wb.defined_names["pe_template_version"] = DefinedName("pe_template_version", attr_text=f'"{TEMPLATE_VERSION}"')
     wb.custom_doc_props.append(StringProperty(name="perfeval-xl template version", value=TEMPLATE_VERSION))

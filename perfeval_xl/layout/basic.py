@@ -18,7 +18,8 @@ from .grid import COMPUTED, INPUT, Builder, Cell, Layout
 from .workbook import SheetKind
 
 BASIC_TITLE = "部门整体支出绩效自评基础数据表"
-EXPENSE_COLUMNS = (("prior_final", "上年决算数"), ("budget", "本年预算数"), ("final", "本年决算数"))
+# {上年}/{本年} become the real years when the workbook's year is known (the writer's Letterhead).
+EXPENSE_COLUMNS = (("prior_final", "{上年}决算数"), ("budget", "{本年}预算数"), ("final", "{本年}决算数"))
 SPECIAL_FUNDS_LABEL = "3、本级专项资金（一个专项一行）"
 # Parents computed as the sum of their rows (the checks' _SUMMED_PARENTS), children first: the reader
 # recomputes computed cells in layout order, so a parent sees its computed child's value.
@@ -76,9 +77,10 @@ def basic_layout(sheet: str = "基础数据表", capacities: dict[str, int] | No
                  settings: Settings | None = None) -> Layout:
     caps = {"special_funds": DEFAULT_SPECIAL_FUNDS, "buildings": DEFAULT_BUILDINGS, **(capacities or {})}
     b = Builder("basic", sheet, widths=[40, 9, 9, 9, 9, 9, 9])
+    b.layout.attachment = "附件1"
     b.title(BASIC_TITLE)
     b.next_row(24)
-    b.label(1, "填报单位", align="left")
+    b.label(1, "填报单位（盖章）", align="left")
     b.input(2, "filling_unit", cols=4, align="left")
     b.label(6, "金额单位：万元", cols=2)
 

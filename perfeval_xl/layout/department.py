@@ -25,7 +25,7 @@ def department_layout(sheet: str = "部门整体支出绩效自评表", capacity
                       settings: Settings | None = None) -> Layout:
     settings = settings or Settings.default()
     # The 绩效指标 columns A:I, with F:I wide enough for the budget block's 全年执行数 | 分值 | 执行率 | 得分.
-    b = Builder("department", sheet, widths=[8, 10, 22, 18, 24, 10, 9, 20, 9], landscape=True)
+    b = Builder("department", sheet, widths=[8, 10, 22, 18, 24, 10, 9, 20, 9])
     b.title(DEPARTMENT_TITLE)
     b.note("金额单位：万元", height=16, col=7, cols=3)
 

@@ -22,9 +22,9 @@ TITLE, LABEL, HEADER, INPUT, COMPUTED, NOTE = "title", "label", "header", "input
 # Kinds of values: number format and the validation typed cells get
 KINDS = {
     "text": None,
-    "amount": "0.00##",  # 万元; seeds print 2 to 4 decimals
+    "amount": "0.00",  # 万元, two decimals as printed (the value keeps every decimal typed)
     "rate": "0.00%",
-    "points": "General",
+    "points": "0.00",  # 分值 and 得分
     "count": "0",
     "year": "0",
 }
@@ -107,6 +107,8 @@ class Layout:
     print_title_rows: str = ""  # "1:2"
     print_last_row: int = 0  # last row of the print area (0: the whole sheet)
     freeze: str = ""  # "A6"
+    attachment: str = ""  # "附件1": printed top left, as on the circulated forms
+    keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges a page never splits
     names_scope_sheet: bool = False  # project sheets: names are sheet-scoped
 
     def cell_of(self, field_path: str) -> Cell:

@@ -167,4 +167,5 @@ def guide_kind(kinds_of: Callable[[], list[SheetKind]]) -> SheetKind:
     """The 填报说明 of the workbook made of ``kinds_of()`` (called when a layout is built, so the
     kinds list may include this kind itself)."""
     return SheetKind("guide", "填报说明", lambda sheet, caps, settings: guide_layout(sheet, settings, kinds_of()),
-                     get=lambda sub: None, attach=_ignore, new=lambda: None, title=GUIDE_TITLE)
+                     get=lambda sub: None, attach=_ignore, new=lambda: None, title=GUIDE_TITLE,
+                     printed=lambda sub, obj: False)  # instructions are read on screen, not filed

@@ -94,7 +94,7 @@ def indicators_and_total(b: Builder, capacity: int, settings: Settings) -> None:
 def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROWS,
                    settings: Settings | None = None) -> Layout:
     settings = settings or Settings.default()
-    b = Builder("project", sheet, widths=[8, 10, 20, 20, 28, 6, 6, 20, 8], landscape=True)
+    b = Builder("project", sheet, widths=[8, 10, 20, 20, 28, 6, 6, 20, 8])
     b.layout.names_scope_sheet = True
     b.title(PROJECT_TITLE)
     b.note("金额单位：万元", height=16, col=7, cols=3)

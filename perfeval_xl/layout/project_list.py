@@ -176,4 +176,5 @@ def _ignore(sub: Submission, obj: Any) -> None:
 PROJECT_LIST = SheetKind(
     "project_list", "项目清单", _template_list,
     get=lambda sub: sub, attach=_ignore, new=Submission,
-    title=PROJECT_LIST_TITLE, view=project_list_layout)
+    title=PROJECT_LIST_TITLE, view=project_list_layout,
+    printed=lambda sub, obj: bool(sub.projects))

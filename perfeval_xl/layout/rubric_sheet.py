@@ -547,6 +547,7 @@ def rubric_layout(sheet: str = RUBRIC_SHEET, capacities: dict[str, int] | None =
                   settings: Settings | None = None) -> Layout:
     settings = settings or Settings.default()
     b = Builder("rubric", sheet, widths=list(WIDTHS), landscape=True)
+    b.layout.attachment = "附件2"
     b.title(RUBRIC_TITLE)
     b.next_row(30)
     for col, text in enumerate(HEADERS, start=1):
@@ -621,4 +622,5 @@ def rubric_layout(sheet: str = RUBRIC_SHEET, capacities: dict[str, int] | None =
 
 
 RUBRIC = SheetKind("rubric", RUBRIC_SHEET, lambda sheet, caps, settings: rubric_layout(sheet, caps, settings),
-                   get=_get, attach=_attach, new=RubricForm, title=RUBRIC_TITLE)
+                   get=_get, attach=_attach, new=RubricForm, title=RUBRIC_TITLE,
+                   printed=lambda sub, form: sub.rubric is not None)

@@ -34,8 +34,19 @@ class SheetKind:
     # A view (项目清单): laid out from the planned layouts of the workbook's other sheets, after
     # them; it has no input of its own, so the reader skips it.
     view: Callable[[str, list[Layout], Settings], Layout] | None = None
+    # Whether the sheet belongs to the printout of a filled workbook, given the submission and the
+    # object written (None: the sheet is printed when it shows something). Unprinted sheets stay in
+    # the file for the clerk; a template prints every sheet.
+    printed: Callable[[Submission, Any], bool] | None = None
     # The layouts built with the default settings, by (sheet, capacities): kept with the kind.
     built: dict[tuple, Layout] = field(default_factory=dict, compare=False, repr=False)
+
+    def prints(self, sub: Submission | None, obj: Any) -> bool:
+        if sub is None or self.always:
+            return True
+        if self.printed is not None:
+            return self.printed(sub, obj)
+        return obj is not None
 
     def layout(self, sheet: str | None = None, capacities: dict[str, int] | None = None,
                settings: Settings | None = None) -> Layout:

@@ -70,7 +70,9 @@ _BUDGET = re.compile(r"预算数|预算安排")
 _DELTA = re.compile(r"增加|减少|增长|下降|节约|结余|超支")
 _GROWTH_WORD = re.compile(r"(增长|下降|减少|增加|上升|降低)(?:了|率为|率|幅度为|幅度)?\s*:?\s*$")
 _SHARE = re.compile(r"占([^,;。]*?)(?:的|比重为|比例为|比重|比例|为)*\s*$")
-_TOOL_LINE = re.compile(r"^\s*\d+\.\s*\[(?:错误|提示)\]")  # a finding quoted by the drafted report
+_TOOL_LINE = re.compile(r"^\s*\d+\.\s*\[(?:错误|提示)\]")  # a finding quoted by an earlier drafted report
+# The drafted report's last part lists the checker's findings for the clerk: not statements to check.
+APPENDIX_HEADING = "附：自评表核对情况"
 _LEADING = re.compile(r"^[\s,，:：]*(?:其中|\d+\s*[、.]|\d{4}\s*年度?|[（(]?[一二三四五六七八九十\d]+[)）、])*\s*")
 
 
@@ -242,6 +244,8 @@ def check_paragraphs(sub: Submission, paragraphs: list[Paragraph], settings: Set
 
     for para in paragraphs:
         text = para.text.translate(HALF_WIDTH)  # length-preserving: quotes are cut from the original
+        if para.text.lstrip().startswith(APPENDIX_HEADING):
+            break
         if _TOOL_LINE.match(text):
             continue
         ctx.follow(text)

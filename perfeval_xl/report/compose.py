@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .figures import ParagraphList
+from .figures import ParagraphList, TableFigure
 
 KINDS = {"department": "部门整体支出绩效自评报告", "project": "项目支出绩效自评报告"}
 DEFAULT_FONTS = {"title": "方正小标宋简体", "heading1": "黑体", "heading2": "楷体_GB2312",
@@ -28,8 +28,9 @@ class TemplateError(ValueError):
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "title" | "heading1" | "heading2" | "body"
-    text: str
+    kind: str  # "title" | "heading1" | "heading2" | "body" | "table"
+    text: str  # a table's caption
+    table: TableFigure | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def _render(text: str, figures: _Figures) -> list[str]:
     if len(fields) == 1 and text.strip() == "{" + fields[0] + "}":
         value = figures[fields[0]]
         if isinstance(value, ParagraphList):
-            return list(value.items) or [value.empty]
+            return list(value.items) or ([value.empty] if value.empty else [])
+        if isinstance(value, TableFigure):
+            return [value] if value.rows else [value.empty]
     try:
         rendered = string.Formatter().vformat(text, (), figures)
     except TemplateError:
@@ -111,7 +114,8 @@ def compose(template: Template, figures: dict[str, Any]) -> list[Block]:
         if heading:
             blocks.extend(Block(level, line) for line in _render(heading, fig))
         for paragraph in node.get("text", []):
-            blocks.extend(Block("body", line) for line in _render(paragraph, fig))
+            blocks.extend(Block("table", line.caption, line) if isinstance(line, TableFigure) else Block("body", line)
+                          for line in _render(paragraph, fig))
         for section in node.get("section", []):
             part(section, "heading2")
 

@@ -87,6 +87,38 @@ def _page_number_footer(section, fonts: dict[str, str]) -> None:
             run._r.append(el)
 
 
+SIZE_5HAO = Pt(10.5)
+
+
+def _table(doc, block: Block, fonts: dict[str, str]) -> None:
+    """A caption (黑体 小四, centred) and a bordered table in 宋体 五号, its header row repeated."""
+    caption = doc.add_paragraph()
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.first_line_indent = Pt(0)
+    run = caption.add_run(block.text)
+    run.font.size = Pt(12)
+    _set_fonts(run._r, fonts["heading1"], fonts["latin"])
+    figure = block.table
+    table = doc.add_table(rows=1 + len(figure.rows), cols=len(figure.headers))
+    table.style = doc.styles["Table Grid"]
+    for r, values in enumerate((figure.headers, *figure.rows)):
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 or len(value) < 12 else WD_ALIGN_PARAGRAPH.LEFT
+            run = paragraph.add_run(value)
+            run.font.size = SIZE_5HAO
+            run.font.bold = r == 0
+            _set_fonts(run._r, "宋体", fonts["latin"])
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
+    doc.add_paragraph()  # a line between the table and the text that follows
+
+
 def build_document(blocks: list[Block], fonts: dict[str, str], title_core: str = ""):
     doc = Document()
     section = doc.sections[0]
@@ -114,6 +146,9 @@ def build_document(blocks: list[Block], fonts: dict[str, str], title_core: str =
     doc.core_properties.author = "perfeval-xl"
 
     for block in blocks:
+        if block.table is not None:
+            _table(doc, block, fonts)
+            continue
         paragraph = doc.add_paragraph(style=styles[block.kind])
         for piece in PLACEHOLDER.split(block.text):
             if not piece:

@@ -35,6 +35,19 @@ class ParagraphList:
         return "；".join(self.items) if self.items else self.empty
 
 
+@dataclass(frozen=True)
+class TableFigure:
+    """A table placeholder: a Word table when it stands alone in a paragraph, else its caption."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    empty: str  # said instead of a table without rows
+
+    def __str__(self) -> str:
+        return self.caption if self.rows else self.empty
+
+
 def money(value: float | None, what: str) -> str:
     return to_fill_in(what) if value is None else fmt_number(value, 4)
 
@@ -98,7 +111,35 @@ def _numbered(lines: list[str]) -> tuple[str, ...]:
 
 
 def findings_lines(findings: list[Finding]) -> tuple[str, ...]:
-    return _numbered([f"[{f.severity.value}] {f.rule} {f.title}：{f.message}" for f in findings])
+    """Plain Chinese for the appendix: what is wrong and where, without the checker's rule codes."""
+    return _numbered([f"{f.title}：{f.message}" for f in findings])
+
+
+INDICATOR_TABLE_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因")
+BUDGET_TABLE_HEADERS = ("资金", "年初预算数", "全年预算数", "全年执行数", "执行率")
+
+
+def indicator_table(table: PerformanceTable) -> TableFigure:
+    """绩效指标完成情况表: the indicators as the 自评表 lists them (the published reports' table)."""
+    rows = tuple((i.level1, i.level2, indicator_title(i.name), str(i.target or ""), str(i.actual or ""),
+                  _pts(i.points), _pts(i.score), i.deviation_reason.strip()) for i in _real(table))
+    return TableFigure("绩效指标完成情况表", INDICATOR_TABLE_HEADERS, rows, "自评表未填写绩效指标。")
+
+
+def budget_table(rows: list[tuple[str, Any]]) -> TableFigure:
+    """预算执行情况表 (万元): one line per source of funds that has a figure, the total first."""
+    lines = []
+    for label, row in rows:
+        if row is None or row.is_blank():
+            continue
+        rate = execution_rate(row.executed, row.annual_budget)
+        lines.append((label, _amount(row.initial_budget), _amount(row.annual_budget), _amount(row.executed),
+                      fmt_percent(rate) if rate is not None else "—"))
+    return TableFigure("预算执行情况表（万元）", BUDGET_TABLE_HEADERS, tuple(lines), "自评表未填写预算数。")
+
+
+def _amount(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def _indicators_under(table: PerformanceTable, *level1: str) -> ParagraphList:
@@ -129,6 +170,9 @@ def _table_common(table: PerformanceTable, settings: Settings, findings: list[Fi
         "指标个数": str(len(real)),
         "满分指标个数": str(len(real) - len(short)),
         "未满分指标个数": str(len(short)),
+        # the sentence that leads the list, said only when there is a list to lead
+        "未满分指标引言": f"未取得满分的绩效指标共{len(short)}个：" if short else "",
+        "绩效指标完成情况表": indicator_table(table),
         "未满分指标": ParagraphList(_numbered([indicator_line(i) for i in short]), "各项绩效指标均取得满分。"),
         "预期目标": table.goal_expected.strip() or to_fill_in("年度总体目标（预期目标）"),
         "实际完成情况": table.goal_actual.strip() or to_fill_in("年度总体目标实际完成情况"),
@@ -136,7 +180,7 @@ def _table_common(table: PerformanceTable, settings: Settings, findings: list[Fi
         "效益指标": _indicators_under(table, "效益"),
         "满意度指标": _indicators_under(table, "满意度"),
         "成本指标": _indicators_under(table, "成本"),
-        "校验问题": ParagraphList(findings_lines(findings), "经 perfeval-xl 校验，自评表没有发现错误或提示。"),
+        "校验问题": ParagraphList(findings_lines(findings), "经核对，自评表没有发现需要改正或核实的问题。"),
     }
 
 
@@ -159,6 +203,8 @@ def project_figures(sub: Submission, project: ProjectTable, settings: Settings) 
         "评价方式": project.evaluation_method or "部门（单位）绩效自评",
         "评价机构": project.evaluation_body or to_fill_in("评价机构"),
         "资金来源": ("，其中" + "，".join(parts)) if parts else f"（{to_fill_in('资金来源：当年财政拨款、上年结转资金、其他资金')}）",
+        "预算执行情况表": budget_table([("年度资金总额", project.funding_total)]
+                                + [(label, row) for row, label in sources]),
     }
 
 
@@ -177,6 +223,7 @@ def department_figures(sub: Submission, settings: Settings) -> dict[str, Any]:
     d = dept or DepartmentTable()
     executed = d.budget.executed
     out.update({
+        "预算执行情况表": budget_table([("年度资金总额", d.budget)]),
         "一般公共预算": money(d.income_general_budget, "一般公共预算拨款"),
         "政府性基金拨款": money(d.income_government_fund, "政府性基金拨款"),
         "专户非税收入": money(d.income_special_account, "纳入专户管理的非税收入拨款"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import PurePath
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -174,15 +175,18 @@ class RollupWriter:
         wb.properties.subject = f"perfeval-xl {__version__} 区汇总"
         book = self.book
         self.history = history
+        # 汇总 prints one page wide up to 超额 (汇总得分 and 等级 beside the unit); 来源文件, 金额来源 and
+        # the other columns for checking stay on screen
         self.summary = book.table("汇总", summary_columns(settings, history), title="预算绩效自评 区汇总", fast=fast,
-                                  repeat_columns=3)
+                                  repeat_columns=3, print_columns=len(_summary_columns(settings)) - 5)
         self.roster = book.table("报送情况", ROSTER_COLS, title="区汇总 报送情况", fast=fast) if roster else None
         self.stats = book.free("统计", [8, 8, 26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10, 10],
                                title="预算绩效自评 区汇总 统计", fast=fast)
         self.projects = book.table("项目明细", PROJECT_COLS, title="区汇总 项目明细", fast=fast, repeat_columns=3)
         self.indicators = book.table("指标明细", INDICATOR_COLS, title="区汇总 指标明细", fast=fast, repeat_columns=3)
         self.problems = book.table("问题清单", FINDING_COLS + ([COMPARE_COL] if history else []), title="区汇总 问题清单", fast=fast, repeat_columns=3)
-        self.unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast)
+        self.unreadable = book.table("未能读取", UNREADABLE_COLS, title="区汇总 未能读取的文件", fast=fast,
+                                     print_columns=len(UNREADABLE_COLS))
         self.notes = book.free("说明", [22, 100], title="区汇总 口径说明", landscape=False, fast=fast)
         self._detail_sheets = (self.projects, self.indicators, self.problems)
 
@@ -263,14 +267,19 @@ def write_stats(sheet: FreeSheet, data: RollupData) -> None:
                    ["int"] * (len(STATUSES) + 2))
         sheet.blank()
     sheet.section("一、年度概况（等级分布、平均分、中位数）")
+    # 全年预算, 全年执行 and 执行率 over the same units: those that report both figures (counted)
     sheet.header(["年度", "单位数", "项目数", "全年预算（万元）", "全年执行（万元）", "执行率", "有得分的单位",
                   "平均分", "中位数", *grades, f"执行率<{LOW_EXECUTION_RATE:.0%}", "错误数", "提示数"])
     for y in stats["years"]:
-        sheet.line([y["year"], y["units"], y["projects"], y["budget"], y["executed"], y["rate"], y["scored"],
+        sheet.line([y["year"], y["units"], y["projects"], y["rate_budget"], y["rate_executed"], y["rate"], y["scored"],
                     y["mean"], y["median"], *[y["grades"][g] for g in grades], len(y["low_execution"]),
                     y["errors"], y["warnings"]],
                    ["year", "int", "int", "money", "money", "rate", "int", "score", "score",
                     *["int"] * len(grades), "int", "int", "int"])
+    partial = [y for y in stats["years"] if y["rate_units"] < y["units"]]
+    for y in partial:
+        sheet.note(f"{y['year']} 年度：全年预算、全年执行和执行率按同时填有两项的 {y['rate_units']} 个单位计算"
+                   f"（共 {y['units']} 个单位）。")
     sheet.blank()
 
     sheet.section("二、按得分排名（同一年度内；得分相同者名次相同）")
@@ -316,20 +325,23 @@ def write_stats(sheet: FreeSheet, data: RollupData) -> None:
         return
     main = max(range(len(stats["years"])), key=lambda i: (stats["years"][i]["units"], i))
     year = stats["years"][main]["year"]
-    for spans, title, fmt, y_title in ((score_rows, "各单位自评得分", "0.00", "得分"),
-                                       (rate_rows, "各单位预算执行率", "0%", "执行率")):
+    # both on a fixed scale (得分 0–100, 执行率 0–100 %), so charts of two years or districts compare
+    for spans, title, fmt, y_title, top in ((score_rows, "各单位自评得分", "0", "得分", 100),
+                                            (rate_rows, "各单位预算执行率", "0%", "执行率", 1)):
         if main not in spans:
             continue
         first, end = spans[main]
         last = min(end, first + CHART_MAX_UNITS - 1)
         scope = f"（{year} 年度" if year is not None else "（"
         scope += f"，前 {last - first + 1} 名）" if last < end else "）"
-        chart = _bar_chart(ws, title + scope, first, last, value_col=5, number_format=fmt, y_title=y_title)
+        chart = _bar_chart(ws, title + scope, first, last, value_col=5, number_format=fmt, y_title=y_title,
+                           top=top)
         ws.add_chart(chart, f"C{next_row}")
         next_row += math.ceil(chart.height / 0.5) + 2
 
 
-def _bar_chart(ws, title: str, first: int, last: int, *, value_col: int, number_format: str, y_title: str) -> BarChart:
+def _bar_chart(ws, title: str, first: int, last: int, *, value_col: int, number_format: str, y_title: str,
+               top: float) -> BarChart:
     chart = BarChart()
     chart.type = "bar"  # horizontal bars: long unit names stay readable
     chart.style = 10
@@ -338,6 +350,10 @@ def _bar_chart(ws, title: str, first: int, last: int, *, value_col: int, number_
     chart.y_axis.numFmt = number_format
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # first ranked at the top
+    chart.x_axis.tickLblSkip = 1  # every unit named: a program would otherwise skip labels to fit
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = top  # an over-achieving 执行率 above 100 % runs to the edge
+    chart.y_axis.majorUnit = top / 10
     chart.legend = None
     values = Reference(ws, min_col=value_col, min_row=first, max_row=last)
     chart.add_data(values, titles_from_data=False)
@@ -347,8 +363,13 @@ def _bar_chart(ws, title: str, first: int, last: int, *, value_col: int, number_
     chart.x_axis.delete = False  # openpyxl ≥ 3.1 leaves it unset, and Excel then hides the axes
     chart.y_axis.delete = False
     chart.width = 24
-    chart.height = max(7.5, 0.5 * (last - first + 1) + 3)
+    chart.height = max(7.5, 0.9 * (last - first + 1) + 3)  # room for every label: crowded ones are dropped
     return chart
+
+
+def _folder_name(folder: str) -> str:
+    """The folder's own name: the printed 区汇总 carries no path of the machine it was made on."""
+    return PurePath(folder.replace("\\", "/")).name if folder else ""
 
 
 def write_notes(sheet: FreeSheet, data: RollupData) -> None:
@@ -357,7 +378,7 @@ def write_notes(sheet: FreeSheet, data: RollupData) -> None:
     sheet.title("区汇总 口径说明")
     rows: list[tuple[str, str]] = [
         ("生成", f"perfeval-xl {__version__}；规则设置：{s.origin}；模板版本 {TEMPLATE_VERSION}"
-                 f"（可读取：{'、'.join(KNOWN_VERSIONS)}）；汇总文件夹：{data.folder}"),
+                 f"（可读取：{'、'.join(KNOWN_VERSIONS)}）；汇总文件夹：{_folder_name(data.folder)}"),
         ("文件", f"读取 {len(data.listed)} 个，未能读取 {len(data.unreadable)} 个，重复报送未计入 {len(data.superseded)} 个，"
                  f"本工具生成的汇总或退回意见文件跳过 {len(data.ignored)} 个。"),
         ("全年预算、全年执行", "有部门整体支出绩效自评表的单位取该表“年度资金总额”行的全年预算数、全年执行数；"

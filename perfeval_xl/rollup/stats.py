@@ -62,8 +62,12 @@ def district_stats(units: list[UnitRow], settings: Settings) -> dict[str, Any]:
             "projects": sum(u.projects for u in group),
             "budget": round(math.fsum(budget), 6) if budget else None,
             "executed": round(math.fsum(executed), 6) if executed else None,
-            # district rate over the units that report both figures
+            # district rate over the units that report both figures; their sums and count beside it,
+            # so that the 概况 row shows a rate its own figures give
             "rate": execution_rate(total_exec, total_budget),
+            "rate_units": len(both),
+            "rate_budget": total_budget,
+            "rate_executed": total_exec,
             "scored": len(scores),
             "mean": round_half_up(statistics.fmean(scores), 2) if scores else None,
             "median": round_half_up(statistics.median(scores), 2) if scores else None,

@@ -42,7 +42,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FORMATS = {
     "text": "@",
     "label": "General",
-    "money": "0.00##",  # 万元, as the unit workbooks
+    "money": "0.00",  # 万元, two decimals as the unit workbooks
     "rate": "0.00%",
     "score": "0.00",
     "int": "0",
@@ -225,9 +225,11 @@ class TableSheet:
     """
 
     def __init__(self, wb, name: str, columns: Sequence[Col], *, title: str = "", fast: bool = True,
-                 repeat_columns: int = 0) -> None:
+                 repeat_columns: int = 0, print_columns: int = 0) -> None:
         self.ws = wb.create_sheet(name)
         self.columns = list(columns)
+        # print_columns: only the first ones print, on one page wide (the rest are for the screen)
+        self.print_columns = print_columns or len(self.columns)
         self.rows = 0
         self.dropped = 0  # rows past EXCEL_MAX_ROWS, left out (see close)
         self.fast = fast
@@ -239,8 +241,10 @@ class TableSheet:
         ws.print_title_rows = "1:1"
         # A wide table on one A4 page prints at half size; split it across pages of a readable
         # width instead, each repeating the columns that say whose row it is.
-        width = sum(c.width for c in self.columns)
-        if width > PAGE_WIDTH:
+        width = sum(c.width for c in self.columns[:self.print_columns])
+        if print_columns:
+            ws.page_setup.fitToWidth = 1
+        elif width > PAGE_WIDTH:
             keep = next((i for i in range(len(self.columns), 0, -1)
                          if sum(c.width for c in self.columns[:i]) <= PAGE_WIDTH * 0.3
                          and i <= repeat_columns), 0) if repeat_columns else 0
@@ -322,7 +326,7 @@ class TableSheet:
             self.dropped = dropped
         last = get_column_letter(len(self.columns))
         self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
-        self.ws.print_area = f"A1:{last}{self.rows + 1}"
+        self.ws.print_area = f"A1:{get_column_letter(self.print_columns)}{self.rows + 1}"
 
 
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
