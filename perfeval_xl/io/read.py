@@ -62,40 +62,33 @@ def read_submission(path: str | Path, limits: Limits | None = None, settings: An
             raise ReadError(f"{path.name}：JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from None
         except (ModelError, json_input.JsonRefused) as exc:
             raise ReadError(f"{path.name}：{exc}") from None
-    if suffix in (".xlsx", ".xlsm"):
-        result = _read_xlsx(path, data, limits, settings)
-        if not has_template_content(result.submission):
-            raise NoTemplateContent(f"{path.name}：{NO_TEMPLATE}")
-        return Loaded(result.submission, digest, result.recomputed)
-    if suffix == ".xls":
-        raise ReadError(f"{path.name}：{OLD_XLS}")
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return _workbook(path.name, data, digest, limits, settings)
     if suffix == ".zip":
         raise ReadError(f"{path.name}：{ZIP_GIVEN}")
     raise ReadError(f"{path.name}：无法识别的文件类型（应为 .json、.xlsx 或 .xlsm）")
 
 
-def read_submission_data(name: str, data: bytes, limits: Limits | None = None) -> Loaded:
+def read_submission_data(name: str, data: bytes, limits: Limits | None = None, settings: Any = None) -> Loaded:
     """A workbook already in memory (a member of a .zip, rollup/zipintake.py), named ``name``:
-    the same guard, limits and messages as ``read_submission`` for a file on disk."""
+    the same guard, limits, sandbox and messages as ``read_submission`` for a file on disk."""
     limits = limits or Limits()
     if len(data) > limits.file_bytes:
         raise ReadError(f"{name}：文件过大（{len(data) / (1024 * 1024):.1f} MB，上限 {limits.file_mb:g} MB），拒绝读取")
-    suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from .xlsx_read import read_workbook
-
-        try:
-            result = read_workbook(data, limits=limits)
-        except Refused as exc:
-            raise ReadError(f"{name}：{exc}") from None
-        except Exception as exc:  # as _read_xlsx: calamine's errors on broken files, never a traceback
-            raise ReadError(f"{name}：无法读取工作簿（{type(exc).__name__}: {exc}）") from None
-        if not has_template_content(result.submission):
-            raise NoTemplateContent(f"{name}：{NO_TEMPLATE}")
-        return Loaded(result.submission, hashlib.sha256(data).hexdigest(), result.recomputed)
-    if suffix == ".xls":
-        raise ReadError(f"{name}：{OLD_XLS}")
+    if Path(name).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return _workbook(name, data, hashlib.sha256(data).hexdigest(), limits, settings)
     raise ReadError(f"{name}：无法识别的文件类型（应为 .xlsx 或 .xlsm）")
+
+
+def _workbook(name: str, data: bytes, digest: str, limits: Limits, settings: Any) -> Loaded:
+    """An .xlsx/.xlsm read in the sandbox (an .xls refused with the 另存为 advice), whether it came
+    from a file or from a .zip."""
+    if name.lower().endswith(".xls"):
+        raise ReadError(f"{name}：{OLD_XLS}")
+    result = _read_xlsx(name, data, limits, settings)
+    if not has_template_content(result.submission):
+        raise NoTemplateContent(f"{name}：{NO_TEMPLATE}")
+    return Loaded(result.submission, digest, result.recomputed)
 
 
 def has_template_content(sub: Submission) -> bool:
@@ -135,16 +128,16 @@ def _prepare_parent() -> None:
     Settings.default()
 
 
-def _read_xlsx(path: Path, data: bytes, limits: Limits, settings: Any = None) -> _Parsed:
+def _read_xlsx(name: str, data: bytes, limits: Limits, settings: Any = None) -> _Parsed:
     """Parse in a child process with bounded memory and time (sandbox.py), unless already in one."""
     _prepare_parent()
     try:
         return sandbox.run(_parse_xlsx, (data, limits, settings), memory_mb=limits.memory_mb,
                            seconds=limits.parse_seconds)
     except (Refused, ReadError, sandbox.ChildDied) as exc:
-        raise ReadError(f"{path.name}：{exc}") from None
+        raise ReadError(f"{name}：{exc}") from None
     except Exception as exc:  # e.g. the child failed in Python itself, short of memory
-        raise ReadError(f"{path.name}：无法读取工作簿（{type(exc).__name__}: {exc}）") from None
+        raise ReadError(f"{name}：无法读取工作簿（{type(exc).__name__}: {exc}）") from None
 
 
 def _read_bytes(path: Path, limit: int, limit_mb: float) -> bytes:
