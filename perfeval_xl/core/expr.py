@@ -5,6 +5,8 @@ written once as a small tree of these nodes. ``value(env)`` evaluates it on mode
 a blank cell); ``formula(refs)`` renders it for a cell, each input name replaced by its reference.
 Only functions that Excel, WPS, LibreOffice and the ``formulas`` package all compute are emitted
 (IF, AND, OR, ISNUMBER, COUNT, SUM, AVERAGE, MIN, MAX, ROUND, ABS, INT).
+Python values follow the cell's rules where a formula could meet them: a blank compares as "" with
+text and as 0 with a number, and counts as 0 in arithmetic.
 
 Blank handling is the same on both sides: a figure whose inputs are missing is blank (None in
 Python, "" in the cell), never 0 and never an error value. Guards are nested IFs, because AND
@@ -13,6 +15,7 @@ evaluates every argument and an error or a text in one of them would leak into t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -76,6 +79,8 @@ class Const(Expr):
         return self.constant
 
     def formula(self, refs: Refs) -> str:
+        if isinstance(self.constant, bool):
+            return "TRUE" if self.constant else "FALSE"
         if isinstance(self.constant, str):
             return '"' + self.constant.replace('"', '""') + '"'
         return number_text(self.constant)
@@ -107,7 +112,7 @@ class BinOp(Expr):
     right: Expr
 
     def value(self, env: Env) -> Any:
-        a, b = self.left.value(env), self.right.value(env)
+        a, b = (0.0 if v is None else v for v in (self.left.value(env), self.right.value(env)))
         if self.op == "+":
             return a + b
         if self.op == "-":
@@ -123,6 +128,58 @@ class BinOp(Expr):
         return (self.left, self.right)
 
 
+@dataclass(frozen=True, eq=False)
+class Neg(Expr):
+    arg: Expr
+
+    def value(self, env: Env) -> Any:
+        return -self.arg.value(env)
+
+    def formula(self, refs: Refs) -> str:
+        return f"-{self.arg.formula(refs)}"
+
+    def children(self) -> Sequence[Expr]:
+        return (self.arg,)
+
+
+@dataclass(frozen=True, eq=False)
+class Plus(Expr):
+    """(a+b+…) in one bracket; Python adds left to right as the cell does."""
+
+    args: tuple[Expr, ...]
+
+    def value(self, env: Env) -> Any:
+        return sum((a.value(env) for a in self.args[1:]), self.args[0].value(env))
+
+    def formula(self, refs: Refs) -> str:
+        return "(" + "+".join(a.formula(refs) for a in self.args) + ")" if len(self.args) > 1 else \
+            self.args[0].formula(refs)
+
+    def children(self) -> Sequence[Expr]:
+        return self.args
+
+
+def _cell_operands(a: Any, b: Any) -> tuple[Any, Any]:
+    """A blank cell compared with text is "", with a number 0, with TRUE/FALSE FALSE."""
+    def blank_as(other: Any) -> Any:
+        return "" if isinstance(other, str) or other is None else False if isinstance(other, bool) else 0.0
+    return (blank_as(b) if a is None else a), (blank_as(a) if b is None else b)
+
+
+def _rank(v: Any) -> int:
+    """Spreadsheets order numbers before text before TRUE/FALSE."""
+    return 2 if isinstance(v, bool) else 1 if isinstance(v, str) else 0
+
+
+def _ordered(a: Any, b: Any) -> tuple[Any, Any]:
+    a, b = _cell_operands(a, b)
+    if _rank(a) != _rank(b):
+        return _rank(a), _rank(b)
+    if isinstance(a, str):
+        return a.casefold(), b.casefold()
+    return a, b
+
+
 _COMPARE = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
             "<": lambda a, b: a < b, "=": lambda a, b: a == b, "<>": lambda a, b: a != b}
 
@@ -134,7 +191,7 @@ class Compare(Expr):
     right: Expr
 
     def value(self, env: Env) -> bool:
-        return _COMPARE[self.op](self.left.value(env), self.right.value(env))
+        return _COMPARE[self.op](*_ordered(self.left.value(env), self.right.value(env)))
 
     def formula(self, refs: Refs) -> str:
         return f"{self.left.formula(refs)}{self.op}{self.right.formula(refs)}"
@@ -176,6 +233,22 @@ class All(Expr):
 
 
 @dataclass(frozen=True, eq=False)
+class Either(Expr):
+    """OR(...): like ``All``, only over conditions that cannot raise."""
+
+    args: tuple[Expr, ...]
+
+    def value(self, env: Env) -> bool:
+        return any(a.value(env) for a in self.args)
+
+    def formula(self, refs: Refs) -> str:
+        return "OR(" + ",".join(a.formula(refs) for a in self.args) + ")"
+
+    def children(self) -> Sequence[Expr]:
+        return self.args
+
+
+@dataclass(frozen=True, eq=False)
 class If(Expr):
     condition: Expr
     then: Expr
@@ -194,7 +267,8 @@ class If(Expr):
 
 @dataclass(frozen=True, eq=False)
 class Func(Expr):
-    """MIN, MAX, ROUND, ABS of numbers (ROUND rounds half away from zero, as people do on paper)."""
+    """MIN, MAX, ROUND, ABS, INT of numbers (ROUND rounds half away from zero, as people do on paper;
+    INT rounds down)."""
 
     name: str
     args: tuple[Expr, ...]
@@ -207,6 +281,8 @@ class Func(Expr):
             return max(values)
         if self.name == "ABS":
             return abs(values[0])
+        if self.name == "INT":
+            return float(math.floor(values[0]))
         if self.name == "ROUND":
             return round_half_up(values[0], int(values[1]))
         raise ValueError(self.name)
@@ -288,6 +364,14 @@ def band(x: Expr, bands: Sequence[tuple[float, Any]], below: Any) -> Expr:
     out: Expr = wrap(below)
     for low, got in reversed(list(bands)):
         out = If(Compare(">=", x, Const(low)), wrap(got), out)
+    return out
+
+
+def lookup(x: Expr, table: Mapping[str, Any], otherwise: Any) -> Expr:
+    """The value ``table`` gives the text in ``x`` (a dropdown's choice), else ``otherwise``."""
+    out: Expr = wrap(otherwise)
+    for key, got in reversed(list(table.items())):
+        out = If(Compare("=", x, Const(key)), wrap(got), out)
     return out
 
 

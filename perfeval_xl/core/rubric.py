@@ -34,17 +34,21 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from .expr import Expr
 from .formulas import grade_of
 from .model import EXPENSE_LABELS, KEYED_LABELS, BasicData, ExpenseRow
-from .score import Score, fmt_amount, fmt_number, fmt_percent, fmt_points, round_half_up
+from .rubric_exprs import (ADJUSTMENT_LIMITS, ASSET_CASES, FUND_CASE_FACTS, FUND_CASES, FUND_FRAUD_CASES,
+                           PAY_PROGRESS_SHORT, PROCUREMENT_DEVIATION, QUARTER_TARGETS, RULE_CASES, STAFF_OVER,
+                           THREE_PUBLIC_OVER, TRANSFER_LIMIT, YES, Deduction, RubricRule, RubricSettingError,
+                           RuleContext, band_table, cell_answer, computed_total, rubric_grade, rubric_rule,
+                           rubric_total)
+from .score import Score, fmt_amount, fmt_number, fmt_percent, fmt_points
 from .settings import Settings
 from .values import parse_number
 
 FACT_KINDS = ("bool", "count", "rate", "amount", "choice", "points")
 REVIEW_GRADES = ("优", "良", "中", "低", "差")
 RECTIFICATION_STATUSES = ("全部整改", "部分整改", "未整改但有说明", "未整改且无说明", "无重点评价")
-ROUNDING_METHODS = ("floor", "round", "ceil", "exact")
-RATE_METHODS = ("proportional", "bands")
 
 # A rate above this is almost surely a percent typed as a number (95 for 95%).
 _MAX_RATE = 10.0
@@ -180,50 +184,13 @@ def _number(raw: Any, percent_ok: bool) -> float | None:
 # ---------------------------------------------------------------- settings helpers
 
 
-class _ConfigError(Exception):
-    """A rubric setting that cannot be used; the message is in Chinese."""
-
-
-def _whole_percent(pct: float, method: str, setting: str) -> float:
-    """Percentage points counted for a "每超出 1%" deduction (pct ≥ 0)."""
-    pct = round(pct, 9)  # 101/100 − 1 is 1.0000000000000009 in floats
-    if method == "floor":
-        return float(math.floor(pct))
-    if method == "ceil":
-        return float(math.ceil(pct))
-    if method == "round":
-        return round_half_up(pct, 0)
-    if method == "exact":
-        return pct
-    raise _ConfigError(f"设置项 “{setting}” 的值 {method!r} 无效（应为 {'／'.join(ROUNDING_METHODS)} 之一）")
-
-
 def _pct(rate: float) -> str:
     """A threshold rate as a clerk writes it: 0.95 → "95%"."""
     return fmt_number(rate * 100, 4) + "%"
 
 
-def _rate(numerator: float, denominator: float) -> float:
-    # Rounded so that band edges (95 ÷ 100) compare as written.
-    rate = numerator / denominator
-    if not abs(rate) <= _MAX_MAGNITUDE:
-        raise _Undefined(f"{fmt_number(numerator)} ÷ {fmt_number(denominator)} 超出可计算范围")
-    return round(rate, 10)
-
-
-def _bands(raw: Any, value_key: str, setting: str) -> list[tuple[float, float]]:
-    """[(min_rate, value)] sorted from the highest band down."""
-    try:
-        bands = sorted(((float(b["min_rate"]), float(b[value_key])) for b in raw), reverse=True)
-    except (KeyError, TypeError, ValueError):
-        raise _ConfigError(f"设置项 “{setting}” 应为 {{ min_rate = …, {value_key} = … }} 的列表") from None
-    if not bands:
-        raise _ConfigError(f"设置项 “{setting}” 不能为空")
-    return bands
-
-
-def _pick_band(bands: list[tuple[float, float]], rate: float) -> tuple[float, str]:
-    """(value of the first band the rate reaches, the band in words)."""
+def _band_text(bands: list[tuple[float, float]], rate: float) -> tuple[float, str]:
+    """(value, the band in words) of the first band the rate reaches, for the explanation."""
     for i, (low, value) in enumerate(bands):
         if rate >= low:
             upper = f" 且 < {_pct(bands[i - 1][0])}" if i else ""
@@ -243,15 +210,18 @@ class _Undefined(Exception):
 
 
 class _Reader:
-    """Reads facts, basic data and settings for one item, collecting what is missing."""
+    """Reads facts, basic data and settings for one item, collecting what is missing; once the
+    inputs are complete (``check``), evaluates the item's rule (``rubric_exprs``) over them."""
 
-    def __init__(self, inputs: RubricInputs, points: float) -> None:
+    def __init__(self, inputs: RubricInputs, item: RubricItem) -> None:
         self.inputs = inputs
-        self.points = points  # the item's 分值
+        self.item = item
+        self.points = item.points  # the item's 分值
         self.missing: list[str] = []
         self.invalid: list[tuple[str, str]] = []
         self.used: dict[str, Any] = {}
         self.either: list[tuple[str, ...]] = []
+        self.rule: RubricRule | None = None
 
     def fact(self, name: str, optional: bool = False) -> Any:
         spec = ALL_FACTS[name]
@@ -305,26 +275,38 @@ class _Reader:
         return float(value)
 
     def setting(self, key: str) -> Any:
-        dotted = "rubric." + key
-        try:
-            return self.inputs.settings[dotted]
-        except (KeyError, TypeError):
-            raise _ConfigError(f"缺少设置项 “{dotted}”") from None
+        return self.context().setting(key)
 
-    def number_setting(self, key: str) -> float:
-        value = self.setting(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _ConfigError(f"设置项 “rubric.{key}” 应为数字，实际为 {value!r}")
-        return float(value)
+    def context(self) -> RuleContext:
+        return RuleContext(self.inputs.settings, ALL_FACTS, self.points)
 
     def check(self) -> None:
+        """Stop unless every input is there and readable; then build the item's rule (a setting it
+        cannot use stops here, after the inputs, with its own message)."""
         if self.missing or self.invalid:
             raise _Incomplete
+        self.rule = rubric_rule(self.item.key, self.context())
+
+    def env(self) -> dict[str, Any]:
+        """The inputs read, as their cells show them: what the item's expressions are evaluated on."""
+        return {name: cell_answer(value) for name, value in self.used.items()}
+
+    def figure(self, name: str) -> Any:
+        """An intermediate figure of the rule (the rate, the points counted) for the explanation."""
+        assert self.rule is not None, "figure() before check()"
+        return self.rule.figures[name].value(self.env())
+
+    def rate(self, numerator: float, denominator: float) -> float:
+        """The rule's "rate" figure, refused when it is beyond what can be computed."""
+        rate = self.figure("rate")
+        if not abs(rate) <= _MAX_MAGNITUDE:
+            raise _Undefined(f"{fmt_number(numerator)} ÷ {fmt_number(denominator)} 超出可计算范围")
+        return rate
 
 
 @dataclass
 class _Outcome:
-    parts: list[tuple[str, float]]  # (text, points) of each sub-item
+    parts: list[str]  # what each sub-score of the rule is for; its points come from the rule
     ratio: float | None = None
     zeroed: str = ""  # when set, the whole item scores 0 for this reason
     note: str = ""  # appended to the explanation
@@ -359,17 +341,20 @@ def _incomplete_score(item: RubricItem, r: _Reader) -> Score:
 
 
 def _finish(item: RubricItem, r: _Reader, out: _Outcome) -> Score:
-    parts = [(text, round_half_up(p, 2)) for text, p in out.parts]
-    texts = [f"{text}，计 {fmt_points(p)}" for text, p in parts]
-    raw = sum(p for _, p in parts)
+    """The Score: sub-scores and value are the rule's expressions evaluated over the inputs read,
+    the same expressions the 评分表's 计算得分 cells compute."""
+    assert r.rule is not None and len(out.parts) == len(r.rule.parts), item.key
+    env = r.env()
+    part_points = [p.value(env) for p in r.rule.part_points()]
+    value = r.rule.score(item.points).value(env)
+    assert value is not None, f"{item.key}: the inputs were read as complete but the rule's conditions fail"
+    texts = [f"{text}，计 {fmt_points(p)}" for text, p in zip(out.parts, part_points)]
     if out.zeroed:
-        raw = 0.0
         texts.append(out.zeroed)
-    value = round_half_up(min(max(raw, 0.0), item.points), 2)
     explanation = "；".join(texts)
-    if out.zeroed or len(parts) > 1:
+    if out.zeroed or len(part_points) > 1:
         explanation += f"；合计 {fmt_points(value)}"
-    elif value != parts[0][1]:
+    elif value != part_points[0]:
         explanation += f"；按分值上下限计 {fmt_points(value)}"
     if out.note:
         explanation += "；" + out.note
@@ -378,69 +363,61 @@ def _finish(item: RubricItem, r: _Reader, out: _Outcome) -> Score:
 
 def _run(key: str, fn: Callable[[_Reader], _Outcome], inputs: RubricInputs) -> Score:
     item = ITEMS_BY_KEY[key]
-    r = _Reader(inputs, item.points)
+    r = _Reader(inputs, item)
     try:
         out = fn(r)
     except _Incomplete:
         return _incomplete_score(item, r)
-    except (_ConfigError, _Undefined) as exc:
+    except (RubricSettingError, _Undefined) as exc:
         return Score(None, item.points, item.rule, f"{item.name}无法计分：{exc}。", dict(r.used))
     return _finish(item, r, out)
 
 
-# ---------------------------------------------------------------- shared sub-rules
+# ---------------------------------------------------------------- shared wording
 
 
-def _yes_no(r: _Reader, name: str, points: float, yes: str, no: str) -> tuple[str, float]:
-    value = r.fact(name)
-    return (yes, points) if value else (no, 0.0)
+def _yes_no(r: _Reader, name: str, yes: str, no: str) -> str:
+    return yes if r.fact(name) else no
 
 
-def _case_part(label: str, cases: int, points: float, per_case: float) -> tuple[str, float]:
+def _case_part(label: str, cases: int, rule: Deduction) -> str:
     if not cases:
-        return f"{label}未发现不符", points
-    return (f"{label}不符 {cases} 例，{fmt_number(points)} − {fmt_number(per_case)} × {cases}",
-            max(points - per_case * cases, 0.0))
+        return f"{label}未发现不符"
+    return f"{label}不符 {cases} 例，{fmt_number(rule.full)} − {fmt_number(rule.per)} × {cases}"
 
 
-def _points_part(value: float, label: str, points: float) -> tuple[str, float]:
+def _points_part(value: float, label: str, points: float) -> str:
     if value > points:
-        return f"{label}（填 {fmt_number(value)}，超过 {fmt_number(points)} 分，按 {fmt_number(points)} 分计）", points
-    return f"{label}酌情评定", value
+        return f"{label}（填 {fmt_number(value)}，超过 {fmt_number(points)} 分，按 {fmt_number(points)} 分计）"
+    return f"{label}酌情评定"
 
 
-def _over_deduction(r: _Reader, label: str, rate: float, setting_prefix: str, full: float,
-                    per_percent: float) -> tuple[str, float]:
-    """Full points up to 100%, minus per_percent for each 1% over (floor 0)."""
+def _over_deduction(r: _Reader, label: str, rate: float, rule: Deduction) -> str:
+    """Full points up to 100%, minus the deduction for each 1% over (the "over" figure)."""
     if rate <= 1.0:
-        return f"{label} ≤ 100%", full
-    method = r.setting(setting_prefix + ".deviation_rounding")
-    over = _whole_percent((rate - 1.0) * 100, method, f"rubric.{setting_prefix}.deviation_rounding")
+        return f"{label} ≤ 100%"
+    over = r.figure("over")
     return (f"{label}超出 100% {fmt_number((rate - 1.0) * 100, 2)} 个百分点（按 {fmt_number(over, 2)} 计），"
-            f"{fmt_number(full)} − {fmt_number(per_percent)} × {fmt_number(over, 2)}",
-            max(full - per_percent * over, 0.0))
+            f"{fmt_number(rule.full)} − {fmt_number(rule.per)} × {fmt_number(over, 2)}")
 
 
-def _rate_points(r: _Reader, rate: float) -> tuple[str, float]:
-    """Points for a rate under rubric.rates (产出四项, 满意度调查)."""
+def _rate_points(r: _Reader, rate: float) -> str:
+    """How a rate scores under rubric.rates (产出四项, 满意度调查)."""
     points = r.points
-    method = r.setting("rates.method")
-    if method == "proportional":
-        return f"{fmt_number(points)} × min({fmt_percent(rate)}, 100%)", points * min(rate, 1.0)
-    if method == "bands":
-        fraction, band = _pick_band(_bands(r.setting("rates.bands"), "fraction", "rubric.rates.bands"), rate)
-        return f"{fmt_percent(rate)} 在 {band} 档，{fmt_number(points)} × {fmt_number(fraction)}", points * fraction
-    raise _ConfigError(f"设置项 “rubric.rates.method” 的值 {method!r} 无效（应为 {'／'.join(RATE_METHODS)} 之一）")
+    if r.setting("rates.method") == "proportional":
+        return f"{fmt_number(points)} × min({fmt_percent(rate)}, 100%)"
+    fraction, band = _band_text(band_table(r.setting("rates.bands"), "fraction", "rubric.rates.bands"), rate)
+    return f"{fmt_percent(rate)} 在 {band} 档，{fmt_number(points)} × {fmt_number(fraction)}"
 
 
-# ---------------------------------------------------------------- the 24 rules
+# ---------------------------------------------------------------- the 24 rules (their wording; scores in rubric_exprs)
 
 
 def _goal_rationality(r: _Reader) -> _Outcome:
     parts = [
-        _yes_no(r, "goal_lawful", 0.5, "① 符合国家法律法规及本区国民经济和社会发展规划", "① 不符合法律法规或发展规划"),
-        _yes_no(r, "goal_duty_related", 0.5, "② 与部门（单位）职责密切相关", "② 与部门职责关联不密切"),
-        _yes_no(r, "goal_plan_consistent", 1.0, "③ 符合部门制定的发展实施规划", "③ 不符合部门发展实施规划"),
+        _yes_no(r, "goal_lawful", "① 符合国家法律法规及本区国民经济和社会发展规划", "① 不符合法律法规或发展规划"),
+        _yes_no(r, "goal_duty_related", "② 与部门（单位）职责密切相关", "② 与部门职责关联不密切"),
+        _yes_no(r, "goal_plan_consistent", "③ 符合部门制定的发展实施规划", "③ 不符合部门发展实施规划"),
     ]
     r.check()
     return _Outcome(parts)
@@ -452,24 +429,17 @@ def _indicator_clarity(r: _Reader) -> _Outcome:
     unmatched = r.fact("unmatched_indicator_count")
     matched_funds = r.fact("goals_match_funds")
     r.check()
-    parts = [("① 有目标", 1.0) if has_goals else ("① 无目标", 0.0)]
+    parts = ["① 有目标" if has_goals else "① 无目标"]
     if quantified > 3:
-        parts.append((f"② 量化指标 {quantified} 个（超过 3 个）", 1.0))
+        parts.append(f"② 量化指标 {quantified} 个（超过 3 个）")
     elif quantified == 3:
-        three = r.number_setting("indicator_clarity.quantified_exactly_three")
-        parts.append(("② 量化指标恰为 3 个（“超过3个”不含本数，按设置计分）", three))
+        parts.append("② 量化指标恰为 3 个（“超过3个”不含本数，按设置计分）")
     elif quantified == 2:
-        parts.append(("② 量化指标 2 个", 0.5))
+        parts.append("② 量化指标 2 个")
     else:
-        parts.append((f"② 量化指标 {quantified} 个（2 个以下）", 0.0))
-    bands = r.setting("indicator_clarity.unmatched_bands")
-    try:
-        steps = sorted((int(b["max_count"]), float(b["points"])) for b in bands)
-    except (KeyError, TypeError, ValueError):
-        raise _ConfigError("设置项 “rubric.indicator_clarity.unmatched_bands” 应为 { max_count = …, points = … } 的列表") from None
-    got = next((p for limit, p in steps if unmatched <= limit), 0.0)
-    parts.append((f"③ 与年度任务数或计划数不相对应的指标 {unmatched} 个", got))
-    parts.append(("④ 目标与资金匹配良好", 1.0) if matched_funds else ("④ 目标与资金不匹配", 0.0))
+        parts.append(f"② 量化指标 {quantified} 个（2 个以下）")
+    parts.append(f"③ 与年度任务数或计划数不相对应的指标 {unmatched} 个")
+    parts.append("④ 目标与资金匹配良好" if matched_funds else "④ 目标与资金不匹配")
     return _Outcome(parts)
 
 
@@ -492,15 +462,11 @@ def _staff_control(r: _Reader) -> _Outcome:
             raise _Undefined("附件1 编制数为 0 而实际在职人数不为 0，无法计算在职人员控制率")
         rate, label = 0.0, "编制数与在职人数均为 0，在职人员控制率"
     else:
-        rate = _rate(actual, authorized)
+        rate = r.rate(actual, authorized)
         label = f"在职人员控制率 = {fmt_number(actual)} ÷ {fmt_number(authorized)} = {fmt_percent(rate)}"
-    parts = [_over_deduction(r, label, rate, "staff_control", 2.0, 0.2)]
-    parts.append(("聘用人员未超编办人社部门批复数", 2.0) if hired_ok else ("聘用人员实际使用数超过批复数", 0.0))
+    parts = [_over_deduction(r, label, rate, STAFF_OVER),
+             "聘用人员未超编办人社部门批复数" if hired_ok else "聘用人员实际使用数超过批复数"]
     return _Outcome(parts, ratio=rate)
-
-
-QUARTER_TARGETS = (0.20, 0.50, 0.80)  # 一、二、三季度末支付序时进度
-TRANSFER_LIMIT = 0.02  # 项目支出调剂到单位 ≤ 项目支出 2%
 
 
 def _budget_execution(r: _Reader) -> _Outcome:
@@ -516,29 +482,23 @@ def _budget_execution(r: _Reader) -> _Outcome:
     if not budget:
         raise _Undefined("预算数（批复 + 追加）为 0，无法计算预算完成率")
     # ① 预算完成率
-    rate = _rate(completed, budget)
-    points, band = _pick_band(_bands(r.setting("budget_execution.completion_bands"), "points",
-                                     "rubric.budget_execution.completion_bands"), rate)
-    parts = [(f"① 预算完成率 = {fmt_number(completed)} ÷ {fmt_number(budget)} = {fmt_percent(rate)}，在 {band} 档",
-              points)]
-    # ② 支付序时进度: 0.2 per percentage point short; each quarter's shortfall is counted
-    # (rubric.budget_execution.shortfall_rounding), then summed.
-    method = r.setting("budget_execution.shortfall_rounding")
-    shortfalls = [_whole_percent(max(t - p, 0.0) * 100, method, "rubric.budget_execution.shortfall_rounding")
-                  for p, t in zip(progress, QUARTER_TARGETS)]
+    rate = r.rate(completed, budget)
+    _, band = _band_text(band_table(r.setting("budget_execution.completion_bands"), "points",
+                                    "rubric.budget_execution.completion_bands"), rate)
+    parts = [f"① 预算完成率 = {fmt_number(completed)} ÷ {fmt_number(budget)} = {fmt_percent(rate)}，在 {band} 档"]
+    # ② 支付序时进度: each quarter's shortfall counted (rubric.budget_execution.shortfall_rounding), summed.
     shown = "／".join(fmt_percent(p) for p in progress)
     wanted = "／".join(_pct(t) for t in QUARTER_TARGETS)
-    short = sum(shortfalls)
+    short = r.figure("short")
+    deduction = PAY_PROGRESS_SHORT
     if short:
-        parts.append((f"② 一、二、三季度末支付序时进度 {shown}，对照 {wanted} 共低 {fmt_number(short, 2)} 个百分点，"
-                      f"2 − 0.2 × {fmt_number(short, 2)}", max(2.0 - 0.2 * short, 0.0)))
+        parts.append(f"② 一、二、三季度末支付序时进度 {shown}，对照 {wanted} 共低 {fmt_number(short, 2)} 个百分点，"
+                     f"{fmt_number(deduction.full)} − {fmt_number(deduction.per)} × {fmt_number(short, 2)}")
     else:
-        parts.append((f"② 一、二、三季度末支付序时进度 {shown} 均达到 {wanted}", 2.0))
+        parts.append(f"② 一、二、三季度末支付序时进度 {shown} 均达到 {wanted}")
     # ③ 项目支出调剂到单位
-    if transfer <= TRANSFER_LIMIT:
-        parts.append((f"③ 项目支出调剂到单位 {fmt_percent(transfer)} ≤ {_pct(TRANSFER_LIMIT)}", 2.0))
-    else:
-        parts.append((f"③ 项目支出调剂到单位 {fmt_percent(transfer)} > {_pct(TRANSFER_LIMIT)}", 0.0))
+    relation = "≤" if transfer <= TRANSFER_LIMIT else ">"
+    parts.append(f"③ 项目支出调剂到单位 {fmt_percent(transfer)} {relation} {_pct(TRANSFER_LIMIT)}")
     return _Outcome(parts, ratio=rate)
 
 
@@ -561,33 +521,32 @@ def _budget_adjustment(r: _Reader) -> _Outcome:
             r.need_either("budget_adjustment_amount", "budget_with_additions")
     excluded = r.fact("excluded_adjustment_amount", optional=True) or 0.0
     r.check()
+    gross = r.figure("gross")
     if amount is None:
-        amount = abs(with_additions - base)
-        how = f"预算调整数按 |批复+追加 {fmt_number(with_additions)} − 年初预算 {fmt_number(base)}| = {fmt_number(amount)}"
+        how = f"预算调整数按 |批复+追加 {fmt_number(with_additions)} − 年初预算 {fmt_number(base)}| = {fmt_number(gross)}"
     else:
-        how = f"预算调整数 {fmt_number(amount)}"
+        how = f"预算调整数 {fmt_number(gross)}"
+    counted = r.figure("counted")
     if excluded:
-        counted = max(amount - excluded, 0.0)
         how += f"，扣除不计入的调整 {fmt_number(excluded)} 后为 {fmt_number(counted)}"
-        amount = counted
     if not base:
         raise _Undefined("附件1「部门整体支出预算调整」本年预算数为 0，无法计算预算调整率")
-    rate = _rate(amount, base)
-    low, high = 0.05, 0.10
-    text = f"{how}；预算调整率 = {fmt_number(amount)} ÷ {fmt_number(base)} = {fmt_percent(rate)}"
+    rate = r.rate(counted, base)
+    low, high = ADJUSTMENT_LIMITS
+    text = f"{how}；预算调整率 = {fmt_number(counted)} ÷ {fmt_number(base)} = {fmt_percent(rate)}"
     if rate < low:
-        part = (f"{text} < {_pct(low)}", 3.0)
+        part = f"{text} < {_pct(low)}"
     elif rate <= high:
-        part = (f"{text}，在 {_pct(low)}–{_pct(high)}（含）之间", 1.5)
+        part = f"{text}，在 {_pct(low)}–{_pct(high)}（含）之间"
     else:
-        part = (f"{text} > {_pct(high)}", 0.0)
+        part = f"{text} > {_pct(high)}"
     return _Outcome([part], ratio=rate)
 
 
 def _carryover(r: _Reader) -> _Outcome:
     has = r.fact("has_carryover")
     r.check()
-    return _Outcome([("区本级资金有结转结余", 0.0) if has else ("区本级资金无结转", 2.0)])
+    return _Outcome(["区本级资金有结转结余" if has else "区本级资金无结转"])
 
 
 def _three_public_control(r: _Reader) -> _Outcome:
@@ -602,11 +561,11 @@ def _three_public_control(r: _Reader) -> _Outcome:
     r.check()
     if not budget:
         if final:
-            return _Outcome([(f"“三公经费”预算为 0，实际支出 {fmt_amount(final)}，控制率无上限地超出", 0.0)])
-        return _Outcome([("“三公经费”预算与实际支出均为 0，控制率 ≤ 100%", 2.0)])
-    rate = _rate(final, budget)
+            return _Outcome([f"“三公经费”预算为 0，实际支出 {fmt_amount(final)}，控制率无上限地超出"])
+        return _Outcome(["“三公经费”预算与实际支出均为 0，控制率 ≤ 100%"])
+    rate = r.rate(final, budget)
     label = f"“三公经费”控制率 = {fmt_number(final)} ÷ {fmt_number(budget)} = {fmt_percent(rate)}"
-    return _Outcome([_over_deduction(r, label, rate, "three_public_control", 2.0, 0.15)], ratio=rate)
+    return _Outcome([_over_deduction(r, label, rate, THREE_PUBLIC_OVER)], ratio=rate)
 
 
 def _procurement(r: _Reader) -> _Outcome:
@@ -615,24 +574,21 @@ def _procurement(r: _Reader) -> _Outcome:
     compliant = r.fact("procurement_compliant")
     r.check()
     if not budget:
-        if final:
-            part = (f"政府采购预算为 0，实际采购 {fmt_amount(final)}，执行率无法达到 100%", 0.0)
-        else:
-            part = ("政府采购预算与实际采购均为 0，视同执行率 100%", 1.0)
+        part = (f"政府采购预算为 0，实际采购 {fmt_amount(final)}，执行率无法达到 100%" if final
+                else "政府采购预算与实际采购均为 0，视同执行率 100%")
         rate = None
     else:
-        rate = _rate(final, budget)
-        method = r.setting("procurement.deviation_rounding")
-        deviation = abs(rate - 1.0) * 100
-        counted = _whole_percent(deviation, method, "rubric.procurement.deviation_rounding")
+        rate = r.rate(final, budget)
+        deviation, counted = r.figure("deviation"), r.figure("counted")
         text = f"政府采购执行率 = {fmt_number(final)} ÷ {fmt_number(budget)} = {fmt_percent(rate)}"
+        rule = PROCUREMENT_DEVIATION
         if counted:
             part = (f"{text}，偏离 100% {fmt_number(deviation, 2)} 个百分点（按 {fmt_number(counted, 2)} 计），"
-                    f"1 − 0.1 × {fmt_number(counted, 2)}", max(1.0 - 0.1 * counted, 0.0))
+                    f"{fmt_number(rule.full)} − {fmt_number(rule.per)} × {fmt_number(counted, 2)}")
         else:
-            part = (f"{text}，偏离 100% 不足 1 个百分点" if deviation else f"{text}", 1.0)
-    second = (("所有项目依法采购并履行验收手续", 1.0) if compliant
-              else ("存在未依法采购、规避或化整为零、未履行验收手续的情况", 0.0))
+            part = f"{text}，偏离 100% 不足 1 个百分点" if deviation else f"{text}"
+    second = ("所有项目依法采购并履行验收手续" if compliant
+              else "存在未依法采购、规避或化整为零、未履行验收手续的情况")
     return _Outcome([part, second], ratio=rate)
 
 
@@ -644,16 +600,11 @@ def _management_rules(r: _Reader) -> _Outcome:
     return _Outcome([
         _points_part(internal, "① 内控、财务管理和会计核算制度健全性", 1.0),
         _points_part(compliance, "② 管理制度合法、合规、完整", 1.0),
-        _case_part("③ 管理制度执行", cases, 1.0, 0.2),
+        _case_part("③ 管理制度执行", cases, RULE_CASES),
     ])
 
 
-FUND_CASES = (
-    ("fund_regulation_cases", "① 财经法规和财务管理制度"),
-    ("fund_approval_cases", "② 支付审批程序和手续"),
-    ("fund_decision_cases", "③ 重大开支集体研究决策"),
-    ("fund_purpose_cases", "④ 预算批复或合同规定用途"),
-)
+_FUND_CASE_LABELS = ("① 财经法规和财务管理制度", "② 支付审批程序和手续", "③ 重大开支集体研究决策", "④ 预算批复或合同规定用途")
 
 
 def _fund_compliance(r: _Reader) -> _Outcome:
@@ -662,14 +613,14 @@ def _fund_compliance(r: _Reader) -> _Outcome:
     ⑦ (违规情况特别严重) does not change this item's points: ``evaluate_rubric`` forces the
     grade to 差. It is read here so that an unreadable answer is reported; absent means 否.
     """
-    counts = [r.fact(name) for name, _ in FUND_CASES]
+    counts = [r.fact(name) for name in FUND_CASE_FACTS]
     misuse = r.fact("fund_misuse_cases")
     false_claims = r.fact("fund_false_claim_cases")
     severe = r.fact("fund_compliance_severe", optional=True)
     r.check()
-    parts = [_case_part(label, n, 1.0, 0.2) for (_, label), n in zip(FUND_CASES, counts)]
-    parts.append(_case_part("⑤ 截留、挤占、挪用、虚列支出", misuse, 1.0, 1.0))
-    parts.append(_case_part("⑥ 重复申报项目、虚报冒领资金", false_claims, 1.0, 1.0))
+    parts = [_case_part(label, n, FUND_CASES) for label, n in zip(_FUND_CASE_LABELS, counts)]
+    parts.append(_case_part("⑤ 截留、挤占、挪用、虚列支出", misuse, FUND_FRAUD_CASES))
+    parts.append(_case_part("⑥ 重复申报项目、虚报冒领资金", false_claims, FUND_FRAUD_CASES))
     zeroed = ""
     if misuse or false_claims:
         found = "、".join(t for t, n in (("⑤", misuse), ("⑥", false_claims)) if n)
@@ -688,16 +639,10 @@ def _disclosure(r: _Reader) -> _Outcome:
     ])
 
 
-REVIEW_POINTS = {"优": 4.0, "良": 3.0, "中": 2.0, "低": 1.0, "差": 0.0}
-
-
 def _self_evaluation(r: _Reader) -> _Outcome:
     grade = r.fact("last_review_grade")
     r.check()
-    return _Outcome([(f"区财政局考核评审等级为“{grade}”", REVIEW_POINTS[grade])])
-
-
-RECTIFICATION_POINTS = {"全部整改": 5.0, "部分整改": 3.0, "未整改且无说明": 0.0}
+    return _Outcome([f"区财政局考核评审等级为“{grade}”"])
 
 
 def _rectification(r: _Reader) -> _Outcome:
@@ -705,21 +650,15 @@ def _rectification(r: _Reader) -> _Outcome:
     无上年度重点评价 are not printed and come from settings (defaults 0 and 5)."""
     status = r.fact("rectification_status")
     r.check()
-    if status == "未整改但有说明":
-        points = r.number_setting("rectification.explained_points")
-    elif status == "无重点评价":
-        points = r.number_setting("rectification.no_review_points")
-    else:
-        points = RECTIFICATION_POINTS[status]
-    return _Outcome([(f"上年度重点评价问题整改情况：{status}", points)])
+    return _Outcome([f"上年度重点评价问题整改情况：{status}"])
 
 
 def _asset_rules(r: _Reader) -> _Outcome:
     parts = [
-        _yes_no(r, "asset_rules_sound", 0.5, "① 已制定合法、合规、完整的资产管理制度", "① 资产管理制度不健全"),
-        _yes_no(r, "asset_rules_executed", 0.5, "② 资产管理制度得到有效执行", "② 资产管理制度未有效执行"),
-        _yes_no(r, "asset_budgeted", 0.5, "③ 资产配置编制了年度预算", "③ 资产配置未编制年度预算"),
-        _yes_no(r, "asset_within_budget", 0.5, "④ 资产配置执行未超年度预算", "④ 资产配置执行超年度预算"),
+        _yes_no(r, "asset_rules_sound", "① 已制定合法、合规、完整的资产管理制度", "① 资产管理制度不健全"),
+        _yes_no(r, "asset_rules_executed", "② 资产管理制度得到有效执行", "② 资产管理制度未有效执行"),
+        _yes_no(r, "asset_budgeted", "③ 资产配置编制了年度预算", "③ 资产配置未编制年度预算"),
+        _yes_no(r, "asset_within_budget", "④ 资产配置执行未超年度预算", "④ 资产配置执行超年度预算"),
     ]
     r.check()
     return _Outcome(parts)
@@ -732,17 +671,17 @@ def _asset_safety(r: _Reader) -> _Outcome:
     purchase = r.fact("asset_procurement_cases")
     r.check()
     return _Outcome([
-        _case_part("① 资产配置、保管、账务、盘点", custody, 0.5, 0.1),
-        _case_part("② 资产处置", disposal, 0.5, 0.1),
-        ("③ 资产有偿使用或处置收入及时足额上缴", 0.5) if remitted else ("③ 发现资产收入未上缴", 0.0),
-        _case_part("④ 资产购置履行政府采购手续", purchase, 0.5, 0.1),
+        _case_part("① 资产配置、保管、账务、盘点", custody, ASSET_CASES),
+        _case_part("② 资产处置", disposal, ASSET_CASES),
+        "③ 资产有偿使用或处置收入及时足额上缴" if remitted else "③ 发现资产收入未上缴",
+        _case_part("④ 资产购置履行政府采购手续", purchase, ASSET_CASES),
     ])
 
 
 def _fixed_assets(r: _Reader) -> _Outcome:
     parts = [
-        _yes_no(r, "fixed_asset_register", 0.5, "建立了固定资产台账并实行编码管理", "未建立固定资产台账或未实行编码管理"),
-        _yes_no(r, "fixed_asset_change_approval", 0.5, "建立了固定资产增减变化审批程序", "未建立固定资产增减变化审批程序"),
+        _yes_no(r, "fixed_asset_register", "建立了固定资产台账并实行编码管理", "未建立固定资产台账或未实行编码管理"),
+        _yes_no(r, "fixed_asset_change_approval", "建立了固定资产增减变化审批程序", "未建立固定资产增减变化审批程序"),
     ]
     r.check()
     return _Outcome(parts)
@@ -754,8 +693,7 @@ def _rate_item(fact: str, label: str) -> Callable[[_Reader], _Outcome]:
     def rule(r: _Reader) -> _Outcome:
         rate = r.fact(fact)
         r.check()
-        text, value = _rate_points(r, rate)
-        return _Outcome([(f"{label} {fmt_percent(rate)}，{text}", value)], ratio=rate)
+        return _Outcome([f"{label} {fmt_percent(rate)}，{_rate_points(r, rate)}"], ratio=rate)
 
     return rule
 
@@ -781,8 +719,7 @@ def _satisfaction(r: _Reader) -> _Outcome:
             r.need_either("satisfaction_rate", "satisfaction_points")
     r.check()
     if rate is not None:
-        text, value = _rate_points(r, rate)
-        return _Outcome([(f"满意度调查结果 {fmt_percent(rate)}，{text}", value)], ratio=rate)
+        return _Outcome([f"满意度调查结果 {fmt_percent(rate)}，{_rate_points(r, rate)}"], ratio=rate)
     return _Outcome([_points_part(judged, "无满意度调查结果，满意度由单位", r.points)])
 
 
@@ -1017,21 +954,36 @@ def grade_for(total: float, settings: Settings) -> str:
     return grade_of(total, settings)
 
 
+def score_expr(item: RubricItem, settings: Settings) -> Expr:
+    """The item's 计算得分 as one expression over its facts and basic data (``rubric_exprs``);
+    RubricSettingError when a setting cannot be used."""
+    return rubric_rule(item.key, RuleContext(settings, ALL_FACTS, item.points)).score(item.points)
+
+
+def shown_fact(name: str, raw: Any) -> Any:
+    """A fact as its answer cell shows it: 是/否 for yes/no, numbers as numbers; an answer that
+    cannot be read as its kind (reported by the item) as it is."""
+    spec = ALL_FACTS.get(name)
+    if spec is None:
+        return raw
+    try:
+        return cell_answer(coerce_fact(spec, raw))
+    except FactError:
+        return raw
+
+
 def evaluate_rubric(basic: BasicData | None, facts: Mapping[str, Any] | None,
                     settings: Settings) -> RubricResult:
+    """The items' scores, their 合计 (once every item scores) and the 等级, by the same expressions
+    as the 评分表's 合计 and 等级 cells."""
     facts = facts or {}
     items = score_rubric(basic, facts, settings)
-    computed = round_half_up(sum(s.value for _, s in items if s.value is not None), 2)
-    complete = all(s.value is not None for _, s in items)
-    total = computed if complete else None
-    try:
-        severe = coerce_fact(ALL_FACTS["fund_compliance_severe"], facts.get("fund_compliance_severe"))
-    except FactError:
-        severe = None  # reported by the fund_compliance item
-    if severe:
-        return RubricResult(items, total, computed, "差",
-                            "资金使用合规性⑦：违规情况特别严重，重点绩效评价等级定为“差”。")
-    return RubricResult(items, total, computed, grade_for(total, settings) if total is not None else "")
+    scores = {"scores": [s.value for _, s in items]}
+    total = rubric_total(len(RUBRIC_ITEMS)).value(scores)
+    severe = shown_fact("fund_compliance_severe", facts.get("fund_compliance_severe"))
+    grade = rubric_grade(settings).value({"total": total, "fund_compliance_severe": severe}) or ""
+    reason = "资金使用合规性⑦：违规情况特别严重，重点绩效评价等级定为“差”。" if severe == YES else ""
+    return RubricResult(items, total, computed_total().value(scores), grade, reason)
 
 
 def unknown_facts(facts: Mapping[str, Any]) -> list[str]:
