@@ -83,7 +83,7 @@ def check(expr: Expr, raw: dict[str, Any]) -> None:
         # The formulas package rounds the binary value (7.5 × 0.29 = 2.17499… → 2.17); Excel,
         # LibreOffice and the core round its 15 significant digits (2.175 → 2.18). Where only that
         # differs, the formula is the same figure: the LibreOffice test below checks the tie itself.
-        with _exact_rounding():
+        with exact_rounding():
             expected = expr.value(env)
     if is_error(got):
         # A computed cell shows an error only where one of its own cells does (S101 names that cell).
@@ -92,7 +92,7 @@ def check(expr: Expr, raw: dict[str, Any]) -> None:
     assert same(got, expected, tol=1e-12), (expr.cell_formula(CELLS), raw, got, expected)
 
 
-class _exact_rounding:
+class exact_rounding:
     def __enter__(self):
         from decimal import ROUND_HALF_UP, Decimal
 

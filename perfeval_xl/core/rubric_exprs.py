@@ -73,16 +73,18 @@ def basic(path: str) -> Input:
 # ---------------------------------------------------------------- conditions safe on any cell
 
 
+def number_test(x: Expr, kind: str) -> Expr:
+    """What a number in the answer cell of this kind must meet (amounts and points: ≥ 0; counts:
+    whole and ≥ 0; rates: 0–10, a larger number being a percent typed as a number)."""
+    if kind == "count":
+        return All((Compare(">=", x, Const(0)), Compare("=", x, Func("INT", (x,)))))
+    if kind == "rate":
+        return All((Compare(">=", x, Const(0)), Compare("<=", x, Const(10))))
+    return Compare(">=", x, Const(0))
+
+
 def is_amount(x: Expr) -> Expr:
-    return If(IsNumber(x), Compare(">=", x, Const(0)), Const(False))
-
-
-def is_count(x: Expr) -> Expr:
-    return If(IsNumber(x), All((Compare(">=", x, Const(0)), Compare("=", x, Func("INT", (x,))))), Const(False))
-
-
-def is_rate(x: Expr) -> Expr:
-    return If(IsNumber(x), All((Compare(">=", x, Const(0)), Compare("<=", x, Const(10)))), Const(False))
+    return If(IsNumber(x), number_test(x, "amount"), Const(False))
 
 
 def is_one_of(x: Expr, choices: Sequence[str]) -> Expr:
@@ -104,22 +106,19 @@ def is_valid(x: Expr, kind: str, choices: Sequence[str] = ()) -> Expr:
         return is_one_of(x, (YES, NO))
     if kind == "choice":
         return is_one_of(x, choices)
-    if kind == "count":
-        return is_count(x)
-    if kind == "rate":
-        return is_rate(x)
-    return is_amount(x)  # amounts and points
+    return If(IsNumber(x), number_test(x, kind), Const(False))
 
 
 def blank_or_valid(x: Expr, kind: str) -> Expr:
     """An optional fact: blank, or a usable answer (text that is not one is not blank)."""
-    return If(IsNumber(x), is_valid(x, kind), is_blank(x)) if kind != "bool" else Either((is_blank(x),
-                                                                                         is_valid(x, kind)))
+    if kind == "bool":
+        return Either((is_blank(x), is_valid(x, kind)))
+    return If(IsNumber(x), number_test(x, kind), is_blank(x))
 
 
 def this_or_that(first: Expr, first_kind: str, second: Expr) -> Expr:
     """``first`` when it is filled (it must then be usable), else ``second`` (already checked)."""
-    return If(IsNumber(first), is_valid(first, first_kind), All((is_blank(first), second)))
+    return If(IsNumber(first), number_test(first, first_kind), All((is_blank(first), second)))
 
 
 # ---------------------------------------------------------------- sub-scores
