@@ -59,6 +59,10 @@ def _completion_89():
 
 
 EXACT = Settings.default().override({"rubric": {"procurement": {"deviation_rounding": "exact"}}})
+CEIL_BANDS = Settings.default().override({"rubric": {
+    "procurement": {"deviation_rounding": "ceil"}, "staff_control": {"deviation_rounding": "ceil"},
+    "three_public_control": {"deviation_rounding": "ceil"}, "budget_execution": {"shortfall_rounding": "ceil"},
+    "rates": {"method": "bands"}}})
 
 # case → (submission, settings, {item: score the core must give})
 CASES = {
@@ -68,6 +72,8 @@ CASES = {
     "completion_89": (_completion_89, Settings.default(), {"completion_rate": 6.23}),
     # a district reading "每降低 1%" exactly: 95.85% → 1 − 0.415 → 0.59 (rounded) + 1
     "procurement_exact": (_procurement_9585, EXACT, {"procurement": 1.59}),
+    # any started point counts (95.85% → 5 points off: 1 − 0.5 + 1), rates by bands (89% → 0.6 × 7)
+    "ceil_bands": (_completion_89, CEIL_BANDS, {"procurement": 1.5, "completion_rate": 4.2}),
 }
 
 
