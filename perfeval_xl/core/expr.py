@@ -219,6 +219,7 @@ class All(Expr):
     """AND(...): only over conditions that cannot raise (ISNUMBER, comparisons of known numbers)."""
 
     args: tuple[Expr, ...]
+    function = "AND"
 
     def value(self, env: Env) -> bool:
         return all(a.value(env) for a in self.args)
@@ -226,26 +227,19 @@ class All(Expr):
     def formula(self, refs: Refs) -> str:
         if len(self.args) == 1:
             return self.args[0].formula(refs)
-        return "AND(" + ",".join(a.formula(refs) for a in self.args) + ")"
+        return self.function + "(" + ",".join(a.formula(refs) for a in self.args) + ")"
 
     def children(self) -> Sequence[Expr]:
         return self.args
 
 
-@dataclass(frozen=True, eq=False)
-class Either(Expr):
+class Either(All):
     """OR(...): like ``All``, only over conditions that cannot raise."""
 
-    args: tuple[Expr, ...]
+    function = "OR"
 
     def value(self, env: Env) -> bool:
         return any(a.value(env) for a in self.args)
-
-    def formula(self, refs: Refs) -> str:
-        return "OR(" + ",".join(a.formula(refs) for a in self.args) + ")"
-
-    def children(self) -> Sequence[Expr]:
-        return self.args
 
 
 @dataclass(frozen=True, eq=False)
