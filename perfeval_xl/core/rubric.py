@@ -15,8 +15,10 @@ Conventions
   ``describe_input`` gives the Chinese label of either. Where either of two inputs will
   do, both are listed and the explanation says so (填其一).
 * ``Score.inputs`` is keyed by the same names.
-* Each sub-score is rounded half-up to 2 dp, the item is clamped to [0, 分值] and rounded
-  half-up to 2 dp.
+* Every value is an expression of ``rubric_exprs`` evaluated over the inputs read (as their cells
+  show them): the same expression is the 评分表's 计算得分 formula. This module reads and checks
+  the inputs and words the explanation. Each sub-score is rounded half-up to 2 dp, the item is
+  clamped to [0, 分值] and rounded half-up to 2 dp.
 * "每超出（降低）1% 扣 x 分" counts whole percentage points by default ("floor": 4.15% → 4);
   ``rubric.<item>.deviation_rounding`` may be "floor", "round", "ceil" or "exact". Seed
   004 prints 1.6 for 政府采购 at 95.85%, which "floor" and "round" reproduce and "exact"
@@ -38,10 +40,10 @@ from .expr import Expr
 from .formulas import grade_of
 from .model import EXPENSE_LABELS, KEYED_LABELS, BasicData, ExpenseRow
 from .rubric_exprs import (ADJUSTMENT_LIMITS, ASSET_CASES, FUND_CASE_FACTS, FUND_CASES, FUND_FRAUD_CASES,
-                           PAY_PROGRESS_SHORT, PROCUREMENT_DEVIATION, QUARTER_TARGETS, RULE_CASES, STAFF_OVER,
-                           THREE_PUBLIC_OVER, TRANSFER_LIMIT, YES, Deduction, RubricRule, RubricSettingError,
-                           RuleContext, band_table, cell_answer, computed_total, rubric_grade, rubric_rule,
-                           rubric_total)
+                           JUDGED_PART_POINTS, PAY_PROGRESS_SHORT, PROCUREMENT_DEVIATION, QUARTER_TARGETS, RULE_CASES,
+                           STAFF_OVER, THREE_PUBLIC_OVER, TRANSFER_LIMIT, YES, Deduction, RubricRule,
+                           RubricSettingError, RuleContext, band_table, cell_answer, computed_total, rubric_grade,
+                           rubric_rule, rubric_total)
 from .score import Score, fmt_amount, fmt_number, fmt_percent, fmt_points
 from .settings import Settings
 from .values import parse_number
@@ -598,8 +600,8 @@ def _management_rules(r: _Reader) -> _Outcome:
     cases = r.fact("rules_violation_cases")
     r.check()
     return _Outcome([
-        _points_part(internal, "① 内控、财务管理和会计核算制度健全性", 1.0),
-        _points_part(compliance, "② 管理制度合法、合规、完整", 1.0),
+        _points_part(internal, "① 内控、财务管理和会计核算制度健全性", JUDGED_PART_POINTS),
+        _points_part(compliance, "② 管理制度合法、合规、完整", JUDGED_PART_POINTS),
         _case_part("③ 管理制度执行", cases, RULE_CASES),
     ])
 
@@ -634,8 +636,8 @@ def _disclosure(r: _Reader) -> _Outcome:
     data_quality = r.fact("data_quality_points")
     r.check()
     return _Outcome([
-        _points_part(disclosed, "① 预决算和绩效管理信息公开", 1.0),
-        _points_part(data_quality, "② 基础数据和会计信息真实准确完整", 1.0),
+        _points_part(disclosed, "① 预决算和绩效管理信息公开", JUDGED_PART_POINTS),
+        _points_part(data_quality, "② 基础数据和会计信息真实准确完整", JUDGED_PART_POINTS),
     ])
 
 

@@ -54,6 +54,7 @@ RULE_CASES = Deduction(1.0, 0.2)  # 管理制度执行 每例
 FUND_CASES = Deduction(1.0, 0.2)  # 资金使用合规性 ①–④ 每例
 FUND_FRAUD_CASES = Deduction(1.0, 1.0)  # ⑤⑥ (any case also zeroes the item)
 ASSET_CASES = Deduction(0.5, 0.1)  # 资产管理安全性 ①②④ 每例
+JUDGED_PART_POINTS = 1.0  # ①② of 管理制度健全性 and 信息公开性, each judged 0–1 (酌情)
 RATE_DECIMALS = 10  # a rate is rounded so that band edges (95 ÷ 100) compare as written
 YES, NO = "是", "否"
 
@@ -354,7 +355,8 @@ def _procurement(c: RuleContext) -> RubricRule:
 
 def _management_rules(c: RuleContext) -> RubricRule:
     return RubricRule((c.valid("internal_control_points", "rules_compliance_points", "rules_violation_cases"),),
-                      (capped(fact("internal_control_points"), 1), capped(fact("rules_compliance_points"), 1),
+                      (capped(fact("internal_control_points"), JUDGED_PART_POINTS),
+                       capped(fact("rules_compliance_points"), JUDGED_PART_POINTS),
                        case_points(fact("rules_violation_cases"), RULE_CASES)))
 
 
@@ -372,7 +374,7 @@ def _fund_compliance(c: RuleContext) -> RubricRule:
 
 def _disclosure(c: RuleContext) -> RubricRule:
     names = ("disclosure_points", "data_quality_points")
-    return RubricRule((c.valid(*names),), tuple(capped(fact(n), 1) for n in names))
+    return RubricRule((c.valid(*names),), tuple(capped(fact(n), JUDGED_PART_POINTS) for n in names))
 
 
 def _self_evaluation(c: RuleContext) -> RubricRule:
