@@ -180,6 +180,7 @@ def _ordered(a: Any, b: Any) -> tuple[Any, Any]:
     return a, b
 
 
+_PLAIN_NUMBERS = (int, float)
 _COMPARE = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
             "<": lambda a, b: a < b, "=": lambda a, b: a == b, "<>": lambda a, b: a != b}
 
@@ -191,7 +192,10 @@ class Compare(Expr):
     right: Expr
 
     def value(self, env: Env) -> bool:
-        return _COMPARE[self.op](*_ordered(self.left.value(env), self.right.value(env)))
+        a, b = self.left.value(env), self.right.value(env)
+        if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS:  # most comparisons: no coercion
+            return _COMPARE[self.op](a, b)
+        return _COMPARE[self.op](*_ordered(a, b))
 
     def formula(self, refs: Refs) -> str:
         return f"{self.left.formula(refs)}{self.op}{self.right.formula(refs)}"

@@ -32,6 +32,7 @@ Conventions
 from __future__ import annotations
 
 import functools
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -77,6 +78,11 @@ class RubricInputs:
     basic: BasicData | None
     facts: Mapping[str, Any]
     settings: Settings
+
+    @functools.cached_property
+    def rubric_settings(self) -> str:
+        """The [rubric] section as JSON text: what the items' rules are built (and cached) from."""
+        return json.dumps(self.settings.get("rubric"), sort_keys=True, default=str)
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,9 @@ class _Reader:
         self.invalid: list[tuple[str, str]] = []
         self.used: dict[str, Any] = {}
         self.either: list[tuple[str, ...]] = []
-        self.rule: RubricRule | None = None
+        self.rule: RubricRule | None = None  # set by check(), with the item's score and the inputs
+        self.score: Expr | None = None  # as their cells show them (env), what the expressions read
+        self.env: dict[str, Any] = {}
 
     def fact(self, name: str, optional: bool = False) -> Any:
         spec = ALL_FACTS[name]
@@ -287,16 +295,13 @@ class _Reader:
         cannot use stops here, after the inputs, with its own message)."""
         if self.missing or self.invalid:
             raise _Incomplete
-        self.rule = rubric_rule(self.item.key, self.context())
-
-    def env(self) -> dict[str, Any]:
-        """The inputs read, as their cells show them: what the item's expressions are evaluated on."""
-        return {name: cell_answer(value) for name, value in self.used.items()}
+        self.rule, self.score = _rule_of(self.item.key, self.inputs.rubric_settings)
+        self.env = {name: cell_answer(value) for name, value in self.used.items()}
 
     def figure(self, name: str) -> Any:
         """An intermediate figure of the rule (the rate, the points counted) for the explanation."""
         assert self.rule is not None, "figure() before check()"
-        return self.rule.figures[name].value(self.env())
+        return self.rule.figures[name].value(self.env)
 
     def rate(self, numerator: float, denominator: float) -> float:
         """The rule's "rate" figure, refused when it is beyond what can be computed."""
@@ -345,10 +350,9 @@ def _incomplete_score(item: RubricItem, r: _Reader) -> Score:
 def _finish(item: RubricItem, r: _Reader, out: _Outcome) -> Score:
     """The Score: sub-scores and value are the rule's expressions evaluated over the inputs read,
     the same expressions the 评分表's 计算得分 cells compute."""
-    assert r.rule is not None and len(out.parts) == len(r.rule.parts), item.key
-    env = r.env()
-    part_points = [p.value(env) for p in r.rule.part_points()]
-    value = r.rule.score(item.points).value(env)
+    assert r.rule is not None and r.score is not None and len(out.parts) == len(r.rule.parts), item.key
+    part_points = [p.value(r.env) for p in r.rule.part_points()]
+    value = r.score.value(r.env)
     assert value is not None, f"{item.key}: the inputs were read as complete but the rule's conditions fail"
     texts = [f"{text}，计 {fmt_points(p)}" for text, p in zip(out.parts, part_points)]
     if out.zeroed:
@@ -959,7 +963,27 @@ def grade_for(total: float, settings: Settings) -> str:
 def score_expr(item: RubricItem, settings: Settings) -> Expr:
     """The item's 计算得分 as one expression over its facts and basic data (``rubric_exprs``);
     RubricSettingError when a setting cannot be used."""
-    return rubric_rule(item.key, RuleContext(settings, ALL_FACTS, item.points)).score(item.points)
+    return _rule_of(item.key, RubricInputs(None, {}, settings).rubric_settings)[1]
+
+
+def _rule_of(key: str, rubric_settings: str) -> tuple[RubricRule, Expr]:
+    """The item's rule and score under these [rubric] settings; RubricSettingError when one is unusable."""
+    built = _built_rule(key, rubric_settings)
+    if isinstance(built, RubricSettingError):
+        raise built
+    return built
+
+
+@functools.lru_cache(maxsize=256)
+def _built_rule(key: str, rubric_settings: str) -> tuple[RubricRule, Expr] | RubricSettingError:
+    """Built once per item and [rubric] section (its JSON text), as the rules only read that section."""
+    item = ITEMS_BY_KEY[key]
+    context = RuleContext(Settings({"rubric": json.loads(rubric_settings)}), ALL_FACTS, item.points)
+    try:
+        rule = rubric_rule(key, context)
+    except RubricSettingError as exc:
+        return exc
+    return rule, rule.score(item.points)
 
 
 def shown_fact(name: str, raw: Any) -> Any:
