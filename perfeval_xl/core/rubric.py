@@ -969,20 +969,20 @@ def score_expr(item: RubricItem, settings: Settings) -> Expr:
 def _rule_of(key: str, rubric_settings: str) -> tuple[RubricRule, Expr]:
     """The item's rule and score under these [rubric] settings; RubricSettingError when one is unusable."""
     built = _built_rule(key, rubric_settings)
-    if isinstance(built, RubricSettingError):
-        raise built
+    if isinstance(built, str):
+        raise RubricSettingError(built)  # a new one each time: a cached exception would keep its tracebacks
     return built
 
 
 @functools.lru_cache(maxsize=256)
-def _built_rule(key: str, rubric_settings: str) -> tuple[RubricRule, Expr] | RubricSettingError:
+def _built_rule(key: str, rubric_settings: str) -> tuple[RubricRule, Expr] | str:
     """Built once per item and [rubric] section (its JSON text), as the rules only read that section."""
     item = ITEMS_BY_KEY[key]
     context = RuleContext(Settings({"rubric": json.loads(rubric_settings)}), ALL_FACTS, item.points)
     try:
         rule = rubric_rule(key, context)
     except RubricSettingError as exc:
-        return exc
+        return str(exc)
     return rule, rule.score(item.points)
 
 
