@@ -26,7 +26,7 @@ from perfeval_xl.core.settings import Settings
 
 from .recalc import plain, same
 from .test_expr_formulas import exact_rounding
-from .test_rubric import SEED004, SEED004_SCORES, basic_strategy, facts_strategy, settings_strategy
+from .test_rubric import SEED004, SEED004_SCORES, basic, basic_strategy, facts_strategy, settings_strategy
 
 formulas_pkg = pytest.importorskip("formulas")
 
@@ -239,4 +239,8 @@ def test_unreadable_optional_answer_blanks_the_score(key, cells):
     check(key, "floor", {n: cells.get(n, BLANK) for n in compiled(key, "floor")[0].inputs()})
     assert compiled(key, "floor")[0].value(cells) is None
     facts = {k: v for k, v in cells.items() if not k.startswith("basic_data.")}
-    assert next(s for i, s in score_rubric(None, facts, DEFAULT) if i.key == key).value is None
+    data = basic(adjustment=(0, 100.0, 0))  # 本年预算数 100
+    unreadable = next(s for i, s in score_rubric(data, facts, DEFAULT) if i.key == key)
+    assert unreadable.value is None and "取值无效" in unreadable.explanation
+    readable = {k: v for k, v in facts.items() if not isinstance(v, str)}  # the other input alone scores
+    assert next(s for i, s in score_rubric(data, readable, DEFAULT) if i.key == key).value is not None
