@@ -84,10 +84,6 @@ def number_test(x: Expr, kind: str) -> Expr:
     return Compare(">=", x, Const(0))
 
 
-def is_amount(x: Expr) -> Expr:
-    return If(IsNumber(x), number_test(x, "amount"), Const(False))
-
-
 def is_one_of(x: Expr, choices: Sequence[str]) -> Expr:
     return Either(tuple(Compare("=", x, Const(c)) for c in choices))
 
@@ -110,15 +106,21 @@ def is_valid(x: Expr, kind: str, choices: Sequence[str] = ()) -> Expr:
     return If(IsNumber(x), number_test(x, kind), Const(False))
 
 
+def is_amount(x: Expr) -> Expr:
+    return is_valid(x, "amount")
+
+
 def blank_or_valid(x: Expr, kind: str) -> Expr:
-    """An optional fact: blank, or a usable answer (text that is not one is not blank)."""
+    """An optional fact (a number or yes/no): blank, or a usable answer (text that is not one is
+    not blank: the core reports it)."""
     if kind == "bool":
         return Either((is_blank(x), is_valid(x, kind)))
     return If(IsNumber(x), number_test(x, kind), is_blank(x))
 
 
 def this_or_that(first: Expr, first_kind: str, second: Expr) -> Expr:
-    """``first`` when it is filled (it must then be usable), else ``second`` (already checked)."""
+    """Either of two inputs will do: ``first`` when it holds a number (which must then be usable),
+    else, when it is blank, the condition ``second`` on the other input."""
     return If(IsNumber(first), number_test(first, first_kind), All((is_blank(first), second)))
 
 
