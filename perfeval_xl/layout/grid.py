@@ -56,6 +56,7 @@ class Cell:
     wrap: bool = False
     align: str = "center"
     stamp: bool = False  # computed cell that always shows the template's value (e.g. the version)
+    merge_down: bool = False  # table column: consecutive rows sharing a value print merged (layout/merges.py)
 
     @property
     def ref(self) -> str:

@@ -44,10 +44,11 @@ INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指�
 
 
 def indicator_columns() -> list[Cell]:
-    """The 绩效指标 row (columns A:I), shared by the 项目支出 and 部门整体支出 tables."""
+    """The 绩效指标 row (columns A:I), shared by the 项目支出 and 部门整体支出 tables; 一级 and 二级
+    merge over the rows that share them, as on the printed forms."""
     return [
-        Cell(0, 1, INPUT, field="level1", choice=LEVEL1_CHOICE, wrap=True),
-        Cell(0, 2, INPUT, field="level2", choice=LEVEL2_CHOICE, wrap=True),
+        Cell(0, 1, INPUT, field="level1", choice=LEVEL1_CHOICE, wrap=True, merge_down=True),
+        Cell(0, 2, INPUT, field="level2", choice=LEVEL2_CHOICE, wrap=True, merge_down=True),
         Cell(0, 3, INPUT, field="name", wrap=True, align="left"),
         Cell(0, 4, INPUT, field="target", wrap=True),
         Cell(0, 5, INPUT, field="actual", wrap=True),

@@ -1,0 +1,69 @@
+"""Cells shared by consecutive rows of a table: 一级/二级 of the 绩效指标, merged as the printed forms do.
+
+A table column marked ``merge_down`` prints one merged cell over the consecutive rows holding the
+same value; a column marked after another one merges only inside the other's merged runs (a 二级
+never spans two 一级). The writer merges by ``shared_runs``; the reader gives every row of a
+merged range its value by ``merged_anchor`` (a merged range shows its value once, and calamine
+reads the other cells as blank), so a workbook reads the same whether a clerk kept, removed or
+changed the merges.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .grid import Cell, Table
+from .paths import get_path
+
+# (first row, first column, last row, last column), 1-based and inclusive, as in "A13:A16"
+CellRange = tuple[int, int, int, int]
+
+
+def merge_down_columns(table: Table) -> list[Cell]:
+    """The table's columns that merge over rows, outermost (leftmost declared) first."""
+    return [c for c in table.columns if c.merge_down]
+
+
+def shared_runs(table: Table, items: Sequence[Any]) -> dict[str, list[tuple[int, int]]]:
+    """For each merge-down column: the (first, last) item indexes, last > first, of each run of rows
+    sharing a non-blank value, nested inside the runs of the columns before it."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    bounds = [(0, len(items) - 1)] if items else []
+    columns = merge_down_columns(table)
+    # A row holding nothing but 一级/二级 keeps its own 二级 cell: merged whole, it would read as a
+    # spare row and be lost.
+    others = [c.field for c in table.columns if not c.merge_down]
+    has_own = [any(not _blank(get_path(item, name)) for name in others) for item in items]
+    for depth, column in enumerate(columns):
+        innermost = depth == len(columns) - 1
+        runs: list[tuple[int, int]] = []
+        for first, last in bounds:
+            i = first
+            while i <= last:
+                value = get_path(items[i], column.field)
+                j = i
+                while j < last and _shared(value) and get_path(items[j + 1], column.field) == value \
+                        and (has_own[j + 1] or not innermost):
+                    j += 1
+                runs.append((i, j))
+                i = j + 1
+        out[column.field] = [run for run in runs if run[1] > run[0]]
+        bounds = runs
+    return out
+
+
+def _shared(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def merged_anchor(ranges: Sequence[CellRange], row: int, col: int, first_row: int) -> int | None:
+    """The row of the cell showing the value of (``row``, ``col``) when a merged range covers it
+    from a row above, not above ``first_row`` (a merge up into the header is not a value); else None."""
+    for top, left, bottom, right in ranges:
+        if left <= col <= right and top < row <= bottom and top >= first_row:
+            return top
+    return None
