@@ -176,8 +176,9 @@ class Builder:
         r = self.next_row(height)
         return self._add(Cell(r, 1, TITLE, text=text, cols=self.layout.last_col))
 
-    def note(self, text: str, height: float | None = None, col: int = 1, cols: int | None = None) -> Cell:
-        r = self.next_row(height)
+    def note(self, text: str, height: float | None = None, col: int = 1, cols: int | None = None,
+             row: int | None = None) -> Cell:
+        r = row or self.next_row(height)
         return self._add(Cell(r, col, NOTE, text=text, cols=cols or self.layout.last_col - col + 1, wrap=True,
                               align="left"))
 
