@@ -27,27 +27,34 @@ def merge_down_columns(table: Table) -> list[Cell]:
 def shared_runs(table: Table, items: Sequence[Any]) -> dict[str, list[tuple[int, int]]]:
     """For each merge-down column: the (first, last) item indexes, last > first, of each run of rows
     sharing a non-blank value, nested inside the runs of the columns before it."""
-    out: dict[str, list[tuple[int, int]]] = {}
-    bounds = [(0, len(items) - 1)] if items else []
     columns = merge_down_columns(table)
     # A row holding nothing but 一级/二级 keeps its own 二级 cell: merged whole, it would read as a
     # spare row and be lost.
     others = [c.field for c in table.columns if not c.merge_down]
     has_own = [any(not _blank(get_path(item, name)) for name in others) for item in items]
-    for depth, column in enumerate(columns):
+    values = [[get_path(item, c.field) for item in items] for c in columns]
+    return {c.field: runs for c, runs in zip(columns, nested_runs(values, has_own))}
+
+
+def nested_runs(columns: Sequence[Sequence[Any]], joins: Sequence[bool] | None = None) -> list[list[tuple[int, int]]]:
+    """Per column of values (outermost first): the (first, last) indexes, last > first, of each run of
+    equal non-blank text, inside the runs of the column before. ``joins[i]`` False: row i never
+    joins a run of the innermost column."""
+    out: list[list[tuple[int, int]]] = []
+    bounds = [(0, len(columns[0]) - 1)] if columns and columns[0] else []
+    for depth, values in enumerate(columns):
         innermost = depth == len(columns) - 1
         runs: list[tuple[int, int]] = []
         for first, last in bounds:
             i = first
             while i <= last:
-                value = get_path(items[i], column.field)
                 j = i
-                while j < last and _shared(value) and get_path(items[j + 1], column.field) == value \
-                        and (has_own[j + 1] or not innermost):
+                while j < last and _shared(values[i]) and values[j + 1] == values[i] \
+                        and (not innermost or joins is None or joins[j + 1]):
                     j += 1
                 runs.append((i, j))
                 i = j + 1
-        out[column.field] = [run for run in runs if run[1] > run[0]]
+        out.append([run for run in runs if run[1] > run[0]])
         bounds = runs
     return out
 
