@@ -161,3 +161,15 @@ def test_a_values_only_read_carries_blank_levels_down_from_the_row_above(written
     assert _findings(sub) == SEED_FINDINGS
     # with the merges known to be none, the same blanks are reported
     assert read_sheets(sheets, merges={}).submission.department.indicators[1].level1 == ""
+
+
+def test_merged_anchors_find_the_range_above_a_row_and_ignore_a_merge_into_the_header():
+    from perfeval_xl.layout.merges import MergedAnchors
+
+    ranges = [(13, 1, 15, 1), (16, 1, 18, 1), (16, 2, 17, 3), (30, 1, 30, 4)]  # (top, left, bottom, right)
+    column_a = MergedAnchors(ranges, col=1, first_row=14)
+    assert [column_a.anchor(r) for r in (14, 15, 16, 17, 18, 19, 30)] == [None, None, None, 16, 16, None, None]
+    assert MergedAnchors(ranges, col=3, first_row=14).anchor(17) == 16  # a range over several columns
+    # a hostile file's hundred thousand ranges: each lookup bisects
+    many = MergedAnchors([(r, 1, r + 1, 1) for r in range(14, 200_014, 2)], col=1, first_row=14)
+    assert (many.anchor(100_001), many.anchor(100_000), many.anchor(200_013)) == (100_000, None, 200_012)

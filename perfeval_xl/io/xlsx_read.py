@@ -28,7 +28,7 @@ from ..core.values import parse_number
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
 from ..layout.paths import get_path, set_path
 from ..layout.choices import LISTS_SHEET
-from ..layout.merges import CellRange, merge_down_columns, merged_anchor
+from ..layout.merges import CellRange, MergedAnchors, merge_down_columns
 from ..layout.sheets import UNIT_SHEETS
 from ..layout.workbook import SheetKind
 from .guard import Limits, SheetXml, inspect_xlsx
@@ -259,6 +259,7 @@ def fill_merged(layout: Layout, table, grid: Grid, items: list[Any], ranges: lis
     columns = merge_down_columns(table)
     if not columns or not items:
         return
+    anchors = None if ranges is None else [MergedAnchors(ranges, c.col, table.first_row) for c in columns]
     above: dict[str, Any] = {}  # the previous row's values, for carrying down
     above_row = -1
     for item in items:
@@ -268,8 +269,8 @@ def fill_merged(layout: Layout, table, grid: Grid, items: list[Any], ranges: lis
         for depth, cell in enumerate(columns):
             if not _blank(getattr(item, cell.field)):
                 continue
-            if ranges is not None:
-                anchor = merged_anchor(ranges, row, cell.col, table.first_row)
+            if anchors is not None:
+                anchor = anchors[depth].anchor(row)
                 if anchor is None:
                     continue
                 value, ok = convert(grid.value(anchor, cell.col), cell.kind)

@@ -3,13 +3,14 @@
 A table column marked ``merge_down`` prints one merged cell over the consecutive rows holding the
 same value; a column marked after another one merges only inside the other's merged runs (a 二级
 never spans two 一级). The writer merges by ``shared_runs``; the reader gives every row of a
-merged range its value by ``merged_anchor`` (a merged range shows its value once, and calamine
+merged range its value by ``MergedAnchors`` (a merged range shows its value once, and calamine
 reads the other cells as blank), so a workbook reads the same whether a clerk kept, removed or
 changed the merges.
 """
 
 from __future__ import annotations
 
+import bisect
 from typing import Any, Sequence
 
 from .grid import Cell, Table
@@ -67,10 +68,20 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def merged_anchor(ranges: Sequence[CellRange], row: int, col: int, first_row: int) -> int | None:
-    """The row of the cell showing the value of (``row``, ``col``) when a merged range covers it
-    from a row above, not above ``first_row`` (a merge up into the header is not a value); else None."""
-    for top, left, bottom, right in ranges:
-        if left <= col <= right and top < row <= bottom and top >= first_row:
-            return top
-    return None
+class MergedAnchors:
+    """The merged ranges of one column, to look up from any number of rows (a hostile file may hold
+    very many ranges: each lookup is a bisection)."""
+
+    def __init__(self, ranges: Sequence[CellRange], col: int, first_row: int) -> None:
+        spans = sorted((top, bottom) for top, left, bottom, right in ranges
+                       if left <= col <= right and bottom > top and top >= first_row)
+        self.tops = [top for top, _ in spans]
+        self.bottoms = [bottom for _, bottom in spans]
+
+    def anchor(self, row: int) -> int | None:
+        """The row of the cell showing the value of ``row`` when a range merges it with rows above
+        (not above the table's first row: a merge up into the header is not a value); else None."""
+        i = bisect.bisect_left(self.tops, row) - 1  # the last range starting above the row
+        if i >= 0 and self.bottoms[i] >= row:
+            return self.tops[i]
+        return None
