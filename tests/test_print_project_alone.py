@@ -91,3 +91,10 @@ def test_a_table_alone_left_unnamed_names_nothing(tmp_path):
     read = read_workbook(path, PROJECT_SHEETS).submission
     assert (read.unit.unit_name, read.unit.year, read.unit.sources) == ("", None, {})
     assert len(read.projects) == 5
+
+
+def test_the_unit_workbooks_project_sheet_written_without_its_cover_shows_the_values():
+    from perfeval_xl.layout.sheets import PROJECT
+
+    ws = build_workbook(load_seed("seed000_yanghu_2022.json"), [PROJECT])["项目1"]
+    assert (ws["C2"].value, ws["G2"].value) == (YANGHU, 2022)  # no 封面 to refer to

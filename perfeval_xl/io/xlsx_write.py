@@ -26,7 +26,8 @@ from openpyxl.packaging.custom import StringProperty
 from ..core.model import Submission
 from ..core.settings import Settings
 from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
-from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, Table, resolve
+from ..layout.grid import (COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, Table, referenced_sheets,
+                           resolve)
 from ..layout.merges import shared_runs
 from ..layout.paper import paginate, text_height
 from ..layout.paths import get_path
@@ -212,8 +213,14 @@ class SheetWriter:
             if row_cells is None:
                 self._name(defined_name(self.layout, cell.field), f"${_letter(cell.col)}${cell.row}")
         elif cell.role == COMPUTED:
-            formula = resolve(cell.formula, self.layout, self.layouts, row_cells)
             stated = get_path(obj, cell.field) if obj is not None and cell.field else None
+            if not referenced_sheets(cell.formula) <= set(self.layouts):
+                # shows a sheet this workbook does not have (the 封面's unit on a project sheet
+                # written alone): the value instead of a formula that could not be resolved
+                _set_value(target, stated, submitted=True)
+                self._style(cell, target)
+                return
+            formula = resolve(cell.formula, self.layout, self.layouts, row_cells)
             expected = cell.compute(obj) if obj is not None and cell.compute else None
             keep = stated not in (None, "") and not cell.stamp and not _same(stated, expected)
             if keep:

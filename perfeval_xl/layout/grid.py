@@ -150,6 +150,11 @@ def resolve(formula: str, layout: Layout, layouts: dict[str, Layout], row_cells:
     return _PLACEHOLDER.sub(sub, formula)
 
 
+def referenced_sheets(formula: str) -> set[str]:
+    """The keys of the other layouts a formula template reads ({@cover:unit.year} → {"cover"})."""
+    return {m["sheet"] for m in _PLACEHOLDER.finditer(formula) if m["sheet"]}
+
+
 def _abs(ref: str) -> str:
     m = re.match(r"([A-Z]+)(\d+)", ref)
     return f"{m[1]}${m[2]}"
