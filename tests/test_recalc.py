@@ -41,6 +41,7 @@ from perfeval_xl.core.serialize import submission_to_json
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.io.xlsx_read import read_workbook
 from perfeval_xl.io.xlsx_write import build_workbook, plan_layouts, plan_printout, save_atomic
+from perfeval_xl.layout.project import ProjectForm
 from perfeval_xl.layout.grid import COMPUTED, Cell, Layout, resolve
 from perfeval_xl.layout.paths import get_path, set_path
 from perfeval_xl.layout.sheets import UNIT_SHEETS
@@ -109,8 +110,11 @@ def computed_targets(sub, settings: Settings) -> list[Target]:
     """Every computed cell of every layout, table rows included (if a table has computed columns)."""
     kinds = _kinds_by_key()
     out: list[Target] = []
+    projects = iter(sub.projects if sub is not None else [])
     for layout, obj in plan_layouts(sub, UNIT_SHEETS, settings):
         kind = kinds.get(layout.key)
+        if isinstance(obj, ProjectForm):
+            obj = next(projects)  # the form shows the model's table: settle the table itself
         fresh = obj if obj is not None or kind is None else kind.new()
         out.extend(Target(layout, c, obj, fresh) for c in layout.cells if c.role == COMPUTED)
         for table in layout.tables:

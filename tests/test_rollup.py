@@ -392,12 +392,13 @@ def test_template_versions(monkeypatch):
     assert [f.rule for f in found["odd.xlsx"]] == ["X502"] and found["ok.xlsx"] == []
 
 
-def test_a_project_table_alone_has_no_version_and_no_unit(tmp_path):
+def test_a_project_table_alone_is_named_by_its_unit_and_year_but_has_no_version(tmp_path):
+    # 填报单位 and 年度 are typed on the project table alone (it has no 封面, so no version stamp)
     save(load_seed("seed000_yanghu_2022.json"), tmp_path / "in" / "项目表.xlsx", mtime=T0, kinds=PROJECT_SHEETS)
     rollup(tmp_path / "in", tmp_path / "out.xlsx", jobs=1, json_report=tmp_path / "r.json")
     entry = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["files"][0]
-    assert entry["template_version"] == "" and entry["unit"] == ""
-    assert {f["rule"] for f in entry["rollup_findings"]} == {"X504", "X505"}
+    assert entry["template_version"] == "" and entry["unit"] == "长沙市岳麓区洋湖街道办事处"
+    assert {f["rule"] for f in entry["rollup_findings"]} == {"X504"}
 
 
 def test_roll_up_rules_are_documented_and_can_be_switched_off(folder, tmp_path):

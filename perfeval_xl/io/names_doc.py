@@ -102,11 +102,11 @@ def model_prefix(cls: type) -> str:
     """Where objects of ``cls`` sit in a Submission: "" (the submission), "projects[]." …"""
     if cls is Submission:
         return ""
-    for f in dataclasses.fields(Submission):
+    for f in dataclasses.fields(Submission):  # a sheet's object may be a form of a model class (ProjectForm)
         tp = _strip_optional(field_types(Submission)[f.name])
-        if tp is cls:
+        if isinstance(tp, type) and issubclass(cls, tp):
             return f"{f.name}."
-        if get_origin(tp) is list and get_args(tp)[0] is cls:
+        if get_origin(tp) is list and issubclass(cls, get_args(tp)[0]):
             return f"{f.name}[]."
     return "?."
 

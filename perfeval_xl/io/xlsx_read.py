@@ -28,6 +28,7 @@ from ..core.values import parse_number
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
 from ..layout.paths import get_path, set_path
 from ..layout.choices import LISTS_SHEET
+from ..layout.merges import CellRange, MergedAnchors, merge_down_columns
 from ..layout.sheets import UNIT_SHEETS
 from ..layout.workbook import SheetKind
 from .guard import Limits, SheetXml, inspect_xlsx
@@ -91,16 +92,21 @@ def read_workbook(source: str | Path | bytes, kinds: list[SheetKind] | None = No
     package = inspect_xlsx(data, limits, lambda name: plan.get(name, -1) != 0)
     book = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
     sheets = {}
+    merges: dict[str, list[CellRange]] = {}
     for name in book.sheet_names:
         rows = plan.get(name, -1)
         if rows != 0:
             nrows = limits.max_rows if rows < 0 else min(rows, limits.max_rows)
-            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
+            sheet = book.get_sheet_by_name(name)
+            values = sheet.to_python(skip_empty_area=False, nrows=nrows)
             xml = package.sheets.get(name)
             if xml is not None:
                 _put_errors(values, xml.errors())
             sheets[name] = values
-    result = read_sheets(sheets, kinds, package.sheets, settings)
+            # 0-based ((row, col), (row, col)) → 1-based (top, left, bottom, right)
+            merges[name] = [(top + 1, left + 1, bottom + 1, right + 1)
+                            for (top, left), (bottom, right) in (sheet.merged_cell_ranges or ())]
+    result = read_sheets(sheets, kinds, package.sheets, settings, merges)
     _notices(result.submission, package.sheets, limits)
     return result
 
@@ -152,11 +158,14 @@ _PLANS: list[tuple[list[SheetKind], dict[str, int]]] = []  # (the kinds, their p
 
 
 def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | None = None,
-                xml: dict[str, SheetXml] | None = None, settings: Settings | None = None) -> ReadResult:
+                xml: dict[str, SheetXml] | None = None, settings: Settings | None = None,
+                merges: dict[str, list[CellRange]] | None = None) -> ReadResult:
     """Read sheet values (rows from A1, as calamine or an xlwings book gives them) into the model.
 
     ``xml`` (the package's sheets, when read from a file) tells which cells hold formulas: a
-    template formula cell holding a constant is reported (S102).
+    template formula cell holding a constant is reported (S102). ``merges`` (each sheet's merged
+    ranges, when read from a file) give the rows of a merged 一级/二级 their value; without them
+    (values only, as from an xlwings book) a blank 一级/二级 is carried down from the row above.
     """
     grids = {name: Grid(rows) for name, rows in sheets.items()}
     sub = Submission()
@@ -165,6 +174,9 @@ def read_sheets(sheets: dict[str, list[list[Any]]], kinds: list[SheetKind] | Non
         result.layouts[name] = layout
         obj = kind.new()
         _read_sheet(layout, grids[name], obj, sub, result, (xml or {}).get(name))
+        for table in layout.tables:
+            fill_merged(layout, table, grids[name], get_path(obj, table.field) or [],
+                        None if merges is None else merges.get(name, []))
         if not kind.always and _is_empty(layout, obj):
             continue  # a sheet nobody filled (or the blank master sheet clerks copy)
         kind.attach(sub, obj)
@@ -237,6 +249,51 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
     for cell, raw in computed:  # after the inputs: a missing cached value is recomputed from them
         _check_formula(layout, cell, raw, xml, obj, sub)
         _store_computed(layout, cell, raw, grid, obj, sub, result)
+
+
+def fill_merged(layout: Layout, table, grid: Grid, items: list[Any], ranges: list[CellRange] | None) -> None:
+    """A read row with a blank 一级/二级 (a ``merge_down`` column) takes the value of the merged
+    range covering it, and points at that range's cell; a row not under a merged value keeps its
+    blank (reported as today). Without ``ranges`` the value is carried down from the read row
+    directly above, a 二级 only under the same 一级. Spare rows are never read, so never filled."""
+    columns = merge_down_columns(table)
+    if not columns or not items:
+        return
+    anchors = None if ranges is None else [MergedAnchors(ranges, c.col, table.first_row) for c in columns]
+    above: dict[str, Any] = {}  # the previous row's values, for carrying down
+    above_row = -1
+    for item in items:
+        row = _row_of(item, columns[0].field)
+        if row is None:
+            continue
+        for depth, cell in enumerate(columns):
+            if not _blank(getattr(item, cell.field)):
+                continue
+            if anchors is not None:
+                anchor = anchors[depth].anchor(row)
+                if anchor is None:
+                    continue
+                value, ok = convert(grid.value(anchor, cell.col), cell.kind)
+                if not ok or _blank(value):
+                    continue
+                setattr(item, cell.field, value)
+                item.sources[cell.field] = _source(layout.sheet, anchor, cell.col)
+            elif above_row == row - 1 and all(getattr(item, outer.field) == above.get(outer.field)
+                                              for outer in columns[:depth]):
+                if not _blank(above.get(cell.field)):
+                    setattr(item, cell.field, above[cell.field])
+                    item.sources[cell.field] = above[f"source:{cell.field}"]
+        above = {c.field: getattr(item, c.field) for c in columns}
+        above.update({f"source:{c.field}": item.sources.get(c.field) for c in columns})
+        above_row = row
+
+
+def _row_of(item: Any, field_name: str) -> int | None:
+    """The sheet row an item was read from (its cells' sources)."""
+    src = item.sources.get(field_name) if isinstance(item, Located) else None
+    if src is None:
+        return None
+    return int("".join(ch for ch in src.cell if ch.isdigit()))
 
 
 def _record_headers(layout: Layout, table, obj: Any) -> None:

@@ -26,7 +26,9 @@ from openpyxl.packaging.custom import StringProperty
 from ..core.model import Submission
 from ..core.settings import Settings
 from ..layout.choices import LEVEL2_BY_LEVEL1, LISTS_SHEET, level2_list_name
-from ..layout.grid import COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, resolve
+from ..layout.grid import (COMPUTED, HEADER, INPUT, KINDS, LABEL, NOTE, TITLE, Cell, Layout, Table, referenced_sheets,
+                           resolve)
+from ..layout.merges import shared_runs
 from ..layout.paper import paginate, text_height
 from ..layout.paths import get_path
 from ..layout.workbook import TEMPLATE_VERSION, SheetKind
@@ -94,6 +96,7 @@ class SheetWriter:
         self.validations: dict[tuple, DataValidation] = {}
         self._spans: dict[str, tuple[int, int]] = {}  # top-left ref → (rows, cols) of a merged cell
         self._merged_tails: set[str] = set()
+        self._kept: list[tuple[int, int]] = []  # merged table rows (first, last): never split by a page
 
     def render(self) -> Worksheet:
         ws, layout = self.ws, self.layout
@@ -105,6 +108,9 @@ class SheetWriter:
             self._put(cell, self.obj)
         for table in layout.tables:
             items = (get_path(self.obj, table.field) or []) if self.obj is not None else []
+            runs = shared_runs(table, items[:table.capacity])
+            anchors = {(i, name): first for name, spans in runs.items() for first, last in spans
+                       for i in range(first + 1, last + 1)}
             for i in range(table.capacity):
                 row_cells = table.cells_of_row(i)
                 if self.obj is not None and i >= len(items):
@@ -112,9 +118,13 @@ class SheetWriter:
                 elif self.obj is not None:
                     self._last_content_row = max(self._last_content_row, table.first_row + i)
                 by_field = {c.field: c for c in row_cells}
+                for c in row_cells:  # {row.level1} of a merged row is the merged cell (the 二级 dropdown)
+                    if (i, c.field) in anchors:
+                        by_field[c.field] = table.cells_of_row(anchors[(i, c.field)])[row_cells.index(c)]
                 item = items[i] if i < len(items) else None
                 for c in row_cells:
                     self._put(c, item, by_field)
+            self._merge_runs(table, runs)
             self._name(f"pe_{layout.key}_{table.field}", f"${_letter(1)}${table.first_row}:"
                        f"${_letter(layout.last_col)}${table.last_row}")
         for dv in self.validations.values():
@@ -122,6 +132,16 @@ class SheetWriter:
         self._fit_row_heights()
         self._page_setup()
         return ws
+
+    def _merge_runs(self, table: Table, runs: dict[str, list[tuple[int, int]]]) -> None:
+        """Merge the cells of rows sharing their 一级/二级 (layout/merges.py); a page never splits them."""
+        for column in table.columns:
+            for first, last in runs.get(column.field, ()):
+                top, bottom = table.first_row + first, table.first_row + last
+                area = f"{_letter(column.col)}{top}:{_letter(column.col)}{bottom}"
+                self.ws.merge_cells(area)
+                self._spans[f"{_letter(column.col)}{top}"] = (bottom - top + 1, 1)
+                self._kept.append((top, bottom))
 
     def _fit_row_heights(self) -> None:
         """Rows grow to show their wrapped text on paper (LibreOffice and WPS do not autofit on open).
@@ -164,7 +184,8 @@ class SheetWriter:
         """One page when the sheet fits (shrunk a little if need be); else our own page breaks."""
         ws, layout = self.ws, self.layout
         heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}
-        keep = [(c.row, c.row + c.rows - 1) for c in layout.cells if c.rows > 1] + list(layout.keep_together)
+        keep = [(c.row, c.row + c.rows - 1) for c in layout.cells if c.rows > 1] + list(layout.keep_together) \
+            + self._kept
         titles = None
         if layout.print_title_rows:
             first, _, last = layout.print_title_rows.partition(":")
@@ -192,8 +213,14 @@ class SheetWriter:
             if row_cells is None:
                 self._name(defined_name(self.layout, cell.field), f"${_letter(cell.col)}${cell.row}")
         elif cell.role == COMPUTED:
-            formula = resolve(cell.formula, self.layout, self.layouts, row_cells)
             stated = get_path(obj, cell.field) if obj is not None and cell.field else None
+            if not referenced_sheets(cell.formula) <= set(self.layouts):
+                # shows a sheet this workbook does not have (the 封面's unit on a project sheet
+                # written alone): the value instead of a formula that could not be resolved
+                _set_value(target, stated, submitted=True)
+                self._style(cell, target)
+                return
+            formula = resolve(cell.formula, self.layout, self.layouts, row_cells)
             expected = cell.compute(obj) if obj is not None and cell.compute else None
             keep = stated not in (None, "") and not cell.stamp and not _same(stated, expected)
             if keep:

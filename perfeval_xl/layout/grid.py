@@ -56,6 +56,7 @@ class Cell:
     wrap: bool = False
     align: str = "center"
     stamp: bool = False  # computed cell that always shows the template's value (e.g. the version)
+    merge_down: bool = False  # table column: consecutive rows sharing a value print merged (layout/merges.py)
 
     @property
     def ref(self) -> str:
@@ -149,6 +150,11 @@ def resolve(formula: str, layout: Layout, layouts: dict[str, Layout], row_cells:
     return _PLACEHOLDER.sub(sub, formula)
 
 
+def referenced_sheets(formula: str) -> set[str]:
+    """The keys of the other layouts a formula template reads ({@cover:unit.year} → {"cover"})."""
+    return {m["sheet"] for m in _PLACEHOLDER.finditer(formula) if m["sheet"]}
+
+
 def _abs(ref: str) -> str:
     m = re.match(r"([A-Z]+)(\d+)", ref)
     return f"{m[1]}${m[2]}"
@@ -175,8 +181,9 @@ class Builder:
         r = self.next_row(height)
         return self._add(Cell(r, 1, TITLE, text=text, cols=self.layout.last_col))
 
-    def note(self, text: str, height: float | None = None, col: int = 1, cols: int | None = None) -> Cell:
-        r = self.next_row(height)
+    def note(self, text: str, height: float | None = None, col: int = 1, cols: int | None = None,
+             row: int | None = None) -> Cell:
+        r = row or self.next_row(height)
         return self._add(Cell(r, col, NOTE, text=text, cols=cols or self.layout.last_col - col + 1, wrap=True,
                               align="left"))
 

@@ -2,13 +2,50 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, field
+
 from ..core import formulas
-from ..core.model import Indicator, PerformanceTable
+from ..core.model import Indicator, PerformanceTable, ProjectTable, Submission, label
 from ..core.settings import Settings
 from .choices import LEVEL1_CHOICE, LEVEL2_CHOICE, QUALITATIVE_CHOICE
 from .grid import Builder, Cell, Layout, INPUT
 
 PROJECT_TITLE = "项目支出绩效自评表"
+UNIT_LABEL, YEAR_LABEL = "填报单位（盖章）", "年度"
+HEADER_FIELDS = ("unit_name", "year")
+
+
+@dataclass
+class ProjectForm(ProjectTable):
+    """A ProjectTable as its sheet shows it: with the 填报单位 and 年度 of its header block.
+
+    In the unit workbook they show the 封面's; the project table alone has them typed. ``attach``
+    puts back a plain ProjectTable and, when the workbook has no 封面, gives the submission the
+    table's unit and year (what the roll-up and the drafted report name it by).
+    """
+
+    unit_name: str = field(default="", metadata=label(UNIT_LABEL))
+    year: int | None = field(default=None, metadata=label(YEAR_LABEL))
+
+    @classmethod
+    def of(cls, table: ProjectTable, sub: Submission) -> ProjectForm:
+        shared = {f.name: getattr(table, f.name) for f in dataclasses.fields(ProjectTable)}
+        return cls(**shared, unit_name=sub.unit.unit_name, year=sub.unit.year)
+
+    def table(self) -> ProjectTable:
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(ProjectTable)}
+        values["sources"] = {k: v for k, v in self.sources.items() if k not in HEADER_FIELDS}
+        return ProjectTable(**values)
+
+
+def attach_project(sub: Submission, form: ProjectForm) -> None:
+    sub.projects.append(form.table())
+    for name in HEADER_FIELDS:  # a workbook without a 封面 (the project table alone) is named by its tables
+        value = getattr(form, name)
+        if sub.unit.source(name) is None and value not in (None, "") and getattr(sub.unit, name) in (None, ""):
+            setattr(sub.unit, name, value)
+            sub.unit.sources[name] = form.sources[name]
 FUNDING_ROWS = (("funding_current_year", "其中：当年财政拨款"), ("funding_carryover", "上年结转资金"),
                 ("funding_other", "其他资金"))
 FUNDING_COLUMNS = (("initial_budget", "年初预算数"), ("annual_budget", "全年预算数"), ("executed", "全年执行数"))
@@ -44,10 +81,11 @@ INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指�
 
 
 def indicator_columns() -> list[Cell]:
-    """The 绩效指标 row (columns A:I), shared by the 项目支出 and 部门整体支出 tables."""
+    """The 绩效指标 row (columns A:I), shared by the 项目支出 and 部门整体支出 tables; 一级 and 二级
+    merge over the rows that share them, as on the printed forms."""
     return [
-        Cell(0, 1, INPUT, field="level1", choice=LEVEL1_CHOICE, wrap=True),
-        Cell(0, 2, INPUT, field="level2", choice=LEVEL2_CHOICE, wrap=True),
+        Cell(0, 1, INPUT, field="level1", choice=LEVEL1_CHOICE, wrap=True, merge_down=True),
+        Cell(0, 2, INPUT, field="level2", choice=LEVEL2_CHOICE, wrap=True, merge_down=True),
         Cell(0, 3, INPUT, field="name", wrap=True, align="left"),
         Cell(0, 4, INPUT, field="target", wrap=True),
         Cell(0, 5, INPUT, field="actual", wrap=True),
@@ -92,12 +130,25 @@ def indicators_and_total(b: Builder, capacity: int, settings: Settings) -> None:
 
 
 def project_layout(sheet: str = "项目1", capacity: int = DEFAULT_INDICATOR_ROWS,
-                   settings: Settings | None = None) -> Layout:
+                   settings: Settings | None = None, alone: bool = False) -> Layout:
+    """The form; ``alone``: the project table as a workbook of its own, 填报单位 and 年度 typed on it
+    (in the unit workbook they show the 封面's)."""
     settings = settings or Settings.default()
     b = Builder("project", sheet, widths=[8, 10, 20, 20, 28, 6, 6, 20, 8])
     b.layout.names_scope_sheet = True
     b.title(PROJECT_TITLE)
-    b.note("金额单位：万元", height=16, col=7, cols=3)
+    b.next_row(22)
+    b.label(1, UNIT_LABEL, cols=2)
+    b.label(6, YEAR_LABEL)
+    if alone:
+        b.input(3, "unit_name", cols=3, align="left", prompt="填写单位全称，如：长沙市岳麓区洋湖街道办事处")
+        b.input(7, "year", "year", prompt="自评的预算年度，如 2022")
+    else:
+        for col, name, cover_field, kind, cols in ((3, "unit_name", "unit.unit_name", "text", 3),
+                                                   (7, "year", "unit.year", "year", 1)):
+            shown = f"{{@cover:{cover_field}}}"
+            b.computed(col, name, f'=IF({shown}="","",{shown})', None, kind, cols=cols).stamp = True
+    b.note("金额单位：万元", col=8, cols=2, row=b.row)
 
     b.next_row(24)
     b.label(1, "项目名称", cols=2)

@@ -9,6 +9,7 @@ placeholders 【请填写：……】 are highlighted so nobody prints a draft w
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
 
 from ..io.safe_names import docx_title
+from ..layout.merges import nested_runs
+from ..layout.paper import CJK_PX, char_px
 
 from .compose import Block
 
@@ -101,9 +104,18 @@ def _table(doc, block: Block, fonts: dict[str, str]) -> None:
     figure = block.table
     table = doc.add_table(rows=1 + len(figure.rows), cols=len(figure.headers))
     table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    widths = column_widths(figure.headers, figure.rows)
+    for c, width in enumerate(widths):
+        table.columns[c].width = Cm(width)
+    runs = nested_runs([[row[c] for row in figure.rows] for c in range(figure.merged)])
+    covered = {(i + 1, c) for c, spans in enumerate(runs) for first, last in spans for i in range(first + 1, last + 1)}
     for r, values in enumerate((figure.headers, *figure.rows)):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
+            cell.width = Cm(widths[c])  # Word reads the cells' widths, LibreOffice the grid's
+            if (r, c) in covered:
+                continue  # shown once by the merged cell above
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.first_line_indent = Pt(0)
             paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -112,11 +124,45 @@ def _table(doc, block: Block, fonts: dict[str, str]) -> None:
             run.font.size = SIZE_5HAO
             run.font.bold = r == 0
             _set_fonts(run._r, "宋体", fonts["latin"])
+    for c, spans in enumerate(runs):
+        for first, last in spans:
+            table.cell(first + 1, c).merge(table.cell(last + 1, c))
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
     doc.add_paragraph()  # a line between the table and the text that follows
+
+
+# A4 less the left and right margins of build_document, in characters of the tables' 五号 (10.5 pt)
+TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
+TEXT_WIDTH_EMS = TEXT_WIDTH_CM / (10.5 / 72 * 2.54)
+WIDEST_COLUMN_EMS = 8.0  # longer text wraps rather than squeezing the other columns
+SHORT_HEAD_EMS = 2.0  # a head this short stays on one line; a longer one may wrap onto two
+CELL_PADDING_EMS = 1.5  # Word's default cell margins (0.19 cm each side) and the rounding of LibreOffice's wrap
+
+
+def column_widths(headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[float]:
+    """Column widths (cm) from what the columns hold. Each column gets at least its head (on one line
+    when short, else half) and its short values; the rest of the line goes to the columns of long
+    text, by the length most of their cells keep within (up to ``WIDEST_COLUMN_EMS``), shrunk
+    alike when the line is short."""
+    def ems(text: str) -> float:
+        return sum(char_px(ch) for ch in text) / CJK_PX
+
+    least, wanted = [], []
+    for c, head in enumerate(headers):
+        lengths = sorted(ems(row[c]) for row in rows) or [0.0]
+        typical = lengths[int(0.8 * (len(lengths) - 1))]  # a few long cells wrap rather than widen the column
+        head_ems = ems(head) if ems(head) <= SHORT_HEAD_EMS else math.ceil(ems(head) / 2)
+        least.append(max(head_ems, min(lengths[-1], SHORT_HEAD_EMS)) + CELL_PADDING_EMS)
+        wanted.append(max(least[-1], min(typical, WIDEST_COLUMN_EMS) + CELL_PADDING_EMS))
+    if sum(wanted) <= TEXT_WIDTH_EMS:
+        widths = [w * TEXT_WIDTH_EMS / sum(wanted) for w in wanted]
+    else:
+        room = max(TEXT_WIDTH_EMS - sum(least), 0.0) / max(sum(wanted) - sum(least), 1e-9)
+        widths = [lo + (w - lo) * room for lo, w in zip(least, wanted)]
+    return [TEXT_WIDTH_CM * w / sum(widths) for w in widths]
 
 
 def build_document(blocks: list[Block], fonts: dict[str, str], title_core: str = ""):

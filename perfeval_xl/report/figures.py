@@ -43,6 +43,7 @@ class TableFigure:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     empty: str  # said instead of a table without rows
+    merged: int = 0  # leading columns merged over the rows that share them (一级, 二级), as printed
 
     def __str__(self) -> str:
         return self.caption if self.rows else self.empty
@@ -123,7 +124,7 @@ def indicator_table(table: PerformanceTable) -> TableFigure:
     """绩效指标完成情况表: the indicators as the 自评表 lists them (the published reports' table)."""
     rows = tuple((i.level1, i.level2, indicator_title(i.name), str(i.target or ""), str(i.actual or ""),
                   _pts(i.points), _pts(i.score), i.deviation_reason.strip()) for i in _real(table))
-    return TableFigure("绩效指标完成情况表", INDICATOR_TABLE_HEADERS, rows, "自评表未填写绩效指标。")
+    return TableFigure("绩效指标完成情况表", INDICATOR_TABLE_HEADERS, rows, "自评表未填写绩效指标。", merged=2)
 
 
 def budget_table(rows: list[tuple[str, Any]]) -> TableFigure:
