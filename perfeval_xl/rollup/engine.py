@@ -49,6 +49,9 @@ DASK_BATCH = 32
 
 Progress = Callable[[int, int, str], None]
 REPORT_FORMAT = "perfeval-xl/rollup-report"
+# 2: ``files`` holds each file's own report (as ``validate --format json``), the roll-up's view of
+# each file moved to ``submissions`` and its X5xx findings to ``cross_findings``
+REPORT_VERSION = 2
 
 
 @dataclass
@@ -379,24 +382,30 @@ def _dask_outcome(fut: Any) -> tuple[list[dict[str, Any]] | None, BaseException 
 
 class _Spill:
     """Each file's rendered 区汇总 rows on disk until the workbook is written (memory stays flat),
-    and, apart, its finding rows when 退回意见 are written, so each reader loads only what it uses."""
+    and, apart, its finding rows when 退回意见 are written and its own report (the JSON report's
+    ``files``), so each reader loads only what it uses."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="perfeval-rollup-")
-        self.index: dict[str, tuple[int, int]] = {}
+        self.index: dict[str, tuple[int, int, int]] = {}
 
-    def put(self, path: str, rendered: Any, findings: list | None = None) -> None:
+    def put(self, path: str, rendered: Any, findings: list | None = None, report: dict | None = None) -> None:
         self.file.seek(0, os.SEEK_END)
         at = self.file.tell()
         pickle.dump(rendered, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.index[path] = (at, self.file.tell())
+        then = self.file.tell()
         pickle.dump(findings or [], self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.index[path] = (at, then, self.file.tell())
+        pickle.dump(report or {}, self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def rendered(self, path: str) -> Any:
         return self._load(path, 0, None)
 
     def findings(self, path: str) -> list:
         return self._load(path, 1, [])
+
+    def report(self, path: str) -> dict:
+        return self._load(path, 2, {})
 
     def _load(self, path: str, which: int, missing: Any) -> Any:
         if path not in self.index:
@@ -493,7 +502,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
                     compared[record.path] = comparison = compare(store, record, details)
                     marks = comparison.marks
                 spill.put(record.path, writer.render(record, details, marks),
-                          details.findings if fb_dir is not None else None)
+                          details.findings if fb_dir is not None else None, details.report)
             records.append(record)
             if progress is not None:
                 progress(done, total, record.path)
@@ -556,7 +565,8 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         result = _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats,
                          feedback_files, started, entries, store)
         result.annotated_files = annotated_files
-        result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings)
+        result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings,
+                                  spill.report)
         if json_path is not None:
             _write_json(staging.path_for(json_path), result.report, shown=json_path)
         try:
@@ -787,18 +797,25 @@ def _clean(value: Any) -> Any:
 
 
 def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, found, units_by_path,
-              settings: Settings) -> dict[str, Any]:
-    files = []
+              settings: Settings, report_of: Callable[[str], dict] = lambda path: {}) -> dict[str, Any]:
+    """The roll-up report (``REPORT_VERSION``): ``files`` lists each readable file's own report,
+    exactly as ``validate --format json`` prints it (``report_of``: path → that report);
+    ``cross_findings`` the roll-up's findings across files (X5xx), each with its ``file``;
+    ``submissions`` what the roll-up made of every file found (status, unit, figures, 汇总得分,
+    等级, counts with the cross findings), beside the batch's duplicates, statistics and roster."""
+    files, cross, submissions = [], [], []
     for r in records:
         entry: dict[str, Any] = {"path": r.path, "sha256": r.sha256, "size": r.size, "status": r.status,
                                  "seconds": r.seconds}
         if r.status != OK:
             entry["valid"] = False
             entry["error"] = r.reason
-            files.append(entry)
+            submissions.append(entry)
             continue
+        files.append(report_of(r.path))
         unit = units_by_path.get(r.path)
         extra = found.get(r.path, [])
+        cross += [{"file": r.path, **f.to_dict()} for f in extra]
         if unit is None:
             entry["status"] = "superseded"
             entry["superseded_by"] = result.superseded.get(r.path, "")
@@ -821,9 +838,8 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
             "score": unit.score if unit else None, "grade": unit.grade if unit else "",
             "review_status": unit_status(unit) if unit else "", "awaiting_explanation": r.awaiting_explanation,
             **(comparison_json(unit) if unit is not None and (unit.previous_year or unit.previous_version) else {}),
-            "rollup_findings": [f.to_dict() for f in extra],
         })
-        files.append(entry)
+        submissions.append(entry)
     years = []
     for y in result.stats.get("years", []):
         years.append({
@@ -838,7 +854,7 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
                               for u in y["low_execution"]],
         })
     return {
-        "format": REPORT_FORMAT, "format_version": 1,
+        "format": REPORT_FORMAT, "format_version": REPORT_VERSION,
         "tool": f"perfeval-xl {__version__}", "template_version": TEMPLATE_VERSION,
         "folder": str(folder.resolve()), "output": str(output) if output is not None else None,
         "exit_code": result.exit_code, "summary": result.summary_zh(),
@@ -852,6 +868,8 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
         "rules": [r.to_dict() for r in rollup_rules()],
         "seconds": round(result.seconds, 3),
         "files": files,
+        "cross_findings": cross,
+        "submissions": submissions,
         **({"roster": [e.to_dict() for e in result.roster], "roster_counts": result.stats["statuses"]}
            if result.roster is not None else {}),
         **({"archive": {"path": str(result.archive), "reused": result.reused}} if result.archive is not None else {}),

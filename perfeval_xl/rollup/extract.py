@@ -29,7 +29,7 @@ from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.score import fmt_figure
 from ..core.settings import Settings
 from ..core.summary import submission_summary
-from ..core.validate import CheckContext, validate
+from ..core.validate import CheckContext, file_report, validate
 from ..core.values import money_hint_from_name, parse_value
 from ..io.guard import Limits
 from ..io.read import NoTemplateContent, ReadError, read_submission
@@ -214,6 +214,7 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> File
         describe(record, sub, summary, report)
         record.awaiting_explanation = len(awaiting_explanation(report.findings, settings))
         record.recomputed = len(loaded.recomputed)
+        record.details.report = file_report(report, settings, loaded.recomputed)
         record.status, record.reason = OK, ""
     except Exception as exc:  # one bad file never stops the run
         record.status = "unreadable"

@@ -29,7 +29,7 @@ class Compact:
         return (self.__class__, tuple(getattr(self, name) for name in self.__match_args__))
 
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: Details.report (the file's own JSON report)
 
 # FileRecord.status
 OK = "ok"
@@ -112,20 +112,23 @@ class Details:
     projects: list[ProjectRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
     findings: list[FindingRow] = field(default_factory=list)
+    # the file's report exactly as ``validate --format json`` prints it (core.validate.file_report):
+    # an entry of the roll-up JSON report's ``files``
+    report: dict[str, Any] = field(default_factory=dict)
 
     def __reduce__(self) -> tuple:
         # hundreds of rows per file: each list crosses processes as plain value tuples (one C-level
         # attrgetter call per row), rebuilt into its class on arrival
-        return (_details, tuple([_VALUES[cls](row) for row in rows] for cls, rows in (
-            (ProjectRow, self.projects), (IndicatorRow, self.indicators), (FindingRow, self.findings))))
+        return (_details, (*([_VALUES[cls](row) for row in rows] for cls, rows in (
+            (ProjectRow, self.projects), (IndicatorRow, self.indicators), (FindingRow, self.findings))), self.report))
 
 
 _VALUES = {cls: operator.attrgetter(*cls.__match_args__) for cls in (ProjectRow, IndicatorRow, FindingRow)}
 
 
-def _details(projects: list[tuple], indicators: list[tuple], findings: list[tuple]) -> Details:
+def _details(projects: list[tuple], indicators: list[tuple], findings: list[tuple], report: dict[str, Any]) -> Details:
     return Details(list(itertools.starmap(ProjectRow, projects)), list(itertools.starmap(IndicatorRow, indicators)),
-                   list(itertools.starmap(FindingRow, findings)))
+                   list(itertools.starmap(FindingRow, findings)), report)
 
 
 @dataclass(slots=True)
