@@ -190,7 +190,10 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> File
             record.sha256 = sha256_of(path)
             return record
         try:
-            loaded = zipintake.read_member(*in_zip, _limits(settings)) if in_zip else read_submission(path, _limits(settings))
+            # the run's settings, as `validate --rules` reads: a formula cell without a saved value is
+            # recomputed under them, and the sheets are laid out as those settings make them
+            loaded = (zipintake.read_member(*in_zip, _limits(settings), settings) if in_zip
+                      else read_submission(path, _limits(settings), settings))
         except NoTemplateContent as exc:
             title = own_output_title(path)
             if title:
