@@ -8,12 +8,14 @@ made of every file found.
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from perfeval_xl.cli import main
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.rollup import rollup
 from perfeval_xl.rollup.engine import REPORT_VERSION
+from perfeval_xl.rollup.report_schema import FILE_REPORT, report_schema
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "报送"
 OLD_DRAFT = "岳麓区/咸嘉湖街道（虚构）2022年度绩效自评（初稿）.xlsx"
@@ -75,3 +77,26 @@ def test_records_from_the_archive_give_the_same_file_reports(doc, tmp_path):
     again = json.loads((tmp_path / "2.json").read_text(encoding="utf-8"))
     assert [_without_seconds(f) for f in again["files"]] == [_without_seconds(f) for f in doc["files"]]
     assert again["cross_findings"] == doc["cross_findings"]
+
+
+def test_the_documented_schema_holds_both_reports(doc, capsys, monkeypatch):
+    validator = jsonschema.Draft202012Validator(report_schema())
+    assert [e.message for e in validator.iter_errors(doc)] == []
+    monkeypatch.chdir(EXAMPLES)
+    printed = _validate_json(FINAL, capsys)
+    jsonschema.validate(printed, {**FILE_REPORT, "$schema": "https://json-schema.org/draft/2020-12/schema"})
+    # the schema is closed where it says so: a key it does not know is an error
+    wrong = {**doc, "files": [{**doc["files"][0], "rollup_findings": []}]}
+    assert any("rollup_findings" in e.message for e in validator.iter_errors(wrong))
+    assert not validator.is_valid({**doc, "format_version": 1})
+
+
+def test_archive_run_with_roster_fits_the_schema(tmp_path):
+    roster = EXAMPLES.parent / "名单.csv"
+    from perfeval_xl.rollup.roster import read_roster
+
+    rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, json_report=tmp_path / "r.json", archive=tmp_path / "a.sqlite",
+           roster=read_roster(roster))
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert {"roster", "roster_counts", "archive"} <= set(doc)
+    jsonschema.validate(doc, report_schema())
