@@ -285,7 +285,10 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     except (RollupError, RosterError) as exc:
         raise UserError(str(exc)) from None
     if to_stdout:
-        _print_json(r.report)
+        from .rollup.report_json import write_report
+
+        write_report(r.report, sys.stdout)  # its files one at a time: a province's reports never all in memory
+        print()
     if not quiet:
         if r.report.get("submissions"):
             print(table_text(summary_rows(r.report)))

@@ -100,3 +100,29 @@ def test_archive_run_with_roster_fits_the_schema(tmp_path):
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert {"roster", "roster_counts", "archive"} <= set(doc)
     jsonschema.validate(doc, report_schema())
+
+
+def test_file_reports_stay_on_disk_and_the_text_is_json_dumps(tmp_path, capsys):
+    """The result holds the file reports on disk (a province's would not fit in memory); the JSON file
+    and ``rollup --format json`` are the text json.dumps gives for the whole document."""
+    import io
+
+    from perfeval_xl.rollup.report_json import FileReports, write_report
+
+    result = rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, json_report=tmp_path / "r.json")
+    files = result.report["files"]
+    assert isinstance(files, FileReports) and len(files) == 15 and files[-1]["file"] == "雨花区/砂子塘街道2020年度基础数据表及评分表.xlsx"
+    whole = {**result.report, "files": list(files)}
+    expected = json.dumps(whole, ensure_ascii=False, indent=2, default=str)
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == expected
+    out = io.StringIO()
+    write_report(result.report, out)
+    assert out.getvalue() == expected
+    empty = {**result.report, "files": []}
+    out = io.StringIO()
+    write_report(empty, out)
+    assert out.getvalue() == json.dumps(empty, ensure_ascii=False, indent=2, default=str)
+    capsys.readouterr()
+    assert main(["rollup", str(EXAMPLES), "-o", str(tmp_path / "p.xlsx"), "--format", "json", "--jobs", "1"]) == 5
+    printed = json.loads(capsys.readouterr().out)
+    assert [f["file"] for f in printed["files"]] == [f["file"] for f in files]

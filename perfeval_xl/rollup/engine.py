@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import os
 import pickle
@@ -33,6 +32,7 @@ from .progress import announce
 from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
 from .compare import Comparison, compare, comparison_json, run_files
 from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
+from .report_json import FileReports, write_report
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from . import zipintake
 from ..excel.annotate import ANNOTATED_TITLE
@@ -382,30 +382,28 @@ def _dask_outcome(fut: Any) -> tuple[list[dict[str, Any]] | None, BaseException 
 
 class _Spill:
     """Each file's rendered 区汇总 rows on disk until the workbook is written (memory stays flat),
-    and, apart, its finding rows when 退回意见 are written and its own report (the JSON report's
-    ``files``), so each reader loads only what it uses."""
+    and, apart, its finding rows when 退回意见 are written, so each reader loads only what it uses.
+    Each file's own report goes to ``reports`` (the JSON report's ``files``, on disk as well)."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="perfeval-rollup-")
-        self.index: dict[str, tuple[int, int, int]] = {}
+        self.index: dict[str, tuple[int, int]] = {}
+        self.reports = FileReports()  # outlives the spill: the result's report reads it
 
     def put(self, path: str, rendered: Any, findings: list | None = None, report: dict | None = None) -> None:
         self.file.seek(0, os.SEEK_END)
         at = self.file.tell()
         pickle.dump(rendered, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        then = self.file.tell()
+        self.index[path] = (at, self.file.tell())
         pickle.dump(findings or [], self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.index[path] = (at, then, self.file.tell())
-        pickle.dump(report or {}, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        if report is not None:
+            self.reports.add(path, report)
 
     def rendered(self, path: str) -> Any:
         return self._load(path, 0, None)
 
     def findings(self, path: str) -> list:
         return self._load(path, 1, [])
-
-    def report(self, path: str) -> dict:
-        return self._load(path, 2, {})
 
     def _load(self, path: str, which: int, missing: Any) -> Any:
         if path not in self.index:
@@ -566,7 +564,7 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
                          feedback_files, started, entries, store)
         result.annotated_files = annotated_files
         result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings,
-                                  spill.report)
+                                  spill.reports)
         if json_path is not None:
             _write_json(staging.path_for(json_path), result.report, shown=json_path)
         try:
@@ -775,12 +773,11 @@ def _guard_inputs(candidates: list[Path], output: Path, json_path: Path | None) 
 
 
 def _write_json(path: Path, doc: dict[str, Any], shown: Path | None = None) -> None:
-    text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
     try:
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(), suffix=".json", dir=path.parent if str(path.parent) else ".")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
+                write_report(doc, fh)
             os.chmod(tmp, umask_mode())  # mkstemp's 0600 would keep colleagues out
             os.replace(tmp, path)
         except BaseException:
@@ -797,13 +794,13 @@ def _clean(value: Any) -> Any:
 
 
 def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, found, units_by_path,
-              settings: Settings, report_of: Callable[[str], dict] = lambda path: {}) -> dict[str, Any]:
+              settings: Settings, reports: FileReports | None = None) -> dict[str, Any]:
     """The roll-up report (``REPORT_VERSION``): ``files`` lists each readable file's own report,
-    exactly as ``validate --format json`` prints it (``report_of``: path → that report);
+    exactly as ``validate --format json`` prints it (``reports``, kept on disk: report_json.py);
     ``cross_findings`` the roll-up's findings across files (X5xx), each with its ``file``;
     ``submissions`` what the roll-up made of every file found (status, unit, figures, 汇总得分,
     等级, counts with the cross findings), beside the batch's duplicates, statistics and roster."""
-    files, cross, submissions = [], [], []
+    readable, cross, submissions = [], [], []
     for r in records:
         entry: dict[str, Any] = {"path": r.path, "sha256": r.sha256, "size": r.size, "status": r.status,
                                  "seconds": r.seconds}
@@ -812,7 +809,7 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
             entry["error"] = r.reason
             submissions.append(entry)
             continue
-        files.append(report_of(r.path))
+        readable.append(r.path)
         unit = units_by_path.get(r.path)
         extra = found.get(r.path, [])
         cross += [{"file": r.path, **f.to_dict()} for f in extra]
@@ -867,7 +864,7 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
         "duplicates": duplicate_groups([r for r in records if r.status == OK], result.superseded),
         "rules": [r.to_dict() for r in rollup_rules()],
         "seconds": round(result.seconds, 3),
-        "files": files,
+        "files": reports.in_order(readable) if reports is not None else [],
         "cross_findings": cross,
         "submissions": submissions,
         **({"roster": [e.to_dict() for e in result.roster], "roster_counts": result.stats["statuses"]}
