@@ -107,13 +107,18 @@ def from_report(report_json: str | Path, settings: Settings | None = None) -> Ta
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AnalysisError(f"无法读取 {path.name}：{getattr(exc, 'strerror', None) or exc}") from None
-    if not isinstance(doc, dict) or doc.get("format") != "perfeval-xl/rollup-report":
+    from .rollup.engine import REPORT_FORMAT, REPORT_VERSION
+
+    if not isinstance(doc, dict) or doc.get("format") != REPORT_FORMAT:
         raise AnalysisError(f"{path.name} 不是区汇总的 JSON 报告（perfeval-xl rollup --json 生成的文件）。")
+    if doc.get("format_version") != REPORT_VERSION:
+        raise AnalysisError(f"{path.name} 是第 {doc.get('format_version')} 版的区汇总 JSON 报告，本工具读取第 "
+                            f"{REPORT_VERSION} 版；请用本版 perfeval-xl 重新汇总（rollup --json）。")
     pd = _pandas()
     settings = settings or Settings.default()
     folder = Path(doc.get("folder") or "")
     rows = Rows()
-    for entry in doc.get("files", []):
+    for entry in doc.get("submissions", []):
         figures, counts = entry.get("figures") or {}, entry.get("counts") or {}
         rows.units.append({
             "file": entry["path"], "status": entry["status"], "unit": entry.get("unit", ""),

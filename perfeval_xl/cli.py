@@ -26,7 +26,7 @@ from .core.scoring import score_indicator
 from .core.serialize import submission_to_json
 from .core.settings import Settings, SettingsError
 from .core.summary import suggestion_text, score_dict, submission_summary
-from .core.validate import validate
+from .core.validate import file_report, validate
 from .core.values import parse_value
 from .cli_parser import ChineseArgumentParser
 from .io.writable import OutputError, check_folder, check_output, write_failed
@@ -180,8 +180,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     awaiting = awaiting_explanation(report.findings, settings)
     if args.format == "json":
-        _print_json({**report.to_dict(max_per_rule=cap), "recomputed_cells": loaded.recomputed,
-                     "awaiting_explanation": [f.to_dict() for f in awaiting]})
+        _print_json(file_report(report, settings, loaded.recomputed, cap))
     else:
         print(report_text(report, cap, loaded.recomputed))
         if awaiting:
@@ -286,9 +285,12 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     except (RollupError, RosterError) as exc:
         raise UserError(str(exc)) from None
     if to_stdout:
-        _print_json(r.report)
+        from .rollup.report_json import write_report
+
+        write_report(r.report, sys.stdout)  # its files one at a time: a province's reports never all in memory
+        print()
     if not quiet:
-        if r.report.get("files"):
+        if r.report.get("submissions"):
             print(table_text(summary_rows(r.report)))
             print()
         print(r.summary_zh())

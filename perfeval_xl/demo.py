@@ -149,9 +149,9 @@ STATUS_ZH = {"superseded": "重复，未计入", "ignored": "本工具输出，�
 
 def summary_rows(files: list[dict[str, Any]] | dict[str, Any]) -> list[tuple[str, Any, Any, str, Any, Any, str]]:
     """(单位 or 文件, 年度, 得分, 等级, 错误, 提示, 状态) for every file of a roll-up report (its
-    ``files`` list, or the whole report): newest year first, then rolled-up units by score."""
+    ``submissions`` list, or the whole report): newest year first, then rolled-up units by score."""
     if isinstance(files, dict):
-        files = files["files"]
+        files = files["submissions"]
     rows = []
     ordered = sorted(files, key=lambda f: (-(f.get("year") or 0), f["status"] != "ok",
                                           -(f.get("score") or 0), f["path"]))

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(out: Path, charts: bool = True) -> int:
     outputs = ("区汇总.xlsx", "区汇总.json", "校验", "退回意见") + (("得分.png", "执行率.png") if charts else ())
     missing = [name for name in outputs if not (out / name).exists()]
-    report = json.loads((out / "区汇总.json").read_text(encoding="utf-8")) if not missing else {"files": []}
-    ok_units = {f["unit"] for f in report["files"] if f["status"] == "ok"}
+    report = json.loads((out / "区汇总.json").read_text(encoding="utf-8")) if not missing else {"submissions": []}
+    ok_units = {f["unit"] for f in report["submissions"] if f["status"] == "ok"}
     rows = CalamineWorkbook.from_path(str(out / "区汇总.xlsx")).get_sheet_by_name("汇总").to_python() if not missing else [[]]
     in_sheet = {row[rows[0].index("单位")] for row in rows[1:]} if rows[0] else set()
     manifest = tomllib.loads((ROOT / "examples" / "district.toml").read_text(encoding="utf-8"))["unit"]

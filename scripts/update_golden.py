@@ -2,11 +2,13 @@
 
     python scripts/update_golden.py [--check]
 
-For every example workbook: the 校验 findings (rule, severity, sheet, cell, message) and every
-score `perfeval-xl score` computes; for the district: the values of the 区汇总 sheets that carry
-figures (汇总, 项目明细, 指标明细, 问题清单, 统计). tests/test_arch_golden.py compares a fresh run
-with the file, so a refactoring that changes an output fails. A change that is meant (a new rule,
-a fixed message) is committed by running this script and reviewing the diff of the JSON.
+The one golden file of the project. For every example workbook: the 校验 findings (rule,
+severity, sheet, cell, message) and every score `perfeval-xl score` computes; for the district,
+from one roll-up (tests/workflow_golden.example_outputs): the values of every 区汇总 sheet, the
+JSON report and every 退回意见 workbook (paths, timings and file times masked).
+tests/test_arch_golden.py compares a fresh run with the file, so a change of any output fails.
+A change that is meant (a new rule, a fixed message) is committed by running this script and
+reviewing the diff of the JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import argparse
 import json
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,9 @@ from perfeval_xl.core.summary import submission_summary  # noqa: E402
 from perfeval_xl.core.validate import validate  # noqa: E402
 from perfeval_xl.io.read import ReadError, read_submission  # noqa: E402
 
+from tests.workflow_golden import EXAMPLES, example_outputs  # noqa: E402
+
 GOLDEN = ROOT / "tests" / "golden" / "examples.json"
-EXAMPLES = ROOT / "examples" / "报送"
-ROLLUP_SHEETS = ("汇总", "项目明细", "指标明细", "问题清单", "统计")
 FINDING_FIELDS = ("rule", "severity", "sheet", "cell", "message")
 
 
@@ -62,23 +63,12 @@ def workbook_snapshot(path: Path, settings: Settings) -> dict[str, Any]:
     }
 
 
-def rollup_snapshot(settings: Settings) -> dict[str, Any]:
-    from python_calamine import CalamineWorkbook
-
-    from perfeval_xl.rollup import rollup
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "区汇总.xlsx"
-        rollup(EXAMPLES, out, settings=settings, jobs=1, force=True)
-        book = CalamineWorkbook.from_path(str(out))
-        return {name: _plain(book.get_sheet_by_name(name).to_python()) for name in ROLLUP_SHEETS}
-
-
 def snapshot() -> dict[str, Any]:
     settings = Settings.default()
     books = {p.relative_to(EXAMPLES).as_posix(): workbook_snapshot(p, settings)
              for p in sorted(EXAMPLES.rglob("*.xls*"))}
-    return {"workbooks": books, "区汇总": rollup_snapshot(settings)}
+    district = _plain(example_outputs())
+    return {"workbooks": books, "区汇总": district["sheets"], "json": district["json"], "退回意见": district["feedback"]}
 
 
 def render(data: dict[str, Any]) -> str:

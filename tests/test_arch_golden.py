@@ -1,4 +1,5 @@
-"""The example district's findings, scores and 区汇总 figures are what tests/golden/examples.json says.
+"""The example district's findings, scores, 区汇总 sheets, JSON report and 退回意见 are what
+tests/golden/examples.json says (the one golden file).
 
 A refactoring must leave them unchanged; a change that is meant is recorded by running
 ``python scripts/update_golden.py`` and reviewing the JSON diff.

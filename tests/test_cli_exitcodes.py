@@ -77,7 +77,7 @@ def test_format_json_prints_the_report_alone_on_stdout(capsys, folder, tmp_path)
     doc = json.loads(out)
     assert code == doc["exit_code"] == 5
     assert doc["totals"]["units"] == 1 and doc["totals"]["unreadable"] == 1
-    assert {f["path"]: f["status"] for f in doc["files"]} == {CLEAN: "ok", "坏文件.xlsx": "unreadable"}
+    assert {f["path"]: f["status"] for f in doc["submissions"]} == {CLEAN: "ok", "坏文件.xlsx": "unreadable"}
     assert doc == json.loads((tmp_path / "汇总.json").read_text(encoding="utf-8"))
 
 

@@ -82,7 +82,7 @@ def test_the_unit_table_of_demo_and_rollup(tmp_path, capsys):
     assert table_lines[0].split() == ["单位", "年度", "得分", "等级", "错误", "提示", "状态"]
     report = json.loads((tmp_path / "汇总.json").read_text(encoding="utf-8"))
     assert "\n".join(table_lines) == table_text(summary_rows(report))
-    assert len(table_lines) == 1 + len(report["files"]) == 17
+    assert len(table_lines) == 1 + len(report["submissions"]) == 17
     by_unit = {line.split()[0]: line.split() for line in table_lines[1:] if len(line.split()) == 7}
     assert by_unit["洋湖街道"] == ["洋湖街道", "2022", "98.8", "优", "25", "27", "需退回"]
     assert by_unit["坪塘街道（虚构）"][-3:] == ["0", "10", "通过"]

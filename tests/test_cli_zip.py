@@ -78,7 +78,7 @@ def test_rollup_reads_members_in_memory_and_lists_the_rest_as_unreadable(folder,
     out, err = capsys.readouterr()
     assert code == 5
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    status = {f["path"]: f["status"] for f in doc["files"]}
+    status = {f["path"]: f["status"] for f in doc["submissions"]}
     assert status == {
         "只有PDF.zip": "unreadable", "坏.zip": "unreadable",
         "收件/群文件.zip/‥/‥/逃逸.xlsx": "unreadable", "收件/群文件.zip/假的.xlsx": "unreadable",
@@ -86,7 +86,7 @@ def test_rollup_reads_members_in_memory_and_lists_the_rest_as_unreadable(folder,
         "收件/群文件.zip/炸弹.xlsx": "unreadable", "收件/群文件.zip/etc/绝对.xlsx": "unreadable",
         f"收件/群文件.zip/{LUGU}": "ok",
     }
-    units = {f["unit"]: f["sha256"] for f in doc["files"] if f["status"] == "ok"}
+    units = {f["unit"]: f["sha256"] for f in doc["submissions"] if f["status"] == "ok"}
     assert len(units) == 2 and all(len(h) == 64 for h in units.values())
     reasons = sorted(line for line in err.splitlines())
     assert reasons == sorted([

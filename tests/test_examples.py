@@ -75,14 +75,14 @@ def test_demo_roll_up_contains_every_unit(demo):
     header = summary[0]
     names = {row[header.index("单位")] for row in summary[1:]}
     readable = {u for u in units if u and "梅溪湖" not in u}  # the truncated file is listed, not rolled up
-    real = {f["unit"] for f in demo["report"]["files"] if f["status"] == "ok"}
+    real = {f["unit"] for f in demo["report"]["submissions"] if f["status"] == "ok"}
     assert readable <= names | real and real <= names
     unread = book.get_sheet_by_name("未能读取").to_python()
     assert any("梅溪湖街道（虚构）2022年度绩效自评.xlsx" in str(cell) for row in unread for cell in row)
 
 
 def test_demo_figures_for_the_synthetic_streets(demo):
-    files = {f["path"]: f for f in demo["report"]["files"]}
+    files = {f["path"]: f for f in demo["report"]["submissions"]}
     hanpu = files["岳麓区/含浦街道（虚构）2022 自评表 终稿.xlsx"]
     assert (hanpu["figures"]["budget"], hanpu["figures"]["executed"]) == (299.5, 232.33)
     assert hanpu["counts"]["errors"] > 0  # full marks typed against a shortfall and a lower execution rate
@@ -90,7 +90,7 @@ def test_demo_figures_for_the_synthetic_streets(demo):
     final = files["岳麓区/咸嘉湖街道（虚构）2022年度绩效自评（终稿）.xlsx"]
     assert (first["status"], final["status"]) == ("superseded", "ok")  # later 填报日期 wins
     old = files["岳麓区/银盆岭街道（虚构）2022（旧模板）.xlsx"]
-    assert [f["rule"] for f in old["rollup_findings"]] == ["X502"]
+    assert [f["rule"] for f in demo["report"]["cross_findings"] if f["file"] == old["path"]] == ["X502"]
     assert files["岳麓区/梅溪湖街道（虚构）2022年度绩效自评.xlsx"]["status"] == "unreadable"
     grades = {short_unit(f["unit"]): f["grade"] for f in files.values() if f["status"] == "ok"}
     assert {"优", "良", "中"} <= set(grades.values())

@@ -122,12 +122,12 @@ def test_rollup_lists_each_unreadable_file_and_finishes_the_others(corpus, tmp_p
     expected = {name: f"{name}：{case.reason}" for name, case in cases.items() if case.exit == 2}
     assert dict(result.unreadable) == expected
     doc = json.loads((tmp_path / "汇总.json").read_text(encoding="utf-8"))
-    statuses = {f["path"]: f["status"] for f in doc["files"]}
+    statuses = {f["path"]: f["status"] for f in doc["submissions"]}
     readable = {name for name, case in cases.items() if case.exit != 2}
     assert {p for p, s in statuses.items() if s in ("ok", "superseded")} == readable
     assert result.units == 1 and len(result.superseded) == len(readable) - 1  # one unit, one year: X501
-    old_template = next(f for f in doc["files"] if f["path"] == "旧版本模板.xlsx")
-    assert {(f["rule"], f["cell"]) for f in old_template["rollup_findings"]} >= {("X502", "B7")}
+    old_template = next(f for f in doc["submissions"] if f["path"] == "旧版本模板.xlsx")
+    assert {(f["rule"], f["cell"]) for f in doc["cross_findings"] if f["file"] == old_template["path"]} >= {("X502", "B7")}
     assert snapshot(folder) == before
     sheet = cli_table(tmp_path / "区汇总.xlsx", "未能读取")
     assert {r["来源文件"]: r["原因"] for r in sheet} == expected

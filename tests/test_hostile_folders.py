@@ -48,7 +48,7 @@ def test_links_out_of_the_folder_pipes_and_loops_are_listed_not_followed(tmp_pat
     ])
     assert result.exit_code == PARTIAL and result.read == 2
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    linked = {f["path"]: f for f in doc["files"]}["系统文件.xlsx"]
+    linked = {f["path"]: f for f in doc["submissions"]}["系统文件.xlsx"]
     assert linked["size"] is None and linked["sha256"] == ""  # nothing of /etc/passwd in the report
 
 

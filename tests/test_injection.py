@@ -92,7 +92,7 @@ def test_names_that_look_like_formulas_stay_text_in_every_output(tmp_path, capsy
         no_formulas(feedback)
         literal_cells(feedback)
     doc = json.loads((out / "汇总.json").read_text(encoding="utf-8"))
-    assert doc["files"][0]["unit"] == UNIT
+    assert doc["submissions"][0]["unit"] == UNIT
 
     code, text, _ = run(capsys, "validate", str(workbook), "--format", "json")
     assert code == 1 and any(PROJECTS[1] in f["table"] for f in json.loads(text)["findings"])

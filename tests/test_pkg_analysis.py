@@ -38,8 +38,8 @@ def test_from_folder_gives_the_rollups_figures_per_file(rolled_up):
     tables = analysis.from_folder(folder)
     units = tables.units.set_index("file")
     assert list(tables.units.columns) == list(analysis.UNIT_COLUMNS)
-    assert len(units) == len(report["files"]) == 13  # the 岳麓区 examples
-    for entry in report["files"]:
+    assert len(units) == len(report["submissions"]) == 13  # the 岳麓区 examples
+    for entry in report["submissions"]:
         row = units.loc[entry["path"]]
         assert row.status == ("ok" if entry["status"] == "superseded" else entry["status"])
         if entry["status"] == "ok":
@@ -50,13 +50,13 @@ def test_from_folder_gives_the_rollups_figures_per_file(rolled_up):
     assert (yanghu.score, yanghu.grade, yanghu.projects, yanghu.errors, yanghu.warnings) == (98.8, "优", 5, 25, 27)
     assert units.loc["梅溪湖街道（虚构）2022年度绩效自评.xlsx"].status == "unreadable"
     # one row per project and indicator, named as the roll-up's 项目明细 / 指标明细
-    assert len(tables.projects) == sum(e["figures"]["projects"] for e in report["files"] if e.get("figures"))
+    assert len(tables.projects) == sum(e["figures"]["projects"] for e in report["submissions"] if e.get("figures"))
     yanghu_projects = tables.projects[tables.projects.file == "洋湖街道2022年度项目支出绩效自评表.xlsx"]
     assert yanghu_projects.budget.sum() == pytest.approx(550.207)
     assert yanghu_projects.executed.sum() == pytest.approx(527.15)
     # every finding once; its count per rule is the report's (the roll-up's own cross-file rules aside)
     found = tables.findings.groupby(["file", "rule"])["count"].sum().to_dict()
-    for entry in report["files"]:
+    for entry in report["submissions"]:
         for rule, by_severity in (entry.get("counts") or {}).get("by_rule", {}).items():
             if not rule.startswith("X"):
                 assert found[(entry["path"], rule)] == sum(by_severity.values())
@@ -68,13 +68,13 @@ def test_from_report_reads_details_of_unchanged_files_only(rolled_up, tmp_path):
     tables = analysis.from_report(report_path)
     assert tables.skipped == []
     scores = tables.units.score.astype(object).where(tables.units.score.notna(), None).tolist()
-    assert scores == [e.get("score") for e in report["files"]]
-    assert tables.units.status.tolist() == [e["status"] for e in report["files"]]
+    assert scores == [e.get("score") for e in report["submissions"]]
+    assert tables.units.status.tolist() == [e["status"] for e in report["submissions"]]
     pd.testing.assert_frame_equal(tables.projects, from_folder.projects)
     pd.testing.assert_frame_equal(tables.indicators, from_folder.indicators)
     assert tables.findings["count"].sum() == sum(sum(n for by_severity in e["counts"]["by_rule"].values()
                                                      for n in by_severity.values())
-                                                 for e in report["files"] if e.get("counts"))
+                                                 for e in report["submissions"] if e.get("counts"))
     # a file changed since the roll-up: its details are not mixed in
     moved = shutil.copytree(folder, tmp_path / "报送")
     doc = dict(report, folder=str(moved))

@@ -107,7 +107,7 @@ def test_rollup_of_a_users_folder(installed):
     done = _cli(installed, "rollup", "报送", "-o", "区汇总.xlsx", "--json", "区汇总.json", "--jobs", "1")
     assert done.returncode == FINDINGS  # 洋湖 has 错误
     report = json.loads((user / "区汇总.json").read_text(encoding="utf-8"))
-    assert sorted(f["path"] for f in report["files"] if f["status"] == "ok") == ["洋湖.xlsx", "王家河.xlsx"]
+    assert sorted(f["path"] for f in report["submissions"] if f["status"] == "ok") == ["洋湖.xlsx", "王家河.xlsx"]
 
 
 def test_demo_runs_on_the_packaged_example_district(installed, tmp_path):

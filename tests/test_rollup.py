@@ -396,9 +396,10 @@ def test_a_project_table_alone_is_named_by_its_unit_and_year_but_has_no_version(
     # 填报单位 and 年度 are typed on the project table alone (it has no 封面, so no version stamp)
     save(load_seed("seed000_yanghu_2022.json"), tmp_path / "in" / "项目表.xlsx", mtime=T0, kinds=PROJECT_SHEETS)
     rollup(tmp_path / "in", tmp_path / "out.xlsx", jobs=1, json_report=tmp_path / "r.json")
-    entry = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["files"][0]
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    entry = doc["submissions"][0]
     assert entry["template_version"] == "" and entry["unit"] == "长沙市岳麓区洋湖街道办事处"
-    assert {f["rule"] for f in entry["rollup_findings"]} == {"X504"}
+    assert {f["rule"] for f in doc["cross_findings"] if f["file"] == entry["path"]} == {"X504"}
 
 
 def test_roll_up_rules_are_documented_and_can_be_switched_off(folder, tmp_path):
@@ -422,7 +423,7 @@ def test_json_report(run, folder):
     assert doc["format"] == "perfeval-xl/rollup-report" and doc["exit_code"] == EXIT_UNREADABLE
     assert doc["totals"] == {"files": 10, "read": 6, "units": 5, "unreadable": 4, "superseded": 1, "ignored": 0,
                              "errors": run["result"].errors, "warnings": run["result"].warnings}
-    files = {f["path"]: f for f in doc["files"]}
+    files = {f["path"]: f for f in doc["submissions"]}
     assert list(files) == sorted(files)
     new = files[YANGHU_NEW]
     assert new["sha256"] == hashlib.sha256((folder / YANGHU_NEW).read_bytes()).hexdigest()
@@ -583,7 +584,7 @@ def test_progress_is_reported_per_file(run):
     calls = run["calls"]
     assert [c[0] for c in calls] == list(range(1, 11)) and {c[1] for c in calls} == {10}
     assert sorted(c[2] for c in calls) == sorted(r["path"] for r in json.loads(
-        (run["out"] / "report.json").read_text(encoding="utf-8"))["files"])
+        (run["out"] / "report.json").read_text(encoding="utf-8"))["submissions"])
 
 
 def test_terminal_progress_only_on_a_terminal():

@@ -106,8 +106,9 @@ def test_hundreds_of_copies_of_one_unit_give_bounded_cells_and_one_json_group(co
     doc = json.loads(report.read_text(encoding="utf-8"))
     assert [(g["kept"], g["count"], len(g["files"])) for g in doc["duplicates"]] == [("洋湖0239.xlsx", 240, 240)]
     assert [f["path"] for f in doc["duplicates"][0]["files"]] == [f"洋湖{i:04d}.xlsx" for i in range(239, -1, -1)]
-    assert max(len(json.dumps(f["rollup_findings"], ensure_ascii=False)) for f in doc["files"]) < 3000
-    superseded_by = {f["path"]: f.get("superseded_by") for f in doc["files"]}
+    assert max(len(json.dumps([x for x in doc["cross_findings"] if x["file"] == f["path"]], ensure_ascii=False))
+               for f in doc["submissions"]) < 3000
+    superseded_by = {f["path"]: f.get("superseded_by") for f in doc["submissions"]}
     assert superseded_by["洋湖0000.xlsx"] == "洋湖0239.xlsx" and superseded_by["洋湖0239.xlsx"] is None
 
 

@@ -57,7 +57,7 @@ def test_schema_is_versioned_and_holds_every_record_field(tmp_path):
     db = tmp_path / "a.sqlite"
     Archive(db, Settings.default()).close()
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS) == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS) == 2
         columns = {t: {r[1] for r in conn.execute(f"PRAGMA table_info({t})")} for t in TABLES + ("explanations",)}
     # every field of the record has its column, so the archive can give a record back whole
     for cls, table in ((ProjectRow, "projects"), (IndicatorRow, "indicators"), (FindingRow, "findings")):
@@ -69,14 +69,14 @@ def test_schema_is_versioned_and_holds_every_record_field(tmp_path):
     assert columns["explanations"] == {"submission_id", "seq", "rule", "location", "sheet", "cell", "explanation"}
     Archive(db, Settings.default()).close()  # opening again migrates nothing
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 def test_an_archive_from_a_newer_version_or_not_an_archive_is_refused(tmp_path):
     newer = tmp_path / "newer.sqlite"
     with sqlite3.connect(newer) as conn:
         conn.execute("PRAGMA user_version = 7")
-    with pytest.raises(RollupError, match="由更新版本的 perfeval-xl 写入（结构版本 7，本工具为 1）"):
+    with pytest.raises(RollupError, match="由更新版本的 perfeval-xl 写入（结构版本 7，本工具为 2）"):
         rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, archive=newer)
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
@@ -97,9 +97,13 @@ def test_rerun_on_unchanged_files_adds_nothing_and_reads_nothing_again(tmp_path)
     (run,) = archive.runs(db)
     assert (run["files"], run["parsed"], run["reused"]) == (16, 16, 0) and run["confirmed"] >= run["started"]
     # the records given back by the archive write the same report as the files read afresh
-    for a, b in zip(first["files"], again["files"], strict=True):
+    for a, b in zip(first["submissions"], again["submissions"], strict=True):
         a.pop("seconds"), b.pop("seconds")
         assert a == b
+    for a, b in zip(first["files"], again["files"], strict=True):  # each file's own report, as validate's
+        a["stats"].pop("seconds"), b["stats"].pop("seconds")
+        assert a == b
+    assert len(first["files"]) == 15 and first["cross_findings"] == again["cross_findings"]
 
 
 def test_only_changed_files_are_read_again(tmp_path):
@@ -133,7 +137,7 @@ def test_year_over_year_in_summary_json_and_problem_list(cycle):
     marks = [r[-1] for r in problems[1:] if r[3] == YANGHU]
     assert marks.count("连续出现（上年也有）") == 37 and len(marks) == 52
     wb.close()
-    files = {f["path"]: f for f in cycle["doc"]["files"]}
+    files = {f["path"]: f for f in cycle["doc"]["submissions"]}
     assert files[YANGHU]["previous_year"] == {
         "year": 2021, "score": 100.0, "change": -1.2, "rank": 1,
         "path": "岳麓区/洋湖街道2021年度项目支出绩效自评表（虚构的上年数据）.xlsx"}
@@ -141,7 +145,7 @@ def test_year_over_year_in_summary_json_and_problem_list(cycle):
 
 
 def test_resubmission_says_what_was_resolved_and_what_is_new(cycle):
-    files = {f["path"]: f for f in cycle["doc"]["files"]}
+    files = {f["path"]: f for f in cycle["doc"]["submissions"]}
     since = files[HANPU]["since_previous_version"]
     assert since["path"] == "岳麓区/含浦街道（虚构）2022 自评表 初稿.xlsx"
     assert since["resolved"] == [
@@ -248,10 +252,26 @@ def test_a_later_migration_is_applied_once_to_an_existing_archive(tmp_path, monk
     db = tmp_path / "a.sqlite"
     roll(EXAMPLES, tmp_path, "1", db)
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + ["CREATE TABLE notes (run_id INTEGER, text TEXT)"])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
     conn = sqlite3.connect(db)
-    assert schema.migrate(conn, str(db)) == 2 and schema.migrate(conn, str(db)) == 2  # applied once
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert schema.migrate(conn, str(db)) == 3 and schema.migrate(conn, str(db)) == 3  # applied once
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     assert conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 15  # the data stays
     conn.close()
+
+
+def test_an_archive_of_the_first_schema_is_migrated_and_its_records_read_again(tmp_path):
+    """Version 1 archives hold records without the file's own report or the findings' location parts
+    (RECORD_VERSION 1): opened by this version they gain the columns, and their files are read afresh."""
+    from perfeval_xl.archive import schema
+
+    db = tmp_path / "old.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.executescript("BEGIN;" + schema.MIGRATIONS[0] + "; PRAGMA user_version = 1; COMMIT;")
+    result = rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, archive=db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        conn.execute("UPDATE submissions SET record_version = 1")  # as version 1 wrote them
+    again = rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, archive=db, force=True)
+    assert (result.reused, again.reused) == (0, 0)

@@ -78,7 +78,7 @@ def test_a_unit_that_sent_only_its_cover_is_returned_by_the_roll_up(tmp_path):
     cover_only.projects = []
     save_atomic(build_workbook(cover_only, UNIT_SHEETS), folder / "坪塘.xlsx")
     result = rollup(folder, tmp_path / "o.xlsx", jobs=1, json_report=tmp_path / "r.json", settings=Settings.default())
-    entry = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["files"][0]
+    entry = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["submissions"][0]
     assert (entry["status"], entry["valid"], entry["review_status"]) == ("ok", False, "退回（有错误）")
     assert entry["counts"]["by_rule"]["S105"] == {"error": 1}
     assert result.exit_code == 1

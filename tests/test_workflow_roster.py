@@ -60,7 +60,7 @@ def test_every_roster_unit_has_its_status_in_the_json(run):
 
 
 def test_review_status_of_every_counted_file_is_in_the_json(run):
-    files = {f["path"]: f for f in run[2]["files"]}
+    files = {f["path"]: f for f in run[2]["submissions"]}
     assert files["岳麓区/麓谷街道（虚构）2022年度绩效自评.xlsx"]["review_status"] == "通过"
     assert files["岳麓区/坪塘街道（虚构）2022年度绩效自评.xlsx"]["review_status"] == "待说明（提示未附情况说明）"
     assert files["开福区/伍家岭街道2022年度部门整体支出绩效自评.xlsx"]["review_status"] == "退回（有错误）"

@@ -1,8 +1,7 @@
-"""The example district's 区汇总 cell values and JSON report, in a form two runs can compare.
+"""The example district's 区汇总 cell values, JSON report and 退回意见, in a form two runs can compare.
 
-``python -m tests.workflow_golden --write`` rewrites tests/data/workflow_golden.json; the golden test
-(tests/test_workflow_record.py) compares a fresh roll-up with it: every sheet and every JSON key
-the golden holds must be unchanged (sheets and keys added later are allowed).
+``scripts/update_golden.py`` records them in the one golden file, tests/golden/examples.json
+(compared by tests/test_arch_golden.py); tests compare runs with and without an archive with them.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from perfeval_xl.rollup import rollup
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "报送"
-GOLDEN = ROOT / "tests" / "data" / "workflow_golden.json"
 # Fields that differ between two runs of the same files (timings, the machine's paths).
 VOLATILE = {"seconds", "folder", "output", "feedback_files", "modified", "mtime", "mtime_ns"}
 # A file's modification time quoted in a message (X501): set by the checkout, not by the data.
@@ -58,11 +56,3 @@ def example_outputs(**options) -> dict:
             book.close()
     return {"sheets": sheets, "json": doc, "feedback": feedback}
 
-
-if __name__ == "__main__":
-    import sys
-
-    if "--write" not in sys.argv:
-        raise SystemExit("the golden records the outputs before a change; rewrite it only on purpose: --write")
-    GOLDEN.write_text(json.dumps(example_outputs(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    print(GOLDEN)

@@ -113,6 +113,15 @@ MIGRATIONS: list[str] = [
     CREATE VIEW explanations AS
         SELECT submission_id, seq, rule, location, sheet, cell, explanation FROM findings WHERE explanation <> '';
     """,
+    # 2: each file's own report (the roll-up JSON report's ``files``); a finding's table, row, field and
+    # cause apart, so a 标注副本 made from the archive keeps the key that links a 提示 to its 情况说明
+    """
+    ALTER TABLE submissions ADD COLUMN report TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE findings ADD COLUMN table_name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN row_label TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN field_label TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN cause TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

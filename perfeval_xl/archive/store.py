@@ -29,7 +29,8 @@ from .schema import ArchiveVersionError, migrate
 
 # Record field → archive column where the two names differ (SQL keywords, clearer names).
 COLUMN_OF = {FileRecord: {"name": "file_name", "version": "template_version"},
-             IndicatorRow: {"table": "table_name"}, FindingRow: {"where": "location"}}
+             IndicatorRow: {"table": "table_name"},
+             FindingRow: {"where": "location", "table": "table_name", "row": "row_label", "field": "field_label"}}
 DETAIL_TABLES = (("projects", ProjectRow), ("indicators", IndicatorRow), ("findings", FindingRow))
 # Fields that describe where the file is now, not what it holds: taken from the current file.
 WHERE_NOW = ("path", "name", "size", "mtime_ns", "seconds", "status", "reason", "details")
@@ -147,7 +148,8 @@ class Archive:
             value = row[column(FileRecord, f.name)]
             values[f.name] = json.loads(value) if f.name in ("by_rule", "cells") else value
         figures = Figures(**{f.name: row[f.name] for f in fields(Figures)})
-        details = Details(*(self._rows(table, cls, row["id"], record.path) for table, cls in DETAIL_TABLES))
+        report = {**json.loads(row["report"]), "file": record.path}  # the same bytes, maybe at another path
+        details = Details(*(self._rows(table, cls, row["id"], record.path) for table, cls in DETAIL_TABLES), report)
         self.reused.add(record.path)
         self._ids[record.path] = row["id"]
         return FileRecord(**{**values, "path": record.path, "name": record.name, "size": record.size,
@@ -172,7 +174,8 @@ class Archive:
             self._ids[record.path] = existing["id"]
             return
         values = {"sha256": record.sha256, "rules_fingerprint": self.fingerprint,
-                  "record_version": record.record_version, "unit_key": unit_key(record.code, record.unit)}
+                  "record_version": record.record_version, "unit_key": unit_key(record.code, record.unit),
+                  "report": json.dumps(details.report, ensure_ascii=False, default=str)}
         for f in fields(FileRecord):
             if f.name in ("details", "figures", "status", "reason", "seconds", "mtime_ns", "sha256", "record_version"):
                 continue

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from .catalog import Hit, Rule
 from .checks.causes import assign_causes
+from .explanations import awaiting_explanation
 from .findings import Finding, Location, Report, Severity
 from .model import PerformanceTable, Submission
 from .registry import all_rules
@@ -99,3 +100,15 @@ def validate(sub: Submission, settings: Settings | None = None, *, path: str = "
     started = time.perf_counter()
     findings = run_rules(sub, settings, ctx=context)
     return Report(findings, path=path, sha256=sha256, seconds=time.perf_counter() - started)
+
+
+def file_report(report: Report, settings: Settings, recomputed: Sequence[str] = (),
+                max_per_rule: int | None = None) -> dict[str, Any]:
+    """One file's report as JSON: what ``validate --format json`` prints, and each entry of the
+    roll-up report's ``files`` (the same function, so the two cannot differ).
+
+    ``recomputed``: the formula cells read without a saved value; ``max_per_rule`` defaults to
+    the rules file's ``findings.max_per_rule``."""
+    cap = int(settings["findings.max_per_rule"]) if max_per_rule is None else max_per_rule
+    return {**report.to_dict(max_per_rule=cap), "recomputed_cells": list(recomputed),
+            "awaiting_explanation": [f.to_dict() for f in awaiting_explanation(report.findings, settings)]}

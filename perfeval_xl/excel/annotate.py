@@ -150,12 +150,11 @@ def annotate_bounded(source: str | Path, target: str | Path, report: Report, lim
 
 
 def report_of_rows(rows: Iterable[Any]) -> Report:
-    """The findings of a roll-up's rows (rollup/record.py FindingRow: sheet, cell, severity 错误/提示,
-    rule, title, where, message, hint, explanation) as a Report that ``annotate`` marks.
-
-    A row keeps table, row and field joined in ``where``: it becomes the table of the location."""
+    """The findings of a roll-up's rows (rollup/record.py FindingRow) as a Report that ``annotate``
+    marks: the same locations (so the same 定位 keys) and causes as the findings ``validate`` made."""
     return Report([Finding(r.rule, Severity.parse(r.severity), r.title, r.message,
-                           Location(r.where, sheet=r.sheet, cell=r.cell), hint=r.hint, explanation=r.explanation)
+                           Location(r.table, r.row, r.field, r.sheet, r.cell), hint=r.hint,
+                           explanation=r.explanation, cause=r.cause)
                    for r in rows])
 
 

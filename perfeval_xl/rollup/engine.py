@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import os
 import pickle
@@ -33,6 +32,7 @@ from .progress import announce
 from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
 from .compare import Comparison, compare, comparison_json, run_files
 from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
+from .report_json import FileReports, write_report
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from . import zipintake
 from ..excel.annotate import ANNOTATED_TITLE
@@ -49,6 +49,9 @@ DASK_BATCH = 32
 
 Progress = Callable[[int, int, str], None]
 REPORT_FORMAT = "perfeval-xl/rollup-report"
+# 2: ``files`` holds each file's own report (as ``validate --format json``), the roll-up's view of
+# each file moved to ``submissions`` and its X5xx findings to ``cross_findings``
+REPORT_VERSION = 2
 
 
 @dataclass
@@ -379,18 +382,22 @@ def _dask_outcome(fut: Any) -> tuple[list[dict[str, Any]] | None, BaseException 
 
 class _Spill:
     """Each file's rendered 区汇总 rows on disk until the workbook is written (memory stays flat),
-    and, apart, its finding rows when 退回意见 are written, so each reader loads only what it uses."""
+    and, apart, its finding rows when 退回意见 are written, so each reader loads only what it uses.
+    Each file's own report goes to ``reports`` (the JSON report's ``files``, on disk as well)."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="perfeval-rollup-")
         self.index: dict[str, tuple[int, int]] = {}
+        self.reports = FileReports()  # outlives the spill: the result's report reads it
 
-    def put(self, path: str, rendered: Any, findings: list | None = None) -> None:
+    def put(self, path: str, rendered: Any, findings: list | None = None, report: dict | None = None) -> None:
         self.file.seek(0, os.SEEK_END)
         at = self.file.tell()
         pickle.dump(rendered, self.file, protocol=pickle.HIGHEST_PROTOCOL)
         self.index[path] = (at, self.file.tell())
         pickle.dump(findings or [], self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        if report is not None:
+            self.reports.add(path, report)
 
     def rendered(self, path: str) -> Any:
         return self._load(path, 0, None)
@@ -493,7 +500,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
                     compared[record.path] = comparison = compare(store, record, details)
                     marks = comparison.marks
                 spill.put(record.path, writer.render(record, details, marks),
-                          details.findings if fb_dir is not None else None)
+                          details.findings if fb_dir is not None else None, details.report)
             records.append(record)
             if progress is not None:
                 progress(done, total, record.path)
@@ -556,7 +563,8 @@ def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: 
         result = _result(records, readable, unreadable, ignored, units, superseded, output, json_path, stats,
                          feedback_files, started, entries, store)
         result.annotated_files = annotated_files
-        result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings)
+        result.report = _json_doc(folder, output, result, records, found, {u.path: u for u in units}, settings,
+                                  spill.reports)
         if json_path is not None:
             _write_json(staging.path_for(json_path), result.report, shown=json_path)
         try:
@@ -765,12 +773,11 @@ def _guard_inputs(candidates: list[Path], output: Path, json_path: Path | None) 
 
 
 def _write_json(path: Path, doc: dict[str, Any], shown: Path | None = None) -> None:
-    text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
     try:
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(), suffix=".json", dir=path.parent if str(path.parent) else ".")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
+                write_report(doc, fh)
             os.chmod(tmp, umask_mode())  # mkstemp's 0600 would keep colleagues out
             os.replace(tmp, path)
         except BaseException:
@@ -787,18 +794,25 @@ def _clean(value: Any) -> Any:
 
 
 def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, found, units_by_path,
-              settings: Settings) -> dict[str, Any]:
-    files = []
+              settings: Settings, reports: FileReports | None = None) -> dict[str, Any]:
+    """The roll-up report (``REPORT_VERSION``): ``files`` lists each readable file's own report,
+    exactly as ``validate --format json`` prints it (``reports``, kept on disk: report_json.py);
+    ``cross_findings`` the roll-up's findings across files (X5xx), each with its ``file``;
+    ``submissions`` what the roll-up made of every file found (status, unit, figures, 汇总得分,
+    等级, counts with the cross findings), beside the batch's duplicates, statistics and roster."""
+    readable, cross, submissions = [], [], []
     for r in records:
         entry: dict[str, Any] = {"path": r.path, "sha256": r.sha256, "size": r.size, "status": r.status,
                                  "seconds": r.seconds}
         if r.status != OK:
             entry["valid"] = False
             entry["error"] = r.reason
-            files.append(entry)
+            submissions.append(entry)
             continue
+        readable.append(r.path)
         unit = units_by_path.get(r.path)
         extra = found.get(r.path, [])
+        cross += [{"file": r.path, **f.to_dict()} for f in extra]
         if unit is None:
             entry["status"] = "superseded"
             entry["superseded_by"] = result.superseded.get(r.path, "")
@@ -821,9 +835,8 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
             "score": unit.score if unit else None, "grade": unit.grade if unit else "",
             "review_status": unit_status(unit) if unit else "", "awaiting_explanation": r.awaiting_explanation,
             **(comparison_json(unit) if unit is not None and (unit.previous_year or unit.previous_version) else {}),
-            "rollup_findings": [f.to_dict() for f in extra],
         })
-        files.append(entry)
+        submissions.append(entry)
     years = []
     for y in result.stats.get("years", []):
         years.append({
@@ -838,7 +851,7 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
                               for u in y["low_execution"]],
         })
     return {
-        "format": REPORT_FORMAT, "format_version": 1,
+        "format": REPORT_FORMAT, "format_version": REPORT_VERSION,
         "tool": f"perfeval-xl {__version__}", "template_version": TEMPLATE_VERSION,
         "folder": str(folder.resolve()), "output": str(output) if output is not None else None,
         "exit_code": result.exit_code, "summary": result.summary_zh(),
@@ -851,7 +864,9 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
         "duplicates": duplicate_groups([r for r in records if r.status == OK], result.superseded),
         "rules": [r.to_dict() for r in rollup_rules()],
         "seconds": round(result.seconds, 3),
-        "files": files,
+        "files": reports.in_order(readable) if reports is not None else [],
+        "cross_findings": cross,
+        "submissions": submissions,
         **({"roster": [e.to_dict() for e in result.roster], "roster_counts": result.stats["statuses"]}
            if result.roster is not None else {}),
         **({"archive": {"path": str(result.archive), "reused": result.reused}} if result.archive is not None else {}),

@@ -29,7 +29,7 @@ from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.score import fmt_figure
 from ..core.settings import Settings
 from ..core.summary import submission_summary
-from ..core.validate import CheckContext, validate
+from ..core.validate import CheckContext, file_report, validate
 from ..core.values import money_hint_from_name, parse_value
 from ..io.guard import Limits
 from ..io.read import NoTemplateContent, ReadError, read_submission
@@ -190,7 +190,10 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> File
             record.sha256 = sha256_of(path)
             return record
         try:
-            loaded = zipintake.read_member(*in_zip, _limits(settings)) if in_zip else read_submission(path, _limits(settings))
+            # the run's settings, as `validate --rules` reads: a formula cell without a saved value is
+            # recomputed under them, and the sheets are laid out as those settings make them
+            loaded = (zipintake.read_member(*in_zip, _limits(settings), settings) if in_zip
+                      else read_submission(path, _limits(settings), settings))
         except NoTemplateContent as exc:
             title = own_output_title(path)
             if title:
@@ -214,6 +217,7 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> File
         describe(record, sub, summary, report)
         record.awaiting_explanation = len(awaiting_explanation(report.findings, settings))
         record.recomputed = len(loaded.recomputed)
+        record.details.report = file_report(report, settings, loaded.recomputed)
         record.status, record.reason = OK, ""
     except Exception as exc:  # one bad file never stops the run
         record.status = "unreadable"

@@ -29,7 +29,7 @@ class Compact:
         return (self.__class__, tuple(getattr(self, name) for name in self.__match_args__))
 
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: Details.report (the file's own JSON report); FindingRow's table, row, field, cause
 
 # FileRecord.status
 OK = "ok"
@@ -94,11 +94,24 @@ class FindingRow(Compact):
     hint: str
     explanation: str  # the unit's 情况说明, if it wrote one
     same_cause: str = ""  # column 同一原因: the other findings of the same slip ("" when alone)
+    # the finding's location apart (``where`` joins them for reading) and its cause: a 标注副本 made
+    # from these rows shows the same key (定位) that links a 提示 to its 情况说明 as ``validate --annotate``
+    table: str = ""
+    row: str = ""
+    field: str = ""
+    cause: str = ""  # Finding.cause_key: findings of one slip share it
 
     @classmethod
     def of(cls, finding: dict[str, Any], path: str, same_cause: str = "") -> FindingRow:
-        """From ``Finding.to_dict()`` (the columns of ``core.findings.ROLLUP_FINDING_KEYS``, in order)."""
-        return cls(*finding_row(finding, path, same_cause))
+        """From ``Finding.to_dict()`` (the columns of ``core.findings.ROLLUP_FINDING_KEYS``, in order,
+        then the location's parts and the cause)."""
+        return cls(*finding_row(finding, path, same_cause), table=finding["table"], row=finding["row"],
+                   field=finding["field"], cause=finding["cause"])
+
+    @property
+    def key(self) -> str:
+        """The location's key (core.findings.Location.key): stable across runs, matches 情况说明."""
+        return "|".join((self.table, self.row, self.field))
 
     def value(self, key: str) -> Any:
         """The cell of a findings-table column (``core.findings.FINDING_COLUMNS`` key)."""
@@ -112,20 +125,23 @@ class Details:
     projects: list[ProjectRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
     findings: list[FindingRow] = field(default_factory=list)
+    # the file's report exactly as ``validate --format json`` prints it (core.validate.file_report):
+    # an entry of the roll-up JSON report's ``files``
+    report: dict[str, Any] = field(default_factory=dict)
 
     def __reduce__(self) -> tuple:
         # hundreds of rows per file: each list crosses processes as plain value tuples (one C-level
         # attrgetter call per row), rebuilt into its class on arrival
-        return (_details, tuple([_VALUES[cls](row) for row in rows] for cls, rows in (
-            (ProjectRow, self.projects), (IndicatorRow, self.indicators), (FindingRow, self.findings))))
+        return (_details, (*([_VALUES[cls](row) for row in rows] for cls, rows in (
+            (ProjectRow, self.projects), (IndicatorRow, self.indicators), (FindingRow, self.findings))), self.report))
 
 
 _VALUES = {cls: operator.attrgetter(*cls.__match_args__) for cls in (ProjectRow, IndicatorRow, FindingRow)}
 
 
-def _details(projects: list[tuple], indicators: list[tuple], findings: list[tuple]) -> Details:
+def _details(projects: list[tuple], indicators: list[tuple], findings: list[tuple], report: dict[str, Any]) -> Details:
     return Details(list(itertools.starmap(ProjectRow, projects)), list(itertools.starmap(IndicatorRow, indicators)),
-                   list(itertools.starmap(FindingRow, findings)))
+                   list(itertools.starmap(FindingRow, findings)), report)
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 
 from .. import __version__
 from ..core.findings import FINDING_COLUMNS, ROLLUP_FINDING_KEYS, Finding
+from ..core.score import rate_shown
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
 from .compare import change
@@ -123,7 +124,7 @@ def unit_prefix(record: FileRecord) -> list[Any]:
 def summary_row(u: UnitRow, history: bool = False) -> list[Any]:
     r, s = u.record, u.figures
     row = unit_prefix(r) + [
-        r.table_type, s.projects, s.budget, s.executed, s.rate,
+        r.table_type, s.projects, s.budget, s.executed, rate_shown(s.rate, s.budget, s.executed),
         s.dept_score, s.project_avg, u.score, u.score_basis, u.grade,
         u.errors, u.warnings, s.unexplained_deviation, s.over_achievement,
         r.path, s.budget_source, u.score_source, r.version, u.note,
@@ -136,7 +137,7 @@ def summary_row(u: UnitRow, history: bool = False) -> list[Any]:
 
 def project_cells(p: ProjectRow) -> list[Any]:
     """A 项目明细 row after the unit columns (PROJECT_COLS)."""
-    return [p.name, p.implementing_unit, p.budget, p.executed, p.rate, p.stated_total, p.suggested_total,
+    return [p.name, p.implementing_unit, p.budget, p.executed, rate_shown(p.rate, p.budget, p.executed), p.stated_total, p.suggested_total,
             p.stated_grade, p.suggested_grade, p.errors, p.warnings, p.path, p.sheet, p.budget_cell,
             p.executed_cell, p.total_cell]
 
@@ -271,7 +272,8 @@ def write_stats(sheet: FreeSheet, data: RollupData) -> None:
     sheet.header(["年度", "单位数", "项目数", "全年预算（万元）", "全年执行（万元）", "执行率", "有得分的单位",
                   "平均分", "中位数", *grades, f"执行率<{LOW_EXECUTION_RATE:.0%}", "错误数", "提示数"])
     for y in stats["years"]:
-        sheet.line([y["year"], y["units"], y["projects"], y["rate_budget"], y["rate_executed"], y["rate"], y["scored"],
+        sheet.line([y["year"], y["units"], y["projects"], y["rate_budget"], y["rate_executed"],
+                    rate_shown(y["rate"], y["rate_budget"], y["rate_executed"]), y["scored"],
                     y["mean"], y["median"], *[y["grades"][g] for g in grades], len(y["low_execution"]),
                     y["errors"], y["warnings"]],
                    ["year", "int", "int", "money", "money", "rate", "int", "score", "score",
@@ -289,7 +291,8 @@ def write_stats(sheet: FreeSheet, data: RollupData) -> None:
         first = sheet.row + 1
         for u in y["by_score"]:
             sheet.line([y["year"], u["rank"], u["unit"], u["code"], u["score"], u["grade"], u["score_basis"],
-                        u["rate"], u["path"]], ["year", "int", "text", "text", "score", "label", "label", "rate", "text"])
+                        rate_shown(u["rate"], u["budget"], u["executed"]), u["path"]],
+                       ["year", "int", "text", "text", "score", "label", "label", "rate", "text"])
         if y["by_score"]:
             score_rows[index] = (first, sheet.row)
     sheet.blank()

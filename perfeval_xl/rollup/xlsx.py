@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..core.score import NO_FIGURE
 from ..io.quote import FORMULA_TRIGGERS  # one definition for every writer
 
 FONT_NAME = "宋体"  # as the unit workbooks (perfeval_xl.io.xlsx_write.BODY_FONT)
@@ -113,7 +114,14 @@ class _Protos:
             if header:
                 cell.fill = HEADER_FILL
         self.quoted.quotePrefix = True
+        # "—" where a figure cannot be (a rate of 0/0): text, centred, in a figure's column
+        self.centred = WriteOnlyCell(ws)
+        self.centred.font = font or (BOLD_FONT if header else BODY_FONT)
+        if font is None:
+            self.centred.border = BOX
+        self.centred.alignment = Alignment(vertical="center", horizontal="center")
         self._sids: tuple[int, int] | None = None
+        self._csid: int | None = None
 
     @property
     def sid(self) -> int:
@@ -123,6 +131,13 @@ class _Protos:
     @property
     def qsid(self) -> int:
         return self._ids()[1]
+
+    @property
+    def csid(self) -> int:
+        """Style id of the centred "—" cell."""
+        if self._csid is None:
+            self._csid = self.centred.style_id
+        return self._csid
 
     def _ids(self) -> tuple[int, int]:
         if self._sids is None:
@@ -150,6 +165,10 @@ def set_cell(proto: _Protos, col: Col, value: Any):
         cell = proto.plain
         cell.value = None
         return cell
+    if value == NO_FIGURE and col.kind not in ("text", "label"):
+        cell = proto.centred
+        cell.value, cell.data_type = NO_FIGURE, "s"
+        return cell
     if col.kind in ("text", "label") or isinstance(value, str):
         return text_cell(proto, value)
     cell = proto.plain
@@ -157,15 +176,19 @@ def set_cell(proto: _Protos, col: Col, value: Any):
     return cell
 
 
-def cell_xml(ref: str, value: Any, sid: int, qsid: int, is_text: bool) -> str:
+def cell_xml(ref: str, value: Any, sid: int, qsid: int, is_text: bool, csid: int | None = None) -> str:
     """One cell as SpreadsheetML, the same cell ``set_cell`` gives openpyxl (formula guard included)."""
-    return cell_from_heads(f'<c r="{ref}" s="{sid}"', f'<c r="{ref}" s="{qsid}"', value, is_text)
+    return cell_from_heads(f'<c r="{ref}" s="{sid}"', f'<c r="{ref}" s="{qsid}"', value, is_text,
+                           f'<c r="{ref}" s="{csid}"' if csid is not None else None)
 
 
-def cell_from_heads(plain: str, quoted: str, value: Any, is_text: bool) -> str:
-    """``cell_xml`` with the cell's opening tag made once per column (``<c r=".." s=".."``, no ``>``)."""
+def cell_from_heads(plain: str, quoted: str, value: Any, is_text: bool, centred: str | None = None) -> str:
+    """``cell_xml`` with the cell's opening tag made once per column (``<c r=".." s=".."``, no ``>``);
+    ``centred``: the tag of a figure column's centred "—"."""
     if value is None or value == "":
         return plain + "/>"
+    if centred is not None and not is_text and value == NO_FIGURE:
+        return centred + _text_xml(NO_FIGURE)[1]
     if is_text or isinstance(value, str):
         formula_like, body = _text_xml(value if isinstance(value, str) else str(value))
         return (quoted if formula_like else plain) + body
@@ -262,9 +285,10 @@ class TableSheet:
             # style ids are registered in the workbook's stylesheet now, written when it is saved
             sids = [p.plain.style_id for p in self._protos]
             qsids = [p.quoted.style_id for p in self._protos]
+            csids = [p.csid if c.kind not in ("text", "label") else None for p, c in zip(self._protos, self.columns)]
             self._forms = [(f'<c r="{get_column_letter(i)}{ROW}" s="{sid}"', f'<c r="{get_column_letter(i)}{ROW}" s="{qsid}"',
-                            c.kind in ("text", "label"))
-                           for i, (sid, qsid, c) in enumerate(zip(sids, qsids, self.columns), start=1)]
+                            c.kind in ("text", "label"), f'<c r="{get_column_letter(i)}{ROW}" s="{csid}"' if csid is not None else None)
+                           for i, (sid, qsid, csid, c) in enumerate(zip(sids, qsids, csids, self.columns), start=1)]
             self.body = tempfile.TemporaryFile("w+b")  # rows as UTF-8, copied into the package as they are
 
     def _height(self, values: Sequence[Any]) -> float | None:
@@ -298,8 +322,8 @@ class TableSheet:
         its record arrives, while the workers read the next files, and only numbers them at the end.
         """
         height = self._height(values) if self._wrapped else None
-        return row_xml(ROW, [cell_from_heads(plain, quoted, v, is_text)
-                             for (plain, quoted, is_text), v in zip(self._forms, values)], height)
+        return row_xml(ROW, [cell_from_heads(plain, quoted, v, is_text, centred)
+                             for (plain, quoted, is_text, centred), v in zip(self._forms, values)], height)
 
     def append_rendered(self, rows: Sequence[str]) -> None:
         """Rendered rows (``render``), numbered from the next row on, in one write."""
@@ -452,7 +476,8 @@ class FreeSheet:
         self.row += 1
         if self.fast:
             row = str(self.row)
-            xml = [cell_xml(get_column_letter(i) + row, v, p.sid, p.qsid, t) for i, (p, v, t) in enumerate(cells, start=1)]
+            xml = [cell_xml(get_column_letter(i) + row, v, p.sid, p.qsid, t, None if t else p.csid)
+                   for i, (p, v, t) in enumerate(cells, start=1)]
             self.body.write(row_xml(row, xml, height).encode("utf-8"))
             return self.row
         if height is not None:

@@ -24,6 +24,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 from ..io.guard import MB, Limits
 from ..io.read import Loaded, ReadError, read_submission_data
@@ -150,9 +151,9 @@ def member_stat(zip_path: Path, name: str) -> tuple[int, int]:
     return info.file_size, mtime
 
 
-def read_member(zip_path: Path, name: str, limits: Limits) -> Loaded:
+def read_member(zip_path: Path, name: str, limits: Limits, settings: Any = None) -> Loaded:
     """The submission in one member (with the sha256 of its bytes). Raises ReadError (Chinese
-    reason naming the member) exactly as read_submission does for a file."""
+    reason naming the member) exactly as read_submission does for a file (``settings`` as there)."""
     label = f"{zip_path.name}/{name}"  # the archive named too: 未能读取 says where to look
     entries = _entries_of(zip_path)
     if name not in entries:
@@ -174,7 +175,7 @@ def read_member(zip_path: Path, name: str, limits: Limits) -> Loaded:
         raise ReadError(f"{label}：解压后过大，疑似“压缩炸弹”，未解压即拒绝读取（压缩比 "
                         f"{info.file_size / max(info.compress_size, 1):.0f}:1，上限 {limits.compression_ratio:g}:1）")
     data = _inflate(zip_path, info, label)
-    return read_submission_data(label, data, limits)
+    return read_submission_data(label, data, limits, settings)
 
 
 def _inflate(zip_path: Path, info: zipfile.ZipInfo, label: str) -> bytes:
