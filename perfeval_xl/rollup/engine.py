@@ -32,7 +32,7 @@ from .extract import own_output_title, process_batch, process_file
 from .progress import announce
 from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
 from .compare import Comparison, compare, comparison_json, run_files
-from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
+from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, Shared, UnitRow
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from . import zipintake
 from ..excel.annotate import ANNOTATED_TITLE
@@ -482,6 +482,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         announce(progress, "读取", total)
 
         records: list[FileRecord] = []
+        shared = Shared()  # what recurs from record to record is kept once (parent memory per file)
         for done, record in enumerate(results, start=1):
             if writer is None:  # set up once the workers are busy with the first files
                 writer = RollupWriter(settings, roster=roster is not None, history=history)
@@ -494,7 +495,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
                     marks = comparison.marks
                 spill.put(record.path, writer.render(record, details, marks),
                           details.findings if fb_dir is not None else None)
-            records.append(record)
+            records.append(shared.record(record))
             if progress is not None:
                 progress(done, total, record.path)
         records.sort(key=lambda r: r.path)
