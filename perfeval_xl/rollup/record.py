@@ -120,6 +120,16 @@ class Details:
             (ProjectRow, self.projects), (IndicatorRow, self.indicators), (FindingRow, self.findings))))
 
 
+@dataclass(slots=True)
+class RenderedDetails(Compact):
+    """A readable file's detail rows as a worker rendered them for the 区汇总 (SpreadsheetML rows
+    of 项目明细, 指标明细 and 问题清单, row numbers left open), in place of ``Details`` when the
+    parent handed the workers its renderer; ``findings`` travel too when 退回意见 are written."""
+
+    rows: tuple[bytes, ...]  # one UTF-8 block per sheet (sheets.DetailRenderer.render)
+    findings: list[FindingRow] | None = None
+
+
 _VALUES = {cls: operator.attrgetter(*cls.__match_args__) for cls in (ProjectRow, IndicatorRow, FindingRow)}
 
 
@@ -175,7 +185,7 @@ class FileRecord(Compact):
     warnings: int = 0
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)  # rule → severity code → count
     awaiting_explanation: int = 0  # 提示 the rules file requires a 情况说明 for, still without one
-    details: Details | None = None
+    details: Details | RenderedDetails | None = None
     record_version: int = RECORD_VERSION
 
 
