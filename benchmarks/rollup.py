@@ -167,10 +167,22 @@ def mb(n: int | None) -> str:
 
 
 def memory_line(label: str, m: dict) -> str:
+    n = max(m["files"], 1)
     return (f"  {label:<22} parent RSS {mb(m['parent_rss']):>7}, process tree {mb(m['tree_rss']):>7}, "
             f"largest worker {mb(m['worker_rss'])}; "
-            f"{m['seconds']:.1f} s, 问题清单 {m['problem_rows']} rows, longest cell {m['longest_cell']} chars, "
+            f"{m['seconds']:.1f} s, CPU per file: parent {m['parent_cpu'] / n * 1000:.2f} ms, "
+            f"workers {m['workers_cpu'] / n * 1000:.2f} ms; "
+            f"问题清单 {m['problem_rows']} rows, longest cell {m['longest_cell']} chars, "
             f"区汇总 {m['output_bytes'] / 2**20:.1f} MB")
+
+
+def growth_line(small: dict, big: dict) -> str:
+    """What the parent keeps per extra file, and how its CPU per file changes, from N to 10·N."""
+    extra = max(big["files"] - small["files"], 1)
+    cpu = (big["parent_cpu"] / big["files"]) / max(small["parent_cpu"] / small["files"], 1e-9)
+    return (f"  N → 10·N: parent peak RSS +{(big['parent_rss'] - small['parent_rss']) / extra / 1024:.2f} KB per extra "
+            f"file, process tree +{((big['tree_rss'] or 0) - (small['tree_rss'] or 0)) / extra / 1024:.2f} KB; "
+            f"parent CPU per file ×{cpu:.2f}  (the parent alone: benchmarks/rollup_parent.py)")
 
 
 # ---------------------------------------------------------------- profile of one worker
@@ -325,10 +337,13 @@ def main() -> None:
 
         if not args.no_memory:
             print(f"memory (fresh interpreter per run, jobs={jobs}):")
-            print(memory_line(f"N = {n}", measured(folder, work / "m1.xlsx", jobs)))
+            small = measured(folder, work / "m1.xlsx", jobs)
+            print(memory_line(f"N = {n}", small))
             big = work / "报送-10N"
             generate(10 * n, big, None, bases)
-            print(memory_line(f"10·N = {10 * n}", measured(big, work / "m10.xlsx", jobs)))
+            large = measured(big, work / "m10.xlsx", jobs)
+            print(memory_line(f"10·N = {10 * n}", large))
+            print(growth_line(small, large))
             shutil.rmtree(big, ignore_errors=True)
         if args.duplicates:
             print(f"duplicates (copies of one unit, hard links; jobs={jobs}):")
