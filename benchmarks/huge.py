@@ -54,7 +54,8 @@ def main() -> None:
         print(f"peak RSS: parent {mb(m['parent_rss'])}, process tree {mb(m['tree_rss'])}, "
               f"largest worker {mb(m['worker_rss'])}")
         print(f"CPU: parent {m['parent_cpu']:.0f} s ({m['parent_cpu'] / n * 1000:.2f} ms/workbook), "
-              f"workers {m['workers_cpu']:.0f} s ({m['workers_cpu'] / n * 1000:.2f} ms/workbook)")
+              f"workers {m['workers_cpu']:.0f} s ({m['workers_cpu'] / n * 1000:.2f} ms/workbook); "
+              f"the memory sampler's {m['sampler_cpu']:.0f} s taken off the parent's")
         t16 = max(m["parent_cpu"], m["workers_cpu"] / 16)
         bound = "the parent" if m["parent_cpu"] >= m["workers_cpu"] / 16 else "the workers"
         print(f"extrapolated to 16 cores (jobs=16): ≈ {t16:.0f} s, bound by {bound} "

@@ -19,7 +19,8 @@ counts; the naive consolidation runs once (it is slow, and far behind either way
 
 Memory (unless --no-memory) is measured in a fresh interpreter per run, at N and at 10·N distinct
 units: the parent's peak RSS, the peak RSS of the whole process tree (parent + workers, sampled
-every 20 ms; needs psutil) and the largest worker's. --duplicates K does the same for K copies of
+every 50 ms; needs psutil) and the largest worker's, and the CPU per file of the parent (the
+sampler's own CPU taken off) and of the workers. --duplicates K does the same for K copies of
 ONE unit (hard links) at K/10 and K, and reports the longest 问题清单 cell. --profile times one
 worker's work in this process by phase (wall clock, no profiler), then lists the functions with
 the most own time under cProfile.
@@ -110,6 +111,7 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
     import resource
 
     peak_tree = [0]
+    sampler_cpu = [0.0]  # the sampler runs in the parent: its CPU is not the roll-up's
     stop = threading.Event()
     try:
         import psutil
@@ -117,9 +119,12 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
         me = psutil.Process()
 
         def sample():
+            # ~1.7 ms of CPU a sample (psutil over three processes): every 50 ms, timed and taken off
+            # the parent's CPU below (at every 20 ms it was most of the "parent CPU" of a long run)
             while not stop.is_set():
                 peak_tree[0] = max(peak_tree[0], _tree_rss(me))
-                stop.wait(0.02)
+                sampler_cpu[0] = time.thread_time()
+                stop.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -140,7 +145,8 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
         sampler.join()
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = {"seconds": seconds, "units": result.units, "files": result.files, "exit_code": result.exit_code,
-               "parent_cpu": me.ru_utime + me.ru_stime, "workers_cpu": kids.ru_utime + kids.ru_stime,
+               "parent_cpu": me.ru_utime + me.ru_stime - sampler_cpu[0], "workers_cpu": kids.ru_utime + kids.ru_stime,
+               "sampler_cpu": sampler_cpu[0],
                "parent_rss": me.ru_maxrss * 1024, "worker_rss": kids.ru_maxrss * 1024,
                # the sampler is a thread: it can miss a short peak of the parent while a C call holds
                # the GIL, so the tree is at least the parent's own kernel-measured peak
@@ -167,10 +173,22 @@ def mb(n: int | None) -> str:
 
 
 def memory_line(label: str, m: dict) -> str:
+    n = max(m["files"], 1)
     return (f"  {label:<22} parent RSS {mb(m['parent_rss']):>7}, process tree {mb(m['tree_rss']):>7}, "
             f"largest worker {mb(m['worker_rss'])}; "
-            f"{m['seconds']:.1f} s, 问题清单 {m['problem_rows']} rows, longest cell {m['longest_cell']} chars, "
+            f"{m['seconds']:.1f} s, CPU per file: parent {m['parent_cpu'] / n * 1000:.2f} ms, "
+            f"workers {m['workers_cpu'] / n * 1000:.2f} ms; "
+            f"问题清单 {m['problem_rows']} rows, longest cell {m['longest_cell']} chars, "
             f"区汇总 {m['output_bytes'] / 2**20:.1f} MB")
+
+
+def growth_line(small: dict, big: dict) -> str:
+    """What the parent keeps per extra file, and how its CPU per file changes, from N to 10·N."""
+    extra = max(big["files"] - small["files"], 1)
+    cpu = (big["parent_cpu"] / big["files"]) / max(small["parent_cpu"] / small["files"], 1e-9)
+    return (f"  N → 10·N: parent peak RSS +{(big['parent_rss'] - small['parent_rss']) / extra / 1024:.2f} KB per extra "
+            f"file, process tree +{((big['tree_rss'] or 0) - (small['tree_rss'] or 0)) / extra / 1024:.2f} KB; "
+            f"parent CPU per file ×{cpu:.2f}  (the parent alone: benchmarks/rollup_parent.py)")
 
 
 # ---------------------------------------------------------------- profile of one worker
@@ -325,10 +343,13 @@ def main() -> None:
 
         if not args.no_memory:
             print(f"memory (fresh interpreter per run, jobs={jobs}):")
-            print(memory_line(f"N = {n}", measured(folder, work / "m1.xlsx", jobs)))
+            small = measured(folder, work / "m1.xlsx", jobs)
+            print(memory_line(f"N = {n}", small))
             big = work / "报送-10N"
             generate(10 * n, big, None, bases)
-            print(memory_line(f"10·N = {10 * n}", measured(big, work / "m10.xlsx", jobs)))
+            large = measured(big, work / "m10.xlsx", jobs)
+            print(memory_line(f"10·N = {10 * n}", large))
+            print(growth_line(small, large))
             shutil.rmtree(big, ignore_errors=True)
         if args.duplicates:
             print(f"duplicates (copies of one unit, hard links; jobs={jobs}):")

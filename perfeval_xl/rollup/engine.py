@@ -31,13 +31,13 @@ from .extract import own_output_title, process_batch, process_file
 from .progress import announce
 from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
 from .compare import Comparison, compare, comparison_json, run_files
-from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, UnitRow
+from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, RenderedDetails, Shared, UnitRow
 from .report_json import FileReports, write_report
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from . import zipintake
 from ..excel.annotate import ANNOTATED_TITLE
 from .rules import cross_check, duplicate_groups, rollup_rules
-from .sheets import ROLLUP_TITLE, RollupData, RollupWriter
+from .sheets import ROLLUP_TITLE, DetailRenderer, RollupData, RollupWriter
 from .staging import Staging, clean_leftovers, temp_prefix
 from .stats import district_stats
 
@@ -130,10 +130,13 @@ def _failed(path: str, root: str, reason: str, follow: bool = True) -> FileRecor
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(root: str, settings: Settings) -> None:
+def _init_worker(root: str, settings: Settings, renderer: DetailRenderer | None = None,
+                 findings: bool = False) -> None:
     """A worker is the sandbox of the files it reads (sandbox.py): bounded address space, dies
-    with the parent, leaves Ctrl-C to the parent."""
+    with the parent, leaves Ctrl-C to the parent. With ``renderer`` it also renders its files'
+    区汇总 detail rows (and keeps their finding rows with ``findings``): see ``_rendered``."""
     _WORKER["root"], _WORKER["settings"] = root, settings
+    _WORKER["renderer"], _WORKER["findings"] = renderer, findings
     _WORKER["seconds"] = Limits.from_settings(settings).parse_seconds
     sandbox.confine(Limits.from_settings(settings).memory_mb)
 
@@ -148,7 +151,20 @@ def _work(paths: list[str]) -> list[FileRecord]:
             results += process_batch([path], _WORKER["root"], _WORKER["settings"])
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    return results
+    return _rendered(results) if _WORKER.get("renderer") is not None else results
+
+
+def _rendered(records: list[FileRecord]) -> list[FileRecord]:
+    """Each record's detail rows rendered here, in the worker, with the parent's renderer: the
+    parent, one process for all the files, then only numbers and writes them (and the rendered
+    rows cross the pipe as a few long strings, not hundreds of value tuples)."""
+    renderer, findings = _WORKER["renderer"], _WORKER["findings"]
+    for record in records:
+        if isinstance(record.details, Details):
+            details = record.details
+            record.details = RenderedDetails(renderer.render(record, details), details.findings if findings else None,
+                                             details.report)
+    return records
 
 
 def run_in_process(paths: list[str], root: str, settings: Settings) -> Iterator[FileRecord]:
@@ -157,23 +173,26 @@ def run_in_process(paths: list[str], root: str, settings: Settings) -> Iterator[
 
 
 def run_local_pool(paths: list[str], root: str, settings: Settings, jobs: int,
-                   batch: int = LOCAL_BATCH) -> Iterator[FileRecord]:
+                   batch: int = LOCAL_BATCH, renderer: DetailRenderer | None = None,
+                   findings: bool = False) -> Iterator[FileRecord]:
     """Worker processes, a bounded number of tasks in flight (memory stays flat), results as they come.
 
     If a worker dies (a file that crashes or exhausts the reader), the files that were in flight
     are retried one by one in a fresh single-worker pool, so only the culprit is reported.
+    ``renderer``/``findings``: the workers render the detail rows (``_init_worker``).
     """
     todo = deque(_chunks(paths, batch))
     while todo:
-        suspects = yield from _pool_pass(todo, root, settings, jobs)
+        suspects = yield from _pool_pass(todo, root, settings, jobs, renderer, findings)
         for path in suspects:
             yield _isolated(path, root, settings)
 
 
-def _pool_pass(todo: deque, root: str, settings: Settings, jobs: int):
+def _pool_pass(todo: deque, root: str, settings: Settings, jobs: int, renderer: DetailRenderer | None = None,
+               findings: bool = False):
     window = max(2, jobs * 4)
     pending: dict[Any, list[str]] = {}
-    with _pool(jobs, root, settings) as pool:
+    with _pool(jobs, root, settings, renderer, findings) as pool:
         try:
             while todo or pending:
                 while todo and len(pending) < window:
@@ -204,8 +223,10 @@ class _pool:
     """A ProcessPoolExecutor whose workers are killed, not awaited, when the run is interrupted
     (Ctrl-C, SIGTERM) or fails: none is left reading a file after the parent stops."""
 
-    def __init__(self, jobs: int, root: str, settings: Settings) -> None:
-        self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, settings))
+    def __init__(self, jobs: int, root: str, settings: Settings, renderer: DetailRenderer | None = None,
+                 findings: bool = False) -> None:
+        self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                            initargs=(root, settings, renderer, findings))
 
     def __enter__(self) -> ProcessPoolExecutor:
         return self.executor
@@ -383,32 +404,44 @@ def _dask_outcome(fut: Any) -> tuple[list[dict[str, Any]] | None, BaseException 
 class _Spill:
     """Each file's rendered 区汇总 rows on disk until the workbook is written (memory stays flat),
     and, apart, its finding rows when 退回意见 are written, so each reader loads only what it uses.
-    Each file's own report goes to ``reports`` (the JSON report's ``files``, on disk as well)."""
+
+    The rendered rows are UTF-8 blocks, one per detail sheet, written and read back as they are
+    (no pickling); the index keeps one tuple of offsets per file. Each file's own report goes to
+    ``reports`` (the JSON report's ``files``, on disk as well)."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile(prefix="perfeval-rollup-")
-        self.index: dict[str, tuple[int, int]] = {}
+        self.index: dict[str, tuple[int, ...]] = {}
         self.reports = FileReports()  # outlives the spill: the result's report reads it
 
-    def put(self, path: str, rendered: Any, findings: list | None = None, report: dict | None = None) -> None:
+    def put(self, path: str, rendered: tuple[bytes, ...] | None, findings: list | None = None,
+            report: dict | None = None) -> None:
         self.file.seek(0, os.SEEK_END)
         at = self.file.tell()
-        pickle.dump(rendered, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.index[path] = (at, self.file.tell())
-        pickle.dump(findings or [], self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        blocks = rendered or ()
+        for block in blocks:
+            self.file.write(block)
+        ends = tuple(itertools.accumulate((len(b) for b in blocks), initial=at))
+        if findings:
+            pickle.dump(findings, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.index[path] = (*ends, len(blocks), bool(findings))
         if report is not None:
             self.reports.add(path, report)
 
-    def rendered(self, path: str) -> Any:
-        return self._load(path, 0, None)
+    def rendered(self, path: str) -> tuple[bytes, ...] | None:
+        entry = self.index.get(path)
+        if entry is None or not entry[-2]:
+            return None
+        ends = entry[:-2]
+        self.file.seek(ends[0])
+        data = self.file.read(ends[-1] - ends[0])
+        return tuple(data[a - ends[0]:b - ends[0]] for a, b in zip(ends, ends[1:]))
 
     def findings(self, path: str) -> list:
-        return self._load(path, 1, [])
-
-    def _load(self, path: str, which: int, missing: Any) -> Any:
-        if path not in self.index:
-            return missing
-        self.file.seek(self.index[path][which])
+        entry = self.index.get(path)
+        if entry is None or not entry[-1]:
+            return []
+        self.file.seek(entry[-3])
         return pickle.load(self.file)
 
     def close(self) -> None:
@@ -483,17 +516,25 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         elif jobs == 1 or len(strings) == 1:
             results = run_in_process(strings, root, settings)
         else:
-            results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH)
+            # the workers render the detail rows with the writer's styles, unless an archive's
+            # comparison (对比, made here) goes into them
+            writer = RollupWriter(settings, roster=roster is not None, history=history)
+            results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH,
+                                     renderer=writer.renderer() if store is None else None,
+                                     findings=fb_dir is not None)
         listed = (_failed(str(p), root, reason, follow=False) for p, reason in refused.items())
         results = itertools.chain(listed, (r for r in reused if r is not None), results)
         announce(progress, "读取", total)
 
         records: list[FileRecord] = []
+        shared = Shared()  # what recurs from record to record is kept once (parent memory per file)
         for done, record in enumerate(results, start=1):
             if writer is None:  # set up once the workers are busy with the first files
                 writer = RollupWriter(settings, roster=roster is not None, history=history)
             details, record.details = record.details, None
-            if details is not None:
+            if isinstance(details, RenderedDetails):
+                spill.put(record.path, details.rows, details.findings if fb_dir is not None else None, details.report)
+            elif details is not None:
                 marks = None
                 if store is not None:
                     store.remember(record, details)
@@ -501,7 +542,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
                     marks = comparison.marks
                 spill.put(record.path, writer.render(record, details, marks),
                           details.findings if fb_dir is not None else None, details.report)
-            records.append(record)
+            records.append(shared.record(record))
             if progress is not None:
                 progress(done, total, record.path)
         records.sort(key=lambda r: r.path)

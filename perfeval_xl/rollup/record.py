@@ -136,6 +136,18 @@ class Details:
             (ProjectRow, self.projects), (IndicatorRow, self.indicators), (FindingRow, self.findings))), self.report))
 
 
+@dataclass(slots=True)
+class RenderedDetails(Compact):
+    """A readable file's detail rows as a worker rendered them for the 区汇总 (SpreadsheetML rows
+    of 项目明细, 指标明细 and 问题清单, row numbers left open), in place of ``Details`` when the
+    parent handed the workers its renderer; ``findings`` travel too when 退回意见 are written, and
+    the file's own report always (the JSON report's ``files``)."""
+
+    rows: tuple[bytes, ...]  # one UTF-8 block per sheet (sheets.DetailRenderer.render)
+    findings: list[FindingRow] | None = None
+    report: dict[str, Any] | None = None
+
+
 _VALUES = {cls: operator.attrgetter(*cls.__match_args__) for cls in (ProjectRow, IndicatorRow, FindingRow)}
 
 
@@ -191,7 +203,7 @@ class FileRecord(Compact):
     warnings: int = 0
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)  # rule → severity code → count
     awaiting_explanation: int = 0  # 提示 the rules file requires a 情况说明 for, still without one
-    details: Details | None = None
+    details: Details | RenderedDetails | None = None
     record_version: int = RECORD_VERSION
 
 
@@ -273,3 +285,52 @@ class UnitRow(Compact):
     @property
     def projects(self) -> int:
         return self.record.figures.projects
+
+
+class Shared:
+    """Keeps the records a roll-up holds until its 区汇总 is written small: values that recur from
+    file to file (rule codes, counts by rule, cover cell addresses, table types, template versions,
+    the money-source texts) become one shared object instead of a fresh copy unpickled from every
+    worker message. A record arrives as ~5.6 KB of Python objects, ~4 KB of them such repeats.
+
+    Only values that every reader merely reads are shared (``by_rule`` and ``cells`` are read,
+    never changed in place; the JSON report copies ``by_rule`` before adding to it). Values unique
+    to a file (path, sha256, unit name) are left as they are, so the table grows only with what
+    repeats, bounded by the records' own size.
+    """
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def value(self, value: Any) -> Any:
+        """``value`` itself the first time, after that the equal object seen first (hashable values)."""
+        return self._seen.setdefault(value, value)
+
+    def _mapping(self, kind: str, mapping: dict, inner=None) -> dict:
+        items = tuple(mapping.items()) if inner is None else tuple((k, tuple(v.items())) for k, v in mapping.items())
+        key = (kind, items)
+        shared = self._seen.get(key)
+        if shared is None:
+            if inner is None:
+                shared = {self.value(k): self.value(v) for k, v in mapping.items()}
+            else:
+                shared = {self.value(k): inner(v) for k, v in mapping.items()}
+            self._seen[key] = shared
+        return shared
+
+    def record(self, record: FileRecord) -> FileRecord:
+        """``record`` with its recurring values shared (in place; returned for convenience)."""
+        value = self.value
+        record.table_type, record.version, record.report_date = (
+            value(record.table_type), value(record.version), value(record.report_date))
+        if record.cells:
+            record.cells = self._mapping("cells", record.cells)
+        if record.by_rule:
+            record.by_rule = self._mapping("by_rule", record.by_rule,
+                                           inner=lambda counts: self._mapping("counts", counts))
+        f = record.figures
+        f.budget_source, f.dept_score_basis, f.dept_score_cell = (
+            value(f.budget_source), value(f.dept_score_basis), value(f.dept_score_cell))
+        return record

@@ -27,7 +27,7 @@ from .roster import NOT_ON_ROSTER, STATUSES, RosterEntry
 from .record import Details, FileRecord, FindingRow, IndicatorRow, ProjectRow, UnitRow
 from .rules import rollup_rules
 from .stats import LOW_EXECUTION_RATE, NO_SCORE
-from .xlsx import Col, FreeSheet, RollupBook
+from .xlsx import Col, FreeSheet, RollupBook, RowForm
 
 ROLLUP_TITLE = "区汇总"
 
@@ -112,7 +112,7 @@ class RollupData:
     superseded: dict[str, str] = field(default_factory=dict)
     ignored: list[FileRecord] = field(default_factory=list)
     # rows RollupWriter.render made as the unit arrived (the roll-up run); else rendered from details
-    rendered: Callable[[str], tuple[list[str], ...] | None] | None = None
+    rendered: Callable[[str], tuple[bytes, ...] | None] | None = None
     roster: list[RosterEntry] | None = None  # 报送情况 (only when the roll-up was given a roster)
     history: bool = False  # the roll-up had an archive: 上年得分 etc. and 对比 columns
 
@@ -159,6 +159,30 @@ def detail_rows(details: Details) -> tuple[list[list[Any]], list[list[Any]], lis
             [finding_cells(f) for f in details.findings])
 
 
+class DetailRenderer:
+    """Renders one unit's 项目明细, 指标明细 and 问题清单 rows as SpreadsheetML with a writer's
+    styles (``RollupWriter.renderer``). It pickles (~3 KB), so the roll-up's workers render their
+    own files' rows: rendering was two thirds of the parent's CPU per file, and the parent is one
+    process while the workers are many."""
+
+    __slots__ = ("forms", "history")
+
+    def __init__(self, forms: tuple[RowForm, ...], history: bool) -> None:
+        self.forms, self.history = forms, history
+
+    def __reduce__(self) -> tuple:
+        return (DetailRenderer, (self.forms, self.history))
+
+    def render(self, record: FileRecord, details: Details, marks: list[str] | None = None) -> tuple[bytes, ...]:
+        """Each detail sheet's rows of the unit as one UTF-8 block (``TableSheet.append_block``)."""
+        prefix = unit_prefix(record)
+        projects, indicators, findings = detail_rows(details)
+        if self.history:
+            findings = [row + [mark] for row, mark in zip(findings, marks or [""] * len(findings))]
+        return tuple(form.block([prefix + row for row in rows])
+                     for form, rows in zip(self.forms, (projects, indicators, findings)))
+
+
 class RollupWriter:
     """The 区汇总 workbook being written: sheets and styles first, rows as units arrive, the rest at the end.
 
@@ -191,18 +215,18 @@ class RollupWriter:
         self.notes = book.free("说明", [22, 100], title="区汇总 口径说明", landscape=False, fast=fast)
         self._detail_sheets = (self.projects, self.indicators, self.problems)
 
-    def render(self, record: FileRecord, details: Details, marks: list[str] | None = None) -> tuple[list[str], ...] | None:
-        """The unit's 项目明细, 指标明细 and 问题清单 rows as rendered rows (None when not fast).
+    def render(self, record: FileRecord, details: Details, marks: list[str] | None = None) -> tuple[bytes, ...] | None:
+        """The unit's 项目明细, 指标明细 and 问题清单 rows as rendered blocks (None when not fast).
 
         ``marks``: each finding's 对比 text (with an archive)."""
+        renderer = self.renderer()
+        return renderer.render(record, details, marks) if renderer is not None else None
+
+    def renderer(self) -> DetailRenderer | None:
+        """What renders a unit's detail rows for this workbook, also in another process (None when not fast)."""
         if not self.fast:
             return None
-        prefix = unit_prefix(record)
-        projects, indicators, findings = detail_rows(details)
-        if self.history:
-            findings = [row + [mark] for row, mark in zip(findings, marks or [""] * len(findings))]
-        return tuple([sheet.render(prefix + row) for row in rows]
-                     for sheet, rows in zip(self._detail_sheets, (projects, indicators, findings)))
+        return DetailRenderer(tuple(sheet.form for sheet in self._detail_sheets), self.history)
 
     def finish(self, data: RollupData) -> RollupBook:
         for u in data.units:
@@ -225,8 +249,8 @@ class RollupWriter:
                 continue
             rendered = data.rendered(record.path) if data.rendered is not None and self.fast else None
             if rendered is not None:
-                for sheet, rows in zip(self._detail_sheets, rendered):
-                    sheet.append_rendered(rows)
+                for sheet, block in zip(self._detail_sheets, rendered):
+                    sheet.append_block(block)
                 continue
             projects, indicators, findings = detail_rows(data.details(record.path))
             if self.history:  # 对比 is known only while the unit's rows are rendered (the roll-up run)

@@ -19,18 +19,52 @@ NO_SCORE = "无得分"
 RANKED_FIELDS = ("path", "unit", "code", "year", "score", "score_basis", "grade", "rate", "budget", "executed")
 
 
-def _entry(u: UnitRow) -> dict[str, Any]:
-    return {f: getattr(u, f) for f in RANKED_FIELDS}
+class Entry:
+    """A unit in a ranking or list of the statistics, read like a dict (``entry["unit"]``).
+
+    It points at the unit's 汇总 row instead of copying its fields into a dict of its own: two
+    rankings of 10^5 units held ~0.9 KB of dicts per unit until the 区汇总 was written."""
+
+    __slots__ = ("rank", "_unit")
+
+    def __init__(self, unit: UnitRow, rank: int | None = None) -> None:
+        self.rank, self._unit = rank, unit
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "rank" and self.rank is not None:
+            return self.rank
+        if key not in RANKED_FIELDS:
+            raise KeyError(key)
+        return getattr(self._unit, key)
+
+    def keys(self) -> list[str]:
+        return (["rank"] if self.rank is not None else []) + list(RANKED_FIELDS)
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self) == (dict(other) if isinstance(other, Entry) else other)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
-def _ranked(units: list[UnitRow], key: str) -> list[dict[str, Any]]:
+def _entry(u: UnitRow) -> Entry:
+    return Entry(u)
+
+
+def _ranked(units: list[UnitRow], key: str) -> list[Entry]:
     """Units with a value for ``key``, best first; ties share a rank (1, 2, 2, 4), then by path."""
     have = sorted((u for u in units if getattr(u, key) is not None), key=lambda u: (-getattr(u, key), u.path))
     out, rank, previous = [], 0, None
     for i, u in enumerate(have, start=1):
         if getattr(u, key) != previous:
             rank, previous = i, getattr(u, key)
-        out.append({"rank": rank, **_entry(u)})
+        out.append(Entry(u, rank))
     return out
 
 
