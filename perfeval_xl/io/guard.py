@@ -127,7 +127,7 @@ class SheetXml:
 
 @dataclass
 class Inspected:
-    data: bytes  # what to parse: the file itself, or a rebuilt zip when rows were cut
+    data: bytes  # what to parse: a rebuilt zip, the checked parts stored (inflated once), the others as they were
     sheets: dict[str, SheetXml]  # by sheet name, in workbook order
 
 
@@ -202,7 +202,7 @@ def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] 
             kept.append((info, None, info.CRC))  # images, vbaProject.bin (never run), printer settings
     # The reader gets the checked parts uncompressed: calamine parses the very bytes checked here
     # (rows past the cap cut) without inflating them again. Their CRC is the one the file declares
-    # (or that of the cut text): calamine still verifies it, as it would on the original file.
+    # (or that of the cut text), as calamine would have met it in the file itself.
     out = _StoredZip()
     for info, text, crc in kept:
         if text is None:
