@@ -34,6 +34,7 @@ from .guard import Limits, SheetXml, inspect_xlsx
 from .results_read import attach_explanations
 
 NUMBER_KINDS = ("amount", "rate", "points", "count", "year")
+_FLOAT_KINDS = ("amount", "rate", "points", "count")  # a float cell is read as it is
 
 
 @dataclass
@@ -349,7 +350,12 @@ def _blank(raw: Any) -> bool:
 def _put(obj: Any, path: str, plain: bool, kind: str, raw: Any, source: Source, sub: Submission) -> None:
     """One cell's value into ``obj`` at ``path`` (``plain``: no dot in it), its source beside it on
     the model object that owns the field; a value that cannot be read is reported and left out."""
-    value, ok = convert(raw, kind)
+    if raw.__class__ is str and kind == "text":
+        value, ok = raw.strip(), True  # convert's answer for most cells, without the call (CellError is not str)
+    elif raw.__class__ is float and kind in _FLOAT_KINDS and math.isfinite(raw):
+        value, ok = raw, True
+    else:
+        value, ok = convert(raw, kind)
     if not ok:
         expected = "数字" if kind in NUMBER_KINDS else "文字（不能是错误值）"
         sub.unreadable.append(UnreadableCell(source.sheet, source.cell, path_label(path, type(obj)), _text(raw), expected))
