@@ -116,8 +116,8 @@ class SheetXml:
         if self._cells is not None:
             return {pos: text for pos, (_, text) in self._cells.items() if text is not None}
         start, end = _sheet_data(xml)
-        if all(xml.find(quoted, start, end) < 0 for quoted in _ERROR_VALUE):
-            return {}  # no t="e" in any quoting: no error cell (a plain search, several times faster than _ERROR_CELL)
+        if _ERROR_VALUE.search(xml, start, end) is None:
+            return {}  # no "e" in any quoting, so no t="e": no error cell (most sheets; _ERROR_CELL is slower)
         found = {}
         for m in _ERROR_CELL.finditer(xml, start, end):
             col, row = _col_number(m["col"]), int(m["row"])
@@ -131,7 +131,8 @@ class Inspected:
     sheets: dict[str, SheetXml]  # by sheet name, in workbook order
 
 
-_ERROR_VALUE = (b'"e"', b"'e'", b"\"e'", b"'e\"")  # an error cell's t="e", as _ERROR_CELL accepts its quotes
+# An attribute value "e" in any quotes _ERROR_CELL accepts: found from the letter (a fast scan), the quotes checked after
+_ERROR_VALUE = re.compile(rb"""e["'](?<=["']e["'])""")
 _FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*(?<!/)>"
