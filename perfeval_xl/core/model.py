@@ -40,10 +40,15 @@ class Located:
 
     @classmethod
     def label_of(cls, name: str) -> str:
-        for f in fields(cls):
-            if f.name == name:
-                return f.metadata.get("label", name)
-        return name
+        return _label_of(cls, name)
+
+
+@lru_cache(maxsize=4096)  # every finding asks for its field's label: the classes never change
+def _label_of(cls: type, name: str) -> str:
+    for f in fields(cls):
+        if f.name == name:
+            return f.metadata.get("label", name)
+    return name
 
 
 def _num(text: str) -> Any:

@@ -42,6 +42,21 @@ def round_half_up(value: float, decimals: int = 2) -> float:
         return value
     if value.is_integer() if isinstance(value, float) else isinstance(value, int):
         return float(value)  # most points and counts: nothing to round (and Decimal is slow)
+    if type(value) is float:  # the same figures recur in every check and every file: round each once
+        key = (value, decimals)
+        rounded = _ROUNDED.get(key)
+        if rounded is None:
+            if len(_ROUNDED) >= 1 << 16:
+                _ROUNDED.clear()
+            rounded = _ROUNDED[key] = _decimal_round(value, decimals)
+        return rounded
+    return _decimal_round(value, decimals)
+
+
+_ROUNDED: dict[tuple[float, int], float] = {}  # non-integer floats only: no 0.0 / -0.0 alike keys
+
+
+def _decimal_round(value: float, decimals: int) -> float:
     quantum = _QUANTA.get(decimals) or _QUANTA.setdefault(decimals, Decimal(1).scaleb(-decimals))
     # 15 significant digits first, as spreadsheets do: 89.99499999999999 (= 89.995 in float sums) → 90.00
     return float(Decimal(f"{value:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))

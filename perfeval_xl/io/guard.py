@@ -7,8 +7,9 @@ directory first (nothing inflated), then each worksheet the reader parses is inf
 past what it declares — and kept for the reader's questions: which cells hold formulas (S102),
 which show error values such as #DIV/0! (S101). Other XML parts are looked at up to their root
 element; while their packed size cannot unpack past the budget they are not inflated here.
-calamine then parses the same bytes; when rows were cut it gets a rebuilt zip whose checked parts
-are stored uncompressed. Worksheets the reader skips are never parsed by anyone.
+calamine then parses exactly the checked bytes, inflated once: it gets a rebuilt zip whose
+checked parts are stored uncompressed (the other parts copied packed, as they were), so no
+worksheet is inflated twice. Worksheets the reader skips are never parsed by anyone.
 """
 
 from __future__ import annotations
@@ -115,8 +116,8 @@ class SheetXml:
         if self._cells is not None:
             return {pos: text for pos, (_, text) in self._cells.items() if text is not None}
         start, end = _sheet_data(xml)
-        if _ERROR_TYPE.search(xml, start, end) is None:
-            return {}
+        if _ERROR_VALUE.search(xml, start, end) is None:
+            return {}  # no "e" in any quoting, so no t="e": no error cell (most sheets; _ERROR_CELL is slower)
         found = {}
         for m in _ERROR_CELL.finditer(xml, start, end):
             col, row = _col_number(m["col"]), int(m["row"])
@@ -126,11 +127,12 @@ class SheetXml:
 
 @dataclass
 class Inspected:
-    data: bytes  # what to parse: the file itself, or a rebuilt zip when rows were cut
+    data: bytes  # what to parse: a rebuilt zip, the checked parts stored (inflated once), the others as they were
     sheets: dict[str, SheetXml]  # by sheet name, in workbook order
 
 
-_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")  # a quick look; _ERROR_CELL reads the cells
+# An attribute value "e" in any quotes _ERROR_CELL accepts: found from the letter (a fast scan), the quotes checked after
+_ERROR_VALUE = re.compile(rb"""e["'](?<=["']e["'])""")
 _FORMULA_CHILD = re.compile(rb"\s*<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=[\"'](?P<col>[A-Z]{1,3})(?P<row>\d+)[\"'][^>]*?\bt=[\"']e[\"'][^>]*(?<!/)>"
@@ -177,7 +179,6 @@ def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] 
     verify = sum(i.compress_size for i in infos if other_xml(i.filename)) * MAX_DEFLATE_RATIO > budget[0] - sum(
         i.file_size for i in infos if is_sheet(i.filename))
     kept: list[tuple[zipfile.ZipInfo, bytes | None, int]] = []  # (part, new bytes or None for as-is, CRC)
-    cut = False
     for info in infos:
         name = info.filename
         if name in structure:
@@ -198,12 +199,12 @@ def inspect_xlsx(data: bytes, limits: Limits, read_sheet: Callable[[str], bool] 
             for sheet in owners:
                 sheet.xml, sheet.rows_cut, sheet._cells = fitted, owners[0].rows_cut, owners[0]._cells
             kept.append((info, fitted, info.CRC if fitted is text else zlib.crc32(fitted)))
-            cut = cut or fitted is not text
         else:
             kept.append((info, None, info.CRC))  # images, vbaProject.bin (never run), printer settings
-    if not cut:
-        return Inspected(data, sheets)  # every part the reader parses was inflated and checked above
-    out = _StoredZip()  # rows were cut: the reader gets the checked parts uncompressed
+    # The reader gets the checked parts uncompressed: calamine parses the very bytes checked here
+    # (rows past the cap cut) without inflating them again. Their CRC is the one the file declares
+    # (or that of the cut text), as calamine would have met it in the file itself.
+    out = _StoredZip()
     for info, text, crc in kept:
         if text is None:
             out.raw(info, _raw(data, info))
@@ -497,16 +498,13 @@ def _fit_sheet(sheet: SheetXml, text: bytes, limits: Limits) -> bytes:
 
 def _plain_and_small(text: bytes) -> bool:
     start, end = _sheet_data(text)  # a superset of the real sheetData, however it is spelled
-    body = text[start:end]
-    if b"<!" in body or _PREFIXED_TAG.search(body) is not None:
-        return False
-    return len(_CELL_TAG.findall(body)) == len(_PLAIN_NEAR_TAG.findall(body))
+    return _NOT_PLAIN.search(text, start, end) is None
 
 
-_PREFIXED_TAG = re.compile(rb"<[^\s<>/!?:]*:")  # an element with a namespace prefix
-_CELL_TAG = re.compile(rb"<(?:c|row)[\s/>]")
-# r="…" first, upper case, double quotes, within column ZZ and row 999
-_PLAIN_NEAR_TAG = re.compile(rb'<(?:c|row) r="[A-Z]{0,2}[1-9][0-9]{0,2}"')
+# One pass over sheetData for anything the fast path does not know: a comment, CDATA or
+# declaration ("<!"), an element with a namespace prefix, or a c/row start tag that does not begin
+# with r="…" (upper case, double quotes, within column ZZ and row 999).
+_NOT_PLAIN = re.compile(rb'<(?:!|[^\s<>/!?:]*:|(?:c|row)(?=[\s/>])(?! r="[A-Z]{0,2}[1-9][0-9]{0,2}"))')
 
 
 def _position(ref: str) -> tuple[int, int | None] | None:

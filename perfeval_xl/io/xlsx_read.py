@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from ..layout.columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
 from python_calamine import CalamineWorkbook
@@ -35,6 +35,7 @@ from .guard import Limits, SheetXml, inspect_xlsx
 from .results_read import attach_explanations
 
 NUMBER_KINDS = ("amount", "rate", "points", "count", "year")
+_FLOAT_KINDS = ("amount", "rate", "points", "count")  # a float cell is read as it is
 
 
 @dataclass
@@ -70,9 +71,13 @@ class Grid:
         return any(line[c - 1] is not None and line[c - 1] != "" for c in cols if c <= n)
 
     def find_in_column(self, col: int, text: str, start: int, stop: int) -> int | None:
-        for row in range(start, stop + 1):
-            if _text(self.value(row, col)) == text:
+        rows = self.rows
+        for row in range(start, min(stop, len(rows)) + 1):
+            line = rows[row - 1]
+            if _text(line[col - 1] if col <= len(line) else "") == text:
                 return row
+        if text == "" and max(start, len(rows) + 1) <= stop:
+            return max(start, len(rows) + 1)  # past the values every cell reads as ""
         return None
 
 
@@ -221,34 +226,71 @@ def fit_layout(kind: SheetKind, sheet: str, grid: Grid, settings: Settings | Non
 
 def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: ReadResult,
                 xml: SheetXml | None = None) -> None:
-    computed: list[tuple[Cell, Any]] = []
-    for cell in _fields(layout):
-        if cell.role == INPUT:
-            _store(layout, cell, grid, obj, obj, cell.field, sub)
-        else:
-            computed.append((cell, grid.value(cell.row, cell.col)))
-    for table in layout.tables:
+    """The sheet's values into ``obj`` through the layout's compiled cell list (``_plan``): its
+    input cells, then its tables row by row, then its computed cells (a missing cached value is
+    recomputed from the inputs)."""
+    plan = _plan(layout)
+    rows = grid.rows
+    for r0, c0, kind, path, plain, source in plan.inputs:
+        _put(obj, path, plain, kind, _at(rows, r0, c0), source, sub)
+    for table, input_cols, steps, has_computed in plan.tables:
         items = []
-        for i in range(table.capacity):
-            if not grid.any_value(table.first_row + i, _input_columns(table)):
+        first = table.first_row
+        for i in range(min(table.capacity, len(rows) - first + 1)):
+            line = rows[first - 1 + i]
+            n = len(line)
+            if not any(line[c] is not None and line[c] != "" for c in input_cols if c < n):
                 continue  # a spare row: nothing typed, so nothing to read (most rows of a table)
-            row_cells = table.cells_of_row(i)
             item = table.item_type()
-            for cell in row_cells:
-                if cell.role == INPUT:
-                    _store(layout, cell, grid, item, item, cell.field, sub)
-            for cell in row_cells:  # computed columns (楼堂馆所 控制率), after the row's inputs
-                if cell.role == COMPUTED:
-                    raw = grid.value(cell.row, cell.col)
-                    _check_formula(layout, cell, raw, xml, item, sub)
-                    _store_computed(layout, cell, raw, grid, item, sub, result)
+            for c0, kind, path, plain in steps:
+                _put(item, path, plain, kind, line[c0] if c0 < n else "", _source(layout.sheet, first + i, c0 + 1), sub)
+            if has_computed:
+                for cell in table.cells_of_row(i):  # computed columns (楼堂馆所 控制率), after the row's inputs
+                    if cell.role == COMPUTED:
+                        source = _source(layout.sheet, cell.row, cell.col)
+                        raw = line[cell.col - 1] if cell.col <= n else ""
+                        _store_computed(cell, raw, source, _check_formula(cell, raw, source, xml, item, sub),
+                                        item, sub, result)
             if any(v not in (None, "") for v in _values(item, table)):
                 items.append(item)
         set_path(obj, table.field, items)
         _record_headers(layout, table, obj)
-    for cell, raw in computed:  # after the inputs: a missing cached value is recomputed from them
-        _check_formula(layout, cell, raw, xml, obj, sub)
-        _store_computed(layout, cell, raw, grid, obj, sub, result)
+    for cell, source in plan.computed:  # after the inputs: a missing cached value is recomputed from them
+        raw = _at(rows, cell.row - 1, cell.col - 1)
+        _store_computed(cell, raw, source, _check_formula(cell, raw, source, xml, obj, sub), obj, sub, result)
+
+
+class _ReadPlan(NamedTuple):
+    """A fitted layout compiled for reading: flat cell lists, every address and source made once."""
+
+    inputs: list[tuple[int, int, str, str, bool, Source]]  # (row, col) 0-based, kind, path, plain, source
+    computed: list[tuple[Cell, Source]]
+    # per table: the table, its input columns (0-based), its input steps (col, kind, path, plain),
+    # and whether it has computed columns
+    tables: list[tuple[Any, tuple[int, ...], list[tuple[int, str, str, bool]], bool]]
+
+
+def _plan(layout: Layout) -> _ReadPlan:
+    plan = layout.__dict__.get("_read_plan")  # layouts are cached by shape: compile each once
+    if plan is None:
+        sheet, fields = layout.sheet, _fields(layout)
+        plan = layout.__dict__["_read_plan"] = _ReadPlan(
+            [(c.row - 1, c.col - 1, c.kind, c.field, "." not in c.field, _source(sheet, c.row, c.col))
+             for c in fields if c.role == INPUT],
+            [(c, _source(sheet, c.row, c.col)) for c in fields if c.role != INPUT],
+            [(t, tuple(c.col - 1 for c in t.columns if c.role == INPUT),
+              [(c.col - 1, c.kind, c.field, "." not in c.field) for c in t.columns if c.role == INPUT],
+              any(c.role == COMPUTED for c in t.columns)) for t in layout.tables])
+    return plan
+
+
+def _at(rows: list[list[Any]], r0: int, c0: int) -> Any:
+    """Grid.value, 0-based, without the method call: "" outside the values."""
+    if r0 < len(rows):
+        line = rows[r0]
+        if c0 < len(line):
+            return line[c0]
+    return ""
 
 
 def fill_merged(layout: Layout, table, grid: Grid, items: list[Any], ranges: list[CellRange] | None) -> None:
@@ -312,38 +354,39 @@ def _fields(layout: Layout) -> list[Cell]:
     return cells
 
 
-def _input_columns(table) -> tuple[int, ...]:
-    cols = table.__dict__.get("_input_columns")  # tables are cached with their layouts
-    if cols is None:
-        cols = table.__dict__["_input_columns"] = tuple(c.col for c in table.columns if c.role == INPUT)
-    return cols
+_NOT_COMPUTED = object()  # _check_formula did not compute the cell's value
 
 
-def _check_formula(layout: Layout, cell: Cell, raw: Any, xml: SheetXml | None, obj: Any, sub: Submission) -> None:
+def _check_formula(cell: Cell, raw: Any, source: Source, xml: SheetXml | None, obj: Any, sub: Submission) -> Any:
     """A template formula cell that holds a constant (typed over): S102; or that was cleared while
-    the figures it is computed from are filled in: S108 (the reader still computes it)."""
+    the figures it is computed from are filled in: S108 (the reader still computes it). Returns
+    the core's value of the cell when it had to compute it (else _NOT_COMPUTED)."""
     if xml is not None and cell.formula and not cell.stamp and cell.field and cell.compute is not None \
-            and _blank(raw) and xml.has_formula(cell.ref) is not True:
+            and _blank(raw) and xml.has_formula(source.cell) is not True:
         value = cell.compute(obj)
         if value not in (None, ""):
-            sub.notices.append(ReadNotice("formula_cleared", layout.sheet, cell.ref, path_label(cell.field, type(obj)), _text(value)))
-        return
+            sub.notices.append(ReadNotice("formula_cleared", source.sheet, source.cell, path_label(cell.field, type(obj)), _text(value)))
+        return value
     if xml is None or not cell.formula or cell.stamp or _blank(raw) or isinstance(raw, CellError):
-        return
-    if xml.has_formula(cell.ref) is False:
-        sub.notices.append(ReadNotice("formula_overwritten", layout.sheet, cell.ref, path_label(cell.field, type(obj)), _text(raw)))
+        return _NOT_COMPUTED
+    if xml.has_formula(source.cell) is False:
+        sub.notices.append(ReadNotice("formula_overwritten", source.sheet, source.cell, path_label(cell.field, type(obj)), _text(raw)))
+    return _NOT_COMPUTED
 
 
-def _store_computed(layout: Layout, cell: Cell, raw: Any, grid: Grid, obj: Any, sub: Submission,
+def _store_computed(cell: Cell, raw: Any, source: Source, computed: Any, obj: Any, sub: Submission,
                     result: ReadResult) -> None:
+    """A computed cell: its cached value, or, when it has none, the core's value (``computed``
+    when _check_formula already worked it out from the same inputs)."""
     if _blank(raw) and cell.compute is not None:
-        value = cell.compute(obj)
+        value = cell.compute(obj) if computed is _NOT_COMPUTED else computed
         if value not in (None, ""):
-            result.recomputed.append(f"{layout.sheet}!{cell.ref}")
-        set_path(obj, cell.field, value)
-        _record(obj, cell.field, layout.sheet, cell.ref)
+            result.recomputed.append(str(source))
+        owner, rest = set_path(obj, cell.field, value)
+        if isinstance(owner, Located):
+            owner.sources[rest] = source
     else:
-        _store(layout, cell, grid, obj, obj, cell.field, sub, raw=raw)
+        _put(obj, cell.field, "." not in cell.field, cell.kind, raw, source, sub)
 
 
 def _values(item: Any, table) -> list[Any]:
@@ -351,58 +394,42 @@ def _values(item: Any, table) -> list[Any]:
 
 
 def _is_empty(layout: Layout, obj: Any) -> bool:
-    inputs = [get_path(obj, c.field) for c in _fields(layout) if c.role == INPUT]
-    lists = [get_path(obj, t.field) for t in layout.tables]
-    return all(v in (None, "") for v in inputs) and not any(lists)
+    """No input cell and no table of the sheet holds anything (stops at the first that does)."""
+    if any(get_path(obj, path) not in (None, "") for _, _, _, path, _, _ in _plan(layout).inputs):
+        return False
+    return not any(get_path(obj, t.field) for t in layout.tables)
 
 
 def _blank(raw: Any) -> bool:
     return raw is None or raw == ""
 
 
-def _store(layout: Layout, cell: Cell, grid: Grid, root: Any, obj: Any, path: str, sub: Submission,
-           raw: Any = None) -> None:
-    if raw is None:
-        raw = grid.value(cell.row, cell.col)
-    value, ok = convert(raw, cell.kind)
+def _put(obj: Any, path: str, plain: bool, kind: str, raw: Any, source: Source, sub: Submission) -> None:
+    """One cell's value into ``obj`` at ``path`` (``plain``: no dot in it), its source beside it on
+    the model object that owns the field; a value that cannot be read is reported and left out."""
+    if raw.__class__ is str and kind == "text":
+        value, ok = raw.strip(), True  # convert's answer for most cells, without the call (CellError is not str)
+    elif raw.__class__ is float and kind in _FLOAT_KINDS and math.isfinite(raw):
+        value, ok = raw, True
+    else:
+        value, ok = convert(raw, kind)
     if not ok:
-        expected = "数字" if cell.kind in NUMBER_KINDS else "文字（不能是错误值）"
-        sub.unreadable.append(UnreadableCell(layout.sheet, cell.ref, path_label(path, type(obj)), _text(raw), expected))
+        expected = "数字" if kind in NUMBER_KINDS else "文字（不能是错误值）"
+        sub.unreadable.append(UnreadableCell(source.sheet, source.cell, path_label(path, type(obj)), _text(raw), expected))
         value = None
-    if "." not in path and isinstance(obj, Located):  # most cells: skip the path walk
+    if plain and isinstance(obj, Located):  # most cells: no path to walk
         setattr(obj, path, value)
-        obj.sources[path] = _source(layout.sheet, cell.row, cell.col)
+        obj.sources[path] = source
         return
-    set_path(obj, path, value)
-    _record(obj, path, layout.sheet, cell.ref)
+    owner, rest = set_path(obj, path, value)
+    if isinstance(owner, Located):
+        owner.sources[rest] = source
 
 
 @lru_cache(maxsize=1 << 16)
 def _source(sheet: str, row: int, col: int) -> Source:
     """Sources are immutable and the same cells recur in every workbook: make each one once."""
     return Source(sheet, f"{get_column_letter(col)}{row}")
-
-
-def _owner(obj: Any, path: str) -> tuple[Any, str]:
-    """The last model object on the path and the rest of the path: where the field's source lives."""
-    owner, rest = obj, path
-    parts = path.split(".")
-    node = obj
-    for i, part in enumerate(parts[:-1]):
-        node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
-        if isinstance(node, Located):
-            owner, rest = node, ".".join(parts[i + 1:])
-        elif not isinstance(node, dict):
-            break
-    return owner, rest
-
-
-def _record(obj: Any, path: str, sheet: str, ref: str) -> None:
-    owner, rest = _owner(obj, path)
-    if isinstance(owner, Located):
-        owner.sources[rest] = Source(sheet, ref)
-
-
 
 
 def convert(raw: Any, kind: str) -> tuple[Any, bool]:

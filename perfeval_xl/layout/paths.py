@@ -8,6 +8,7 @@ import types
 import typing
 from typing import Any, get_args, get_origin
 
+from ..core.model import Located
 from ..core.serialize import field_types
 
 
@@ -19,10 +20,15 @@ def get_path(obj: Any, path: str) -> Any:
     return obj
 
 
-def set_path(obj: Any, path: str, value: Any) -> None:
+def set_path(obj: Any, path: str, value: Any) -> tuple[Any, str]:
+    """Set the value at ``path``, creating what is missing on the way; return the last model
+    object (``Located``) on the path and the rest of the path from it, where the value's source
+    is kept ("rows.staff_control.score" → the RubricRow, "score"). One walk does both."""
     parts = path.split(".")
     owner: tuple[type, str] | None = None  # the dataclass field a dict we walk into belongs to
-    for part in parts[:-1]:
+    located, rest, tracking = obj, path, True
+    for i in range(len(parts) - 1):
+        part = parts[i]
         if isinstance(obj, dict):
             child = obj.get(part)
             if child is None:
@@ -35,10 +41,16 @@ def set_path(obj: Any, path: str, value: Any) -> None:
                 child = _field_type(type(obj), part)()
                 setattr(obj, part, child)
         obj = child
+        if tracking:
+            if isinstance(obj, Located):
+                located, rest = obj, ".".join(parts[i + 1:])
+            elif not isinstance(obj, dict):
+                tracking = False  # past a plain value: the owner found so far keeps the source
     if isinstance(obj, dict):
         obj[parts[-1]] = value
     else:
         setattr(obj, parts[-1], value)
+    return located, rest
 
 
 def _field_type(cls: type, name: str) -> type:
