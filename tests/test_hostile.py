@@ -148,11 +148,16 @@ def test_a_file_deleted_or_locked_mid_run(corpus, tmp_path, monkeypatch):
     for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
         (work / name).write_bytes(good)
 
-    def delete_next(done, total, path):
-        if path == "a.xlsx":
-            (work / "b.xlsx").unlink()
+    class DeleteWhenReadingStarts:
+        # the folder was listed; the workers have not opened a file yet (they start on the first result)
+        def stage(self, name, total):
+            if name == "读取":
+                (work / "b.xlsx").unlink()
 
-    result = rollup(work, tmp_path / "out.xlsx", jobs=1, progress=delete_next)
+        def __call__(self, done, total, path):
+            pass
+
+    result = rollup(work, tmp_path / "out.xlsx", jobs=1, progress=DeleteWhenReadingStarts())
     assert result.unreadable == [("b.xlsx", "b.xlsx：文件不存在（可能在汇总过程中被删除或移走）")]
 
     real_open = os.open

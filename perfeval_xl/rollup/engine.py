@@ -458,7 +458,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     """Roll up every submission under ``folder`` into the 区汇总 workbook ``output``.
 
     See the package docstring (``perfeval_xl.rollup``) for what is written and the exit codes.
-    ``jobs``: worker processes (default: the CPUs available to this process; 1 runs in this process).
+    ``jobs``: worker processes (default: the CPUs available to this process; a single file is read in this process).
     ``scheduler``: a ``dask.distributed`` scheduler address or Client (optional extra
     ``perfeval-xl[cluster]``); ``batch_size``: files per task.
     ``progress(done, total, path)`` is called after each file.
@@ -513,15 +513,18 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
             results = iter(())
         elif scheduler is not None:
             results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
-        elif jobs == 1 or len(strings) == 1:
+        elif len(strings) == 1:
             results = run_in_process(strings, root, settings)
         else:
-            # the workers render the detail rows with the writer's styles, unless an archive's
-            # comparison (对比, made here) goes into them
+            # Even jobs = 1 reads in a (one-worker) pool: a pool worker is confined once, where
+            # reading here forks a confined child for every file. The workers render the detail
+            # rows with the writer's styles, unless an archive's comparison (对比, made here) goes
+            # into them; with one worker this process renders them (the reference the pool's
+            # rendering is tested against).
             writer = RollupWriter(settings, roster=roster is not None, history=history)
             results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH,
-                                     renderer=writer.renderer() if store is None else None,
-                                     findings=fb_dir is not None)
+                                     renderer=writer.renderer() if store is None and jobs > 1 else None,
+                                     findings=fb_dir is not None and jobs > 1)
         listed = (_failed(str(p), root, reason, follow=False) for p, reason in refused.items())
         results = itertools.chain(listed, (r for r in reused if r is not None), results)
         announce(progress, "读取", total)
