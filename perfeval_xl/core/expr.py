@@ -159,6 +159,11 @@ class Neg(Expr):
         return (self.arg,)
 
 
+def add_up(values: Sequence[Any]) -> Any:
+    """values[0] + values[1] + … from left to right (sum's own float addition)."""
+    return sum(values[1:], values[0])
+
+
 @dataclass(frozen=True, eq=False)
 class Plus(Expr):
     """(a+b+…) in one bracket; Python adds left to right as the cell does."""
@@ -166,16 +171,14 @@ class Plus(Expr):
     args: tuple[Expr, ...]
 
     def value(self, env: Env) -> Any:
-        return sum((a.value(env) for a in self.args[1:]), self.args[0].value(env))
+        return add_up([a.value(env) for a in self.args])
 
     def formula(self, refs: Refs) -> str:
         return "(" + "+".join(a.formula(refs) for a in self.args) + ")" if len(self.args) > 1 else \
             self.args[0].formula(refs)
 
     def source(self, c: Compiler) -> str:
-        if len(self.args) == 1:
-            return c.code(self.args[0])
-        return f"_add_up({c.code(self.args[0])}, ({', '.join(c.code(a) for a in self.args[1:])},))"
+        return f"_add_up(({''.join(c.code(a) + ', ' for a in self.args)}))"
 
     def children(self) -> Sequence[Expr]:
         return self.args
@@ -401,11 +404,7 @@ class Aggregate(Expr):
 _UNSET = object()  # a shared sub-expression not evaluated yet
 
 
-def _add_up(first: Any, rest: Sequence[Any]) -> Any:
-    return sum(rest, first)  # as Plus.value: left to right, from the first argument
-
-
-_RUNTIME = {"_UNSET": _UNSET, "_add_up": _add_up, "_compare": compare, "_PLAIN_NUMBERS": _PLAIN_NUMBERS,
+_RUNTIME = {"_UNSET": _UNSET, "_add_up": add_up, "_compare": compare, "_PLAIN_NUMBERS": _PLAIN_NUMBERS,
             "_NUMBER_TYPES": (int, float), "_round_half_up": round_half_up, "_floor": math.floor,
             "_apply_function": apply_function, "_aggregate": aggregate}
 
