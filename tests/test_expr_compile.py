@@ -16,6 +16,7 @@ from hypothesis import given, settings as hyp_settings, strategies as st
 
 from perfeval_xl.core.expr import (BLANK, Aggregate, All, BinOp, Compare, Const, Either, Expr, Func, If, Input,
                                    IsNumber, Neg, Plus, band, compile_expr)
+from perfeval_xl.core import formulas
 from perfeval_xl.core.rubric import ALL_FACTS, RUBRIC_ITEMS
 from perfeval_xl.core.rubric_exprs import RuleContext, rubric_rule
 
@@ -135,3 +136,19 @@ def test_compiled_rules_are_the_score_expressions(data):
 def test_every_item_is_compiled():
     assert {key for key, _ in CASES} == {item.key for item in RUBRIC_ITEMS}
     assert all(math.isfinite(item.points) for item in RUBRIC_ITEMS)
+
+
+# ---------------------------------------------------------------- the figures of core/formulas.py
+
+
+@hyp_settings(max_examples=200, deadline=None)
+@given(cell, cell, st.floats(-10, 120, allow_nan=False), st.sampled_from(list(VARIANTS)))
+def test_compiled_figures_are_the_trees(executed, budget, total, variant):
+    """执行率, 等级 and rounded sums, computed by their compiled figures, as the trees give them."""
+    settings = VARIANTS[variant].override({"grades": {"优": 95, "良": 80, "中": 60, "差": 0}}) \
+        if variant == "odd_numbers" else VARIANTS[variant]
+    env = {"executed": executed, "budget": budget}
+    assert outcome(formulas.execution_rate, executed, budget) == outcome(formulas.EXECUTION_RATE.value, env)
+    assert formulas.grade_of(total, settings) == (formulas.grade(settings).value({"total": total}) or "")
+    assert repr(formulas.sum_of([total, budget], 2)) == repr(
+        formulas.parts_sum(2, decimals=2).value(formulas.parts_env([total, budget])))

@@ -545,7 +545,3 @@ def lookup(x: Expr, table: Mapping[str, Any], otherwise: Any) -> Expr:
     for key, got in reversed(list(table.items())):
         out = If(Compare("=", x, Const(key)), wrap(got), out)
     return out
-
-
-def evaluate(expr: Expr, **env: Any) -> Any:
-    return expr.value(env)

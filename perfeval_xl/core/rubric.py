@@ -34,12 +34,11 @@ from __future__ import annotations
 import functools
 import json
 import math
-import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .expr import Expr, compile_expr
-from .formulas import grade_of
+from .formulas import grade_of, section_text
 from .model import EXPENSE_LABELS, KEYED_LABELS, BasicData, ExpenseRow
 from .rubric_exprs import (ADJUSTMENT_LIMITS, ASSET_CASES, FUND_CASE_FACTS, FUND_CASES, FUND_FRAUD_CASES,
                            JUDGED_PART_POINTS, PAY_PROGRESS_SHORT, PROCUREMENT_DEVIATION, QUARTER_TARGETS, RULE_CASES,
@@ -83,7 +82,7 @@ class RubricInputs:
     @functools.cached_property
     def rubric_settings(self) -> str:
         """The [rubric] section as JSON text: what the items' rules are built (and cached) from."""
-        return _section_text(self.settings, "rubric")
+        return section_text(self.settings, "rubric")
 
 
 @dataclass(frozen=True)
@@ -1008,7 +1007,7 @@ def evaluate_rubric(basic: BasicData | None, facts: Mapping[str, Any] | None,
     total_of, computed_total_of = _compiled_totals()
     total = total_of(scores)
     severe = shown_fact("fund_compliance_severe", facts.get("fund_compliance_severe"))
-    grade = _compiled_grade(_section_text(settings, "grades"))({"total": total, "fund_compliance_severe": severe}) or ""
+    grade = _compiled_grade(section_text(settings, "grades"))({"total": total, "fund_compliance_severe": severe}) or ""
     reason = "资金使用合规性⑦：违规情况特别严重，重点绩效评价等级定为“差”。" if severe == YES else ""
     return RubricResult(items, total, computed_total_of(scores), grade, reason)
 
@@ -1023,17 +1022,6 @@ def _compiled_grade(grades: str) -> Callable[[Mapping[str, Any]], Any]:
     """The 等级 under these [grades] (their JSON text), compiled once."""
     return compile_expr(rubric_grade(Settings({"grades": json.loads(grades)})))
 
-
-_SECTION_TEXTS: weakref.WeakKeyDictionary[Settings, dict[str, str]] = weakref.WeakKeyDictionary()
-
-
-def _section_text(settings: Settings, section: str) -> str:
-    """A settings section as JSON text (the key of the compiled rules), written once per Settings
-    object: a Settings is a read-only view, and a district roll-up scores every unit with one."""
-    texts = _SECTION_TEXTS.setdefault(settings, {})
-    if section not in texts:
-        texts[section] = json.dumps(settings.get(section), sort_keys=True, default=str)
-    return texts[section]
 
 
 def unknown_facts(facts: Mapping[str, Any]) -> list[str]:
