@@ -87,6 +87,14 @@ def test_a_tree_too_deep_for_the_parser_is_walked():
     assert [compiled({"x": x}) for x in (0.5, 1.0, 42.7, 299.0, 1e9)] == [-1.0, 1.0, 42.0, 299.0, 300.0]
 
 
+def test_a_constant_without_a_python_literal_is_bound():
+    """Numbers Python will not print (an int of 5,000 digits, infinity) reach the function as values."""
+    expr = If(Compare("<", Input("a"), Const(10 ** 5000)), Const(float("inf")), Const(-(10 ** 5000)))
+    compiled = compile_expr(expr)
+    assert compiled({"a": 1.0}) == expr.value({"a": 1.0}) == float("inf")
+    assert compiled({"a": 10 ** 5001}) == expr.value({"a": 10 ** 5001}) == -(10 ** 5000)
+
+
 def test_shared_nodes_and_inputs_are_read_once():
     """A rate used twice is computed once; each input is read once, however often it occurs."""
     reads: list[str] = []

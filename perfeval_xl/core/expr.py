@@ -434,7 +434,8 @@ class Compiler:
         return self.inputs.setdefault(name, f"v{len(self.inputs)}")
 
     def constant(self, value: Any) -> str:
-        if value is None or type(value) in (bool, int, str) or (type(value) is float and math.isfinite(value)):
+        if value is None or type(value) in (bool, str) or (type(value) is float and math.isfinite(value)) \
+                or (type(value) is int and abs(value) < 2 ** 63):
             return repr(value)  # repr of these is an exact Python literal
         name = f"c{len(self.globals)}"
         self.globals[name] = value
