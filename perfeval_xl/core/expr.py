@@ -8,6 +8,10 @@ Only functions that Excel, WPS, LibreOffice and the ``formulas`` package all com
 Python values follow the cell's rules where a formula could meet them: a blank compares as "" with
 text and as 0 with a number, and counts as 0 in arithmetic.
 
+``compile_expr`` turns a tree into one Python function with the same value (what the core runs where
+it evaluates a figure many times: the 评分表, 执行率, 等级); the tree stays the declaration and ``value``
+the reference.
+
 Blank handling is the same on both sides: a figure whose inputs are missing is blank (None in
 Python, "" in the cell), never 0 and never an error value. Guards are nested IFs, because AND
 evaluates every argument and an error or a text in one of them would leak into the result.
@@ -412,9 +416,9 @@ _RUNTIME = {"_UNSET": _UNSET, "_add_up": add_up, "_compare": compare, "_PLAIN_NU
 class Compiler:
     """Writes the Python source of one function that computes a tree's ``value``: every input
     read once into a local, a sub-expression that occurs more than once in the tree (the same
-    node object) evaluated at most once, the nodes' checks written inline. Constants that are not
-    plain literals and input names travel as Python literals or bound globals, never as
-    text pasted from a rules file."""
+    node object) evaluated at most once, the nodes' checks written inline. Constants and input
+    names enter the source only as Python literals (their repr) or as bound names, so no value of
+    a rules file becomes code."""
 
     def __init__(self, expr: Expr, parameters: Sequence[str]) -> None:
         self.parameters = {name: f"p{i}" for i, name in enumerate(parameters)}
@@ -444,11 +448,12 @@ class Compiler:
     def code(self, node: Expr) -> str:
         if node not in self.shared:
             return node.source(self)
-        if node not in self.memo:  # its source once; a later occurrence reuses the text
+        text = self.memo.get(node)
+        if text is None:  # its source once; a later occurrence reuses the text
             var = f"m{len(self.memo)}"
-            self.memo[node] = var
-            self.memo[node] = f"({var} if {var} is not _UNSET else ({var} := {node.source(self)}))"
-        return self.memo[node]
+            self.memo[node] = var  # reserves the number while the node's own source is written
+            text = self.memo[node] = f"({var} if {var} is not _UNSET else ({var} := {node.source(self)}))"
+        return text
 
     def blank_as_zero(self, node: Expr) -> str:
         """The node's value with a blank counted as 0, as BinOp does."""
