@@ -353,14 +353,12 @@ class Func(Expr):
         return f"{self.name}(" + ",".join(a.formula(refs) for a in self.args) + ")"
 
     def source(self, c: Compiler) -> str:
+        decimals = self.args[1].constant if len(self.args) == 2 and isinstance(self.args[1], Const) else None
+        if self.name == "ROUND" and type(decimals) is int:
+            return c.rounded(self.args[0], decimals)
         args = [c.code(a) for a in self.args]
         if self.name in ("MIN", "MAX"):
             return f"{self.name.lower()}(({', '.join(args)},))"
-        decimals = self.args[1].constant if len(args) == 2 and isinstance(self.args[1], Const) else None
-        if self.name == "ROUND" and type(decimals) is int:
-            # A whole float is its own rounding (round_half_up returns it as it is): most points are.
-            v = c.temp()
-            return f"({v} if type({v} := {args[0]}) is float and {v}.is_integer() else _round_half_up({v}, {decimals}))"
         if self.name == "INT" and len(args) == 1:
             return f"float(_floor({args[0]}))"
         return f"_apply_function({self.name!r}, [{', '.join(args)}])"
@@ -454,6 +452,19 @@ class Compiler:
             self.memo[node] = var  # reserves the number while the node's own source is written
             text = self.memo[node] = f"({var} if {var} is not _UNSET else ({var} := {node.source(self)}))"
         return text
+
+    def rounded(self, node: Expr, decimals: int) -> str:
+        """ROUND(node, decimals): a number rounded now, a choice (IF) rounded in each branch, so
+        that points chosen from constants (是 → 0.5) cost nothing; a whole float is its own
+        rounding (round_half_up returns it as it is)."""
+        if isinstance(node, Const) and type(node.constant) in (int, float):
+            return self.constant(round_half_up(node.constant, decimals))
+        if isinstance(node, If) and node not in self.shared:
+            then, otherwise = ("_round_half_up(None, 0)" if b is BLANK else self.rounded(b, decimals)
+                               for b in (node.then, node.otherwise))
+            return f"({then} if {self.code(node.condition)} else {otherwise})"
+        v = self.temp()
+        return f"({v} if type({v} := {self.code(node)}) is float and {v}.is_integer() else _round_half_up({v}, {decimals}))"
 
     def blank_as_zero(self, node: Expr) -> str:
         """The node's value with a blank counted as 0, as BinOp does."""
