@@ -1023,7 +1023,6 @@ def _compiled_grade(grades: str) -> Callable[[Mapping[str, Any]], Any]:
     return compile_expr(rubric_grade(Settings({"grades": json.loads(grades)})))
 
 
-
 def unknown_facts(facts: Mapping[str, Any]) -> list[str]:
     """Names in a facts mapping that no rubric item asks for (typos, old names)."""
     return [name for name in facts if name not in ALL_FACTS]
