@@ -8,6 +8,10 @@ Only functions that Excel, WPS, LibreOffice and the ``formulas`` package all com
 Python values follow the cell's rules where a formula could meet them: a blank compares as "" with
 text and as 0 with a number, and counts as 0 in arithmetic.
 
+``compile_expr`` turns a tree into one Python function with the same value (what the core runs where
+it evaluates a figure many times: the 评分表, 执行率, 等级); the tree stays the declaration and ``value``
+the reference.
+
 Blank handling is the same on both sides: a figure whose inputs are missing is blank (None in
 Python, "" in the cell), never 0 and never an error value. Guards are nested IFs, because AND
 evaluates every argument and an error or a text in one of them would leak into the result.
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .score import fmt_number, round_half_up
 
@@ -46,6 +50,10 @@ class Expr:
 
     def cell_formula(self, refs: Refs) -> str:
         return "=" + self.formula(refs)
+
+    def source(self, c: Compiler) -> str:  # pragma: no cover - every node overrides
+        """Python source computing ``value`` (see ``compile_expr``)."""
+        raise NotImplementedError
 
     def inputs(self) -> set[str]:
         return set().union(*(c.inputs() for c in self.children())) if self.children() else set()
@@ -85,6 +93,9 @@ class Const(Expr):
             return '"' + self.constant.replace('"', '""') + '"'
         return number_text(self.constant)
 
+    def source(self, c: Compiler) -> str:
+        return c.constant(self.constant)
+
 
 BLANK = Const("")  # rendered as ""; its Python value is None (see If)
 
@@ -100,6 +111,9 @@ class Input(Expr):
 
     def formula(self, refs: Refs) -> str:
         return refs[self.name]
+
+    def source(self, c: Compiler) -> str:
+        return c.input(self.name)
 
     def inputs(self) -> set[str]:
         return {self.name}
@@ -124,6 +138,10 @@ class BinOp(Expr):
     def formula(self, refs: Refs) -> str:
         return f"({self.left.formula(refs)}{self.op}{self.right.formula(refs)})"
 
+    def source(self, c: Compiler) -> str:
+        op = self.op if self.op in ("+", "-", "*") else "/"
+        return f"({c.blank_as_zero(self.left)} {op} {c.blank_as_zero(self.right)})"
+
     def children(self) -> Sequence[Expr]:
         return (self.left, self.right)
 
@@ -138,8 +156,16 @@ class Neg(Expr):
     def formula(self, refs: Refs) -> str:
         return f"-{self.arg.formula(refs)}"
 
+    def source(self, c: Compiler) -> str:
+        return f"(-{c.code(self.arg)})"
+
     def children(self) -> Sequence[Expr]:
         return (self.arg,)
+
+
+def add_up(values: Sequence[Any]) -> Any:
+    """values[0] + values[1] + … from left to right (sum's own float addition)."""
+    return sum(values[1:], values[0])
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,11 +175,14 @@ class Plus(Expr):
     args: tuple[Expr, ...]
 
     def value(self, env: Env) -> Any:
-        return sum((a.value(env) for a in self.args[1:]), self.args[0].value(env))
+        return add_up([a.value(env) for a in self.args])
 
     def formula(self, refs: Refs) -> str:
         return "(" + "+".join(a.formula(refs) for a in self.args) + ")" if len(self.args) > 1 else \
             self.args[0].formula(refs)
+
+    def source(self, c: Compiler) -> str:
+        return f"_add_up(({''.join(c.code(a) + ', ' for a in self.args)}))"
 
     def children(self) -> Sequence[Expr]:
         return self.args
@@ -181,8 +210,16 @@ def _ordered(a: Any, b: Any) -> tuple[Any, Any]:
 
 
 _PLAIN_NUMBERS = (int, float)
+_PYTHON_OPS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "=": "==", "<>": "!="}
 _COMPARE = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
             "<": lambda a, b: a < b, "=": lambda a, b: a == b, "<>": lambda a, b: a != b}
+
+
+def compare(op: str, a: Any, b: Any) -> bool:
+    """``a op b`` as a cell compares them (op one of >=, >, <=, <, =, <>)."""
+    if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS:  # most comparisons: no coercion
+        return _COMPARE[op](a, b)
+    return _COMPARE[op](*_ordered(a, b))
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,13 +229,22 @@ class Compare(Expr):
     right: Expr
 
     def value(self, env: Env) -> bool:
-        a, b = self.left.value(env), self.right.value(env)
-        if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS:  # most comparisons: no coercion
-            return _COMPARE[self.op](a, b)
-        return _COMPARE[self.op](*_ordered(a, b))
+        return compare(self.op, self.left.value(env), self.right.value(env))
 
     def formula(self, refs: Refs) -> str:
         return f"{self.left.formula(refs)}{self.op}{self.right.formula(refs)}"
+
+    def source(self, c: Compiler) -> str:
+        right = self.right.constant if isinstance(self.right, Const) else None
+        if type(right) in _PLAIN_NUMBERS or (isinstance(right, str) and self.op in ("=", "<>")):
+            # The usual test of a cell against a number or a text: the plain case inline, what
+            # ``compare`` does first; anything else (a blank, a mixed pair) goes through it.
+            a, b, op = c.temp(), c.constant(self.right.constant), _PYTHON_OPS[self.op]
+            if isinstance(right, str):
+                return (f"({a}.casefold() {op} {c.constant(right.casefold())} if type({a} := {c.code(self.left)}) "
+                        f"is str else _compare({self.op!r}, {a}, {b}))")
+            return f"({a} {op} {b} if type({a} := {c.code(self.left)}) in _PLAIN_NUMBERS else _compare({self.op!r}, {a}, {b}))"
+        return f"_compare({self.op!r}, {c.code(self.left)}, {c.code(self.right)})"
 
     def children(self) -> Sequence[Expr]:
         return (self.left, self.right)
@@ -214,6 +260,10 @@ class IsNumber(Expr):
     def formula(self, refs: Refs) -> str:
         return f"ISNUMBER({self.arg.formula(refs)})"
 
+    def source(self, c: Compiler) -> str:
+        v = c.temp()
+        return f"(isinstance({v} := {c.code(self.arg)}, _NUMBER_TYPES) and not isinstance({v}, bool))"
+
     def children(self) -> Sequence[Expr]:
         return (self.arg,)
 
@@ -224,6 +274,7 @@ class All(Expr):
 
     args: tuple[Expr, ...]
     function = "AND"
+    python_operator = "and"
 
     def value(self, env: Env) -> bool:
         return all(a.value(env) for a in self.args)
@@ -233,6 +284,10 @@ class All(Expr):
             return self.args[0].formula(refs)
         return self.function + "(" + ",".join(a.formula(refs) for a in self.args) + ")"
 
+    def source(self, c: Compiler) -> str:
+        joined = f" {self.python_operator} ".join(c.code(a) for a in self.args)
+        return f"(True if ({joined}) else False)"  # all() and any() give a bool, not an operand
+
     def children(self) -> Sequence[Expr]:
         return self.args
 
@@ -241,6 +296,7 @@ class Either(All):
     """OR(...): like ``All``, only over conditions that cannot raise."""
 
     function = "OR"
+    python_operator = "or"
 
     def value(self, env: Env) -> bool:
         return any(a.value(env) for a in self.args)
@@ -259,8 +315,27 @@ class If(Expr):
     def formula(self, refs: Refs) -> str:
         return f"IF({self.condition.formula(refs)},{self.then.formula(refs)},{self.otherwise.formula(refs)})"
 
+    def source(self, c: Compiler) -> str:
+        then, otherwise = (("None" if b is BLANK else c.code(b)) for b in (self.then, self.otherwise))
+        return f"({then} if {c.code(self.condition)} else {otherwise})"
+
     def children(self) -> Sequence[Expr]:
         return (self.condition, self.then, self.otherwise)
+
+
+def apply_function(name: str, values: Sequence[Any]) -> Any:
+    """MIN, MAX, ABS, INT or ROUND of the arguments' values."""
+    if name == "MIN":
+        return min(values)
+    if name == "MAX":
+        return max(values)
+    if name == "ABS":
+        return abs(values[0])
+    if name == "INT":
+        return float(math.floor(values[0]))
+    if name == "ROUND":
+        return round_half_up(values[0], int(values[1]))
+    raise ValueError(name)
 
 
 @dataclass(frozen=True, eq=False)
@@ -272,24 +347,38 @@ class Func(Expr):
     args: tuple[Expr, ...]
 
     def value(self, env: Env) -> Any:
-        values = [a.value(env) for a in self.args]
-        if self.name == "MIN":
-            return min(values)
-        if self.name == "MAX":
-            return max(values)
-        if self.name == "ABS":
-            return abs(values[0])
-        if self.name == "INT":
-            return float(math.floor(values[0]))
-        if self.name == "ROUND":
-            return round_half_up(values[0], int(values[1]))
-        raise ValueError(self.name)
+        return apply_function(self.name, [a.value(env) for a in self.args])
 
     def formula(self, refs: Refs) -> str:
         return f"{self.name}(" + ",".join(a.formula(refs) for a in self.args) + ")"
 
+    def source(self, c: Compiler) -> str:
+        decimals = self.args[1].constant if len(self.args) == 2 and isinstance(self.args[1], Const) else None
+        if self.name == "ROUND" and type(decimals) is int:
+            return c.rounded(self.args[0], decimals)
+        args = [c.code(a) for a in self.args]
+        if self.name in ("MIN", "MAX"):
+            return f"{self.name.lower()}(({', '.join(args)},))"
+        if self.name == "INT" and len(args) == 1:
+            return f"float(_floor({args[0]}))"
+        return f"_apply_function({self.name!r}, [{', '.join(args)}])"
+
     def children(self) -> Sequence[Expr]:
         return self.args
+
+
+def aggregate(name: str, values: Sequence[Any]) -> Any:
+    """COUNT, SUM or AVERAGE of the numbers among ``values`` (each a cell's value or a list of them)."""
+    numbers: list[float] = []
+    for v in values:
+        for item in (v if isinstance(v, (list, tuple)) else [v]):
+            if is_number(item):
+                numbers.append(float(item))
+    if name == "COUNT":
+        return len(numbers)
+    if name == "SUM":
+        return sum(numbers)
+    return sum(numbers) / len(numbers)
 
 
 @dataclass(frozen=True, eq=False)
@@ -299,28 +388,130 @@ class Aggregate(Expr):
     name: str
     args: tuple[Input, ...]
 
-    def _numbers(self, env: Env) -> list[float]:
-        out: list[float] = []
-        for a in self.args:
-            v = a.value(env)
-            for item in (v if isinstance(v, (list, tuple)) else [v]):
-                if is_number(item):
-                    out.append(float(item))
-        return out
-
     def value(self, env: Env) -> Any:
-        numbers = self._numbers(env)
-        if self.name == "COUNT":
-            return len(numbers)
-        if self.name == "SUM":
-            return sum(numbers)
-        return sum(numbers) / len(numbers)
+        return aggregate(self.name, [a.value(env) for a in self.args])
 
     def formula(self, refs: Refs) -> str:
         return f"{self.name}(" + ",".join(a.formula(refs) for a in self.args) + ")"
 
+    def source(self, c: Compiler) -> str:
+        return f"_aggregate({self.name!r}, [{', '.join(c.code(a) for a in self.args)}])"
+
     def children(self) -> Sequence[Expr]:
         return self.args
+
+
+# ---------------------------------------------------------------- compiled evaluation
+
+_UNSET = object()  # a shared sub-expression not evaluated yet
+
+
+_RUNTIME = {"_UNSET": _UNSET, "_add_up": add_up, "_compare": compare, "_PLAIN_NUMBERS": _PLAIN_NUMBERS,
+            "_NUMBER_TYPES": (int, float), "_round_half_up": round_half_up, "_floor": math.floor,
+            "_apply_function": apply_function, "_aggregate": aggregate}
+
+
+class Compiler:
+    """Writes the Python source of one function that computes a tree's ``value``: every input
+    read once into a local, a sub-expression that occurs more than once in the tree (the same
+    node object) evaluated at most once, the nodes' checks written inline. Constants and input
+    names enter the source only as Python literals (their repr) or as bound names, so no value of
+    a rules file becomes code."""
+
+    def __init__(self, expr: Expr, parameters: Sequence[str]) -> None:
+        self.parameters = {name: f"p{i}" for i, name in enumerate(parameters)}
+        self.inputs: dict[str, str] = {}
+        self.globals: dict[str, Any] = dict(_RUNTIME)
+        self.temps = 0
+        self.shared = _repeated_nodes(expr)
+        self.memo: dict[Expr, str] = {}
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"t{self.temps}"
+
+    def input(self, name: str) -> str:
+        if name in self.parameters:
+            return self.parameters[name]
+        return self.inputs.setdefault(name, f"v{len(self.inputs)}")
+
+    def constant(self, value: Any) -> str:
+        if value is None or type(value) in (bool, str) or (type(value) is float and math.isfinite(value)) \
+                or (type(value) is int and abs(value) < 2 ** 63):
+            return repr(value)  # repr of these is an exact Python literal
+        name = f"c{len(self.globals)}"
+        self.globals[name] = value
+        return name
+
+    def code(self, node: Expr) -> str:
+        if node not in self.shared:
+            return node.source(self)
+        text = self.memo.get(node)
+        if text is None:  # its source once; a later occurrence reuses the text
+            var = f"m{len(self.memo)}"
+            self.memo[node] = var  # reserves the number while the node's own source is written
+            text = self.memo[node] = f"({var} if {var} is not _UNSET else ({var} := {node.source(self)}))"
+        return text
+
+    def rounded(self, node: Expr, decimals: int) -> str:
+        """ROUND(node, decimals): a number rounded now, a choice (IF) rounded in each branch, so
+        that points chosen from constants (是 → 0.5) cost nothing; a whole float is its own
+        rounding (round_half_up returns it as it is)."""
+        if isinstance(node, Const) and type(node.constant) in (int, float):
+            return self.constant(round_half_up(node.constant, decimals))
+        if isinstance(node, If) and node not in self.shared:
+            then, otherwise = ("_round_half_up(None, 0)" if b is BLANK else self.rounded(b, decimals)
+                               for b in (node.then, node.otherwise))
+            return f"({then} if {self.code(node.condition)} else {otherwise})"
+        v = self.temp()
+        return f"({v} if type({v} := {self.code(node)}) is float and {v}.is_integer() else _round_half_up({v}, {decimals}))"
+
+    def blank_as_zero(self, node: Expr) -> str:
+        """The node's value with a blank counted as 0, as BinOp does."""
+        if isinstance(node, Const) and node.constant is not None:
+            return self.code(node)
+        v = self.temp()
+        return f"(0.0 if ({v} := {self.code(node)}) is None else {v})"
+
+    def function_source(self, expr: Expr) -> str:
+        body = self.code(expr)
+        lines = [f"def compiled(env, {''.join(p + ', ' for p in self.parameters.values())}):"]
+        lines += [f"    {var} = env.get({name!r})" for name, var in self.inputs.items()]
+        lines += [f"    m{i} = _UNSET" for i in range(len(self.memo))]
+        return "\n".join(lines + [f"    return {body}"])
+
+
+def _repeated_nodes(expr: Expr) -> set[Expr]:
+    """The nodes (by identity) reached more than once, other than constants and inputs."""
+    seen: set[Expr] = set()
+    repeated: set[Expr] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (Const, Input)):
+            continue
+        if node in seen:
+            repeated.add(node)
+            continue
+        seen.add(node)
+        stack.extend(node.children())
+    return repeated
+
+
+def compile_expr(expr: Expr, parameters: Sequence[str] = ()) -> Callable[..., Any]:
+    """A function ``f(env, *parameters)`` giving ``expr.value`` over ``env`` (the inputs named in
+    ``parameters`` taken from the arguments instead), without walking the tree: the tree stays
+    the declaration, this is how the core evaluates it many times. Compile once and keep it
+    (the rules cache theirs); a tree too deep for Python's parser is walked as before."""
+    compiler = Compiler(expr, parameters)
+    try:
+        code = compile(compiler.function_source(expr), "<expr>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        names = list(parameters)
+        return lambda env, *values: expr.value({**env, **dict(zip(names, values))})
+    namespace = compiler.globals
+    exec(code, namespace)  # noqa: S102 - the source is written by Compiler from node types only
+    return namespace["compiled"]
 
 
 # ---------------------------------------------------------------- building blocks of figures
@@ -371,7 +562,3 @@ def lookup(x: Expr, table: Mapping[str, Any], otherwise: Any) -> Expr:
     for key, got in reversed(list(table.items())):
         out = If(Compare("=", x, Const(key)), wrap(got), out)
     return out
-
-
-def evaluate(expr: Expr, **env: Any) -> Any:
-    return expr.value(env)

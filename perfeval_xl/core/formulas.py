@@ -12,11 +12,14 @@ Input names: ``budget`` (全年预算数), ``executed`` (全年执行数), ``poi
 
 from __future__ import annotations
 
+import functools
+import json
+import weakref
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
-from .expr import (Compare, Const, Expr, Func, If, Input, IsNumber, average_or_blank, band, clamp, evaluate, is_number,
-                   ratio, rounded, sum_or_blank, when_numbers)
+from .expr import (Compare, Const, Expr, Func, If, Input, IsNumber, average_or_blank, band, clamp, compile_expr,
+                   is_number, ratio, rounded, sum_or_blank, when_numbers)
 from .score import fmt_number, fmt_percent
 from .settings import Settings
 
@@ -120,14 +123,33 @@ def capped(settings: Settings, total: Expr = TOTAL, rate: Expr = RATE) -> Expr:
 # ---------------------------------------------------------------- Python values
 
 
+# The figures are compiled once (``expr.compile_expr``): every project table and unit of a roll-up
+# computes them.
+
+
+@functools.cache
+def _compiled_execution_rate() -> Callable[[Mapping[str, Any]], Any]:
+    return compile_expr(EXECUTION_RATE)
+
+
 def execution_rate(executed: float | None, budget: float | None) -> float | None:
-    return evaluate(EXECUTION_RATE, executed=executed, budget=budget)
+    return _compiled_execution_rate()({"executed": executed, "budget": budget})
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_grade(grades: str) -> Callable[[Mapping[str, Any]], Any]:
+    return compile_expr(grade(Settings({"grades": json.loads(grades)})))
 
 
 def grade_of(total: float | None, settings: Settings) -> str:
     if total is None:
         return ""
-    return evaluate(grade(settings), total=total) or ""
+    return _compiled_grade(section_text(settings, "grades"))({"total": total}) or ""
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled_rounding(decimals: int) -> Callable[[Mapping[str, Any]], Any]:
+    return compile_expr(rounded(Input("x"), decimals))
 
 
 def sum_of(values: Sequence[Any], decimals: int | None = None) -> float | None:
@@ -135,7 +157,19 @@ def sum_of(values: Sequence[Any], decimals: int | None = None) -> float | None:
     numbers = [float(v) for v in values if is_number(v)]
     if not numbers:
         return None
-    return evaluate(rounded(Input("x"), decimals), x=sum(numbers)) if decimals is not None else sum(numbers)
+    return _compiled_rounding(decimals)({"x": sum(numbers)}) if decimals is not None else sum(numbers)
+
+
+_SECTION_TEXTS: weakref.WeakKeyDictionary[Settings, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def section_text(settings: Settings, section: str) -> str:
+    """A settings section as JSON text (what compiled figures and rules are cached by), written once
+    per Settings object: a Settings is a read-only view, and a roll-up scores every unit with one."""
+    texts = _SECTION_TEXTS.setdefault(settings, {})
+    if section not in texts:
+        texts[section] = json.dumps(settings.get(section), sort_keys=True, default=str)
+    return texts[section]
 
 
 def parts_env(values: Sequence[Any]) -> dict[str, Any]:

@@ -37,12 +37,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from .expr import Expr
-from .formulas import grade_of
+from .expr import Expr, compile_expr
+from .formulas import grade_of, section_text
 from .model import EXPENSE_LABELS, KEYED_LABELS, BasicData, ExpenseRow
 from .rubric_exprs import (ADJUSTMENT_LIMITS, ASSET_CASES, FUND_CASE_FACTS, FUND_CASES, FUND_FRAUD_CASES,
                            JUDGED_PART_POINTS, PAY_PROGRESS_SHORT, PROCUREMENT_DEVIATION, QUARTER_TARGETS, RULE_CASES,
-                           STAFF_OVER, THREE_PUBLIC_OVER, TRANSFER_LIMIT, YES, Deduction, RubricRule,
+                           STAFF_OVER, THREE_PUBLIC_OVER, TRANSFER_LIMIT, YES, CompiledRule, Deduction, RubricRule,
                            RubricSettingError, RuleContext, band_table, cell_answer, computed_total, rubric_grade,
                            rubric_rule, rubric_total)
 from .score import Score, fmt_amount, fmt_number, fmt_percent, fmt_points
@@ -82,7 +82,7 @@ class RubricInputs:
     @functools.cached_property
     def rubric_settings(self) -> str:
         """The [rubric] section as JSON text: what the items' rules are built (and cached) from."""
-        return json.dumps(self.settings.get("rubric"), sort_keys=True, default=str)
+        return section_text(self.settings, "rubric")
 
 
 @dataclass(frozen=True)
@@ -229,9 +229,8 @@ class _Reader:
         self.invalid: list[tuple[str, str]] = []
         self.used: dict[str, Any] = {}
         self.either: list[tuple[str, ...]] = []
-        self.rule: RubricRule | None = None  # set by check(), with the item's score and the inputs
-        self.score: Expr | None = None  # as their cells show them (env), what the expressions read
-        self.env: dict[str, Any] = {}
+        self.rule: CompiledRule | None = None  # set by check(), with the inputs as their cells
+        self.env: dict[str, Any] = {}  # show them (env), what the rule reads
 
     def fact(self, name: str, optional: bool = False) -> Any:
         spec = ALL_FACTS[name]
@@ -295,13 +294,13 @@ class _Reader:
         cannot use stops here, after the inputs, with its own message)."""
         if self.missing or self.invalid:
             raise _Incomplete
-        self.rule, self.score = _rule_of(self.item.key, self.inputs.rubric_settings)
+        self.rule = _rule_of(self.item.key, self.inputs.rubric_settings)[2]
         self.env = {name: cell_answer(value) for name, value in self.used.items()}
 
     def figure(self, name: str) -> Any:
         """An intermediate figure of the rule (the rate, the points counted) for the explanation."""
         assert self.rule is not None, "figure() before check()"
-        return self.rule.figures[name].value(self.env)
+        return self.rule.figure(name, self.env)
 
     def rate(self, numerator: float, denominator: float) -> float:
         """The rule's "rate" figure, refused when it is beyond what can be computed."""
@@ -348,11 +347,10 @@ def _incomplete_score(item: RubricItem, r: _Reader) -> Score:
 
 
 def _finish(item: RubricItem, r: _Reader, out: _Outcome) -> Score:
-    """The Score: sub-scores and value are the rule's expressions evaluated over the inputs read,
-    the same expressions the 评分表's 计算得分 cells compute."""
-    assert r.rule is not None and r.score is not None and len(out.parts) == len(r.rule.parts), item.key
-    part_points = [p.value(r.env) for p in r.rule.part_points()]
-    value = r.score.value(r.env)
+    """The Score: sub-scores and value are the rule's expressions evaluated over the inputs read
+    (compiled, each sub-score once), the same expressions the 评分表's 计算得分 cells compute."""
+    assert r.rule is not None and len(out.parts) == len(r.rule.part_points), item.key
+    value, part_points = r.rule.evaluate(r.env)
     assert value is not None, f"{item.key}: the inputs were read as complete but the rule's conditions fail"
     texts = [f"{text}，计 {fmt_points(p)}" for text, p in zip(out.parts, part_points)]
     if out.zeroed:
@@ -966,7 +964,7 @@ def score_expr(item: RubricItem, settings: Settings) -> Expr:
     return _rule_of(item.key, RubricInputs(None, {}, settings).rubric_settings)[1]
 
 
-def _rule_of(key: str, rubric_settings: str) -> tuple[RubricRule, Expr]:
+def _rule_of(key: str, rubric_settings: str) -> tuple[RubricRule, Expr, CompiledRule]:
     """The item's rule and score under these [rubric] settings; RubricSettingError when one is unusable."""
     built = _built_rule(key, rubric_settings)
     if isinstance(built, str):
@@ -975,15 +973,16 @@ def _rule_of(key: str, rubric_settings: str) -> tuple[RubricRule, Expr]:
 
 
 @functools.lru_cache(maxsize=256)
-def _built_rule(key: str, rubric_settings: str) -> tuple[RubricRule, Expr] | str:
-    """Built once per item and [rubric] section (its JSON text), as the rules only read that section."""
+def _built_rule(key: str, rubric_settings: str) -> tuple[RubricRule, Expr, CompiledRule] | str:
+    """Built (and compiled) once per item and [rubric] section (its JSON text), as the rules only
+    read that section."""
     item = ITEMS_BY_KEY[key]
     context = RuleContext(Settings({"rubric": json.loads(rubric_settings)}), ALL_FACTS, item.points)
     try:
         rule = rubric_rule(key, context)
     except RubricSettingError as exc:
         return str(exc)
-    return rule, rule.score(item.points)
+    return rule, rule.score(item.points), rule.compiled(item.points)
 
 
 def shown_fact(name: str, raw: Any) -> Any:
@@ -1001,15 +1000,27 @@ def shown_fact(name: str, raw: Any) -> Any:
 def evaluate_rubric(basic: BasicData | None, facts: Mapping[str, Any] | None,
                     settings: Settings) -> RubricResult:
     """The items' scores, their 合计 (once every item scores) and the 等级, by the same expressions
-    as the 评分表's 合计 and 等级 cells."""
+    as the 评分表's 合计 and 等级 cells (compiled once, ``expr.compile_expr``)."""
     facts = facts or {}
     items = score_rubric(basic, facts, settings)
     scores = {"scores": [s.value for _, s in items]}
-    total = rubric_total(len(RUBRIC_ITEMS)).value(scores)
+    total_of, computed_total_of = _compiled_totals()
+    total = total_of(scores)
     severe = shown_fact("fund_compliance_severe", facts.get("fund_compliance_severe"))
-    grade = rubric_grade(settings).value({"total": total, "fund_compliance_severe": severe}) or ""
+    grade = _compiled_grade(section_text(settings, "grades"))({"total": total, "fund_compliance_severe": severe}) or ""
     reason = "资金使用合规性⑦：违规情况特别严重，重点绩效评价等级定为“差”。" if severe == YES else ""
-    return RubricResult(items, total, computed_total().value(scores), grade, reason)
+    return RubricResult(items, total, computed_total_of(scores), grade, reason)
+
+
+@functools.cache
+def _compiled_totals() -> tuple[Callable[[Mapping[str, Any]], Any], Callable[[Mapping[str, Any]], Any]]:
+    return compile_expr(rubric_total(len(RUBRIC_ITEMS))), compile_expr(computed_total())
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_grade(grades: str) -> Callable[[Mapping[str, Any]], Any]:
+    """The 等级 under these [grades] (their JSON text), compiled once."""
+    return compile_expr(rubric_grade(Settings({"grades": json.loads(grades)})))
 
 
 def unknown_facts(facts: Mapping[str, Any]) -> list[str]:

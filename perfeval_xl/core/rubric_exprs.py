@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from .expr import (BLANK, Aggregate, All, Compare, Const, Either, Expr, Func, If, Input, IsNumber, Neg, Plus, band,
-                   clamp, lookup, rounded)
+                   clamp, compile_expr, lookup, rounded)
 from .formulas import grade
 from .settings import Settings
 
@@ -236,14 +236,52 @@ class RubricRule:
     def part_points(self) -> tuple[Expr, ...]:
         return tuple(rounded(p, 2) for p in self.parts)
 
-    def score(self, points: float) -> Expr:
-        body: Expr = Plus(self.part_points())
+    def item_points(self, points: float, part_points: Sequence[Expr]) -> Expr:
+        """The item's value from its sub-scores' points: their sum (0 when ``zero_if`` holds),
+        clamped to [0, 分值], rounded to 2 dp."""
+        body: Expr = Plus(tuple(part_points))
         if self.zero_if is not None:
             body = If(self.zero_if, Const(0), body)
-        out = rounded(clamp(body, 0, points), 2)
+        return rounded(clamp(body, 0, points), 2)
+
+    def guarded(self, body: Expr) -> Expr:
+        """``body`` once every guard holds (each tested only when the ones before do), else blank."""
         for guard in reversed(self.guards):
-            out = If(guard, out)
-        return out
+            body = If(guard, body)
+        return body
+
+    def score(self, points: float) -> Expr:
+        """The 计算得分: one expression, the cell's formula and the tree the core is checked against."""
+        return self.guarded(self.item_points(points, self.part_points()))
+
+    def compiled(self, points: float) -> CompiledRule:
+        """The same rule compiled to Python (``expr.compile_expr``), each sub-score evaluated once
+        and passed to the item's value: what the core runs for every 评分表."""
+        names = tuple(f"#part{i}" for i in range(len(self.parts)))
+        return CompiledRule(
+            compile_expr(self.guarded(Const(True))), tuple(compile_expr(p) for p in self.part_points()),
+            compile_expr(self.item_points(points, tuple(Input(n) for n in names)), names),
+            {name: compile_expr(figure) for name, figure in self.figures.items()})
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """An item's rule as Python functions of the cells' values (``env``): ``evaluate`` gives the
+    value of ``RubricRule.score`` and, when it is not blank, the sub-scores' points."""
+
+    guards_hold: Callable[[Mapping[str, Any]], Any]
+    part_points: tuple[Callable[[Mapping[str, Any]], Any], ...]
+    item_points: Callable[..., Any]
+    figures: Mapping[str, Callable[[Mapping[str, Any]], Any]]
+
+    def evaluate(self, env: Mapping[str, Any]) -> tuple[Any, tuple[Any, ...]]:
+        if not self.guards_hold(env):
+            return None, ()
+        parts = tuple(part(env) for part in self.part_points)
+        return self.item_points(env, *parts), parts
+
+    def figure(self, name: str, env: Mapping[str, Any]) -> Any:
+        return self.figures[name](env)
 
 
 def _yes_items(c: RuleContext, points: Mapping[str, float]) -> RubricRule:
