@@ -132,3 +132,18 @@ def test_half_up_rounding_is_the_same_on_the_first_and_on_later_calls():
             assert first == again == expected
             assert math.copysign(1, first) == math.copysign(1, again)
     assert round_half_up(2.345) == 2.35 and round_half_up(-0.0) == 0.0
+
+
+def test_layouts_are_built_once_per_shape_and_settings_text():
+    # a roll-up reads every file under the run's settings: the layout (and its compiled cell lists)
+    # must be shared between files, and must differ where the settings change a formula
+    from perfeval_xl.core.settings import Settings
+    from perfeval_xl.layout.sheets import PROJECT
+
+    bands = {"execution": {"method": "bands"}}
+    first = PROJECT.layout(settings=Settings.default().override(bands))
+    assert PROJECT.layout(settings=Settings.default().override(bands)) is first
+    assert PROJECT.layout() is PROJECT.layout(settings=Settings.default()) is not first
+    formulas = {c.formula for c in first.cells if getattr(c, "formula", None)}
+    default_formulas = {c.formula for c in PROJECT.layout().cells if getattr(c, "formula", None)}
+    assert formulas and formulas != default_formulas

@@ -8,6 +8,7 @@ typo cannot silently fall back to the default.
 from __future__ import annotations
 
 import copy
+import json
 import functools
 import math
 import re
@@ -49,6 +50,7 @@ class Settings:
     def __init__(self, data: dict[str, Any], origin: str = "默认设置") -> None:
         self._data = data
         self.origin = origin
+        self._text: str | None = None
 
     @classmethod
     def default(cls) -> Settings:
@@ -87,6 +89,13 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         """The merged rules as plain data (a copy): what the archive fingerprints."""
         return copy.deepcopy(self._data)
+
+    def text(self) -> str:
+        """The merged rules as canonical JSON text, made once (the view is read-only): what
+        things built from the settings, such as sheet layouts, are cached by."""
+        if self._text is None:
+            self._text = json.dumps(self._data, sort_keys=True, ensure_ascii=False, default=str)
+        return self._text
 
     def __getitem__(self, dotted: str) -> Any:
         node: Any = self._data

@@ -7,6 +7,7 @@ walk the same list of kinds, so a sheet is declared once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -38,7 +39,7 @@ class SheetKind:
     # object written (None: the sheet is printed when it shows something). Unprinted sheets stay in
     # the file for the clerk; a template prints every sheet.
     printed: Callable[[Submission, Any], bool] | None = None
-    # The layouts built with the default settings, by (sheet, capacities): kept with the kind.
+    # The layouts built, by (sheet, capacities, settings text): kept with the kind.
     built: dict[tuple, Layout] = field(default_factory=dict, compare=False, repr=False)
 
     def prints(self, sub: Submission | None, obj: Any) -> bool:
@@ -52,14 +53,19 @@ class SheetKind:
                settings: Settings | None = None) -> Layout:
         sheet = sheet or self.sheet
         capacities = {**self.capacities, **(capacities or {})}
-        if settings is not None:
-            return self.factory(sheet, capacities, settings)
-        # Readers lay out the same sheets for every file of a roll-up: build each shape once.
-        # Layouts are never changed after they are built, so sharing them is safe.
-        key = (sheet, tuple(sorted(capacities.items())))
+        # Readers lay out the same sheets for every file of a roll-up, under the run's settings:
+        # build each shape once per settings (by their text, not by object identity). Layouts are
+        # never changed after they are built, so sharing them is safe.
+        settings = settings or _default_settings()
+        key = (sheet, tuple(sorted(capacities.items())), settings.text())
         cache = self.built
         if key not in cache:
             if len(cache) > 512:  # clerks' inserted rows make many shapes: keep memory bounded
                 cache.clear()
-            cache[key] = self.factory(sheet, capacities, Settings.default())
+            cache[key] = self.factory(sheet, capacities, settings)
         return cache[key]
+
+
+@functools.cache
+def _default_settings() -> Settings:
+    return Settings.default()
