@@ -263,6 +263,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- roll-up
 
+# Rows of `rollup`'s per-unit table in a terminal: a province rolls up 10^5 files, and the 区汇总's
+# 汇总 sheet lists every one of them; --all prints them all.
+UNIT_TABLE_ROWS = 50
+NEEDS_ACTION = ("需退回", "未能读取")  # statuses (the table's last column) listed first when it is cut
+
+
+def unit_table_rows(rows: list[tuple], limit: int | None) -> tuple[list[tuple], int]:
+    """At most ``limit`` rows of the per-unit table (all of them when ``limit`` is None): the files
+    that need action first (需退回, 未能读取), each group in the table's order; and how many were left out."""
+    if limit is None or len(rows) <= limit:
+        return rows, 0
+    first = [r for r in rows if r[-1] in NEEDS_ACTION]
+    return (first + [r for r in rows if r[-1] not in NEEDS_ACTION])[:limit], len(rows) - limit
+
 
 def cmd_rollup(args: argparse.Namespace) -> int:
     from .demo import summary_rows, table_text
@@ -291,7 +305,10 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         print()
     if not quiet:
         if r.report.get("submissions"):
-            print(table_text(summary_rows(r.report)))
+            shown, left_out = unit_table_rows(summary_rows(r.report), None if args.all_units else UNIT_TABLE_ROWS)
+            print(table_text(shown))
+            if left_out:
+                print(f"……另有 {left_out} 个单位，见区汇总「汇总」表（加 --all 全部列出）")
             print()
         print(r.summary_zh())
     if not args.quiet:
@@ -583,6 +600,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖已存在的非本工具生成的输出文件")
     p.add_argument("--roster", metavar="名单.csv", help="应报送单位名单（.csv 或 .toml，UTF-8 或 GBK）：生成“报送情况”表")
     p.add_argument("--archive", metavar="档案.sqlite", help="绩效档案（SQLite）：记录本次汇总，未改动的文件不再重读，对比上年和上次报送")
+    p.add_argument("--all", dest="all_units", action="store_true",
+                   help=f"结果表列出全部单位（默认最多 {UNIT_TABLE_ROWS} 行，需退回和未能读取的排在前面）")
     _add_rules_option(p)
     _add_script_options(p, "json 把汇总报告（与 --json 文件相同）打印到标准输出")
 

@@ -109,6 +109,7 @@ class exact_rounding:
 
 FIGURES = {
     "execution_rate": lambda s: formulas.EXECUTION_RATE,
+    "execution_rate_shown": lambda s: formulas.EXECUTION_RATE_SHOWN,
     "execution_score": formulas.execution_score,
     "grade": formulas.grade,
     "sum": lambda s: formulas.parts_sum(2),
@@ -118,7 +119,7 @@ FIGURES = {
 }
 # The figures that read the settings, with every variant; the others once.
 CASES = [("execution_score", v) for v in ("default", "bands", "odd_bands")] + [
-    ("grade", v) for v in ("default", "grades")] + [(f, "default") for f in ("execution_rate", "sum", "rounded_sum",
+    ("grade", v) for v in ("default", "grades")] + [(f, "default") for f in ("execution_rate", "execution_rate_shown", "sum", "rounded_sum",
                                                                              "average", "control_rate")]
 PROP = hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

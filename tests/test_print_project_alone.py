@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from perfeval_xl.core.checks.submission import latest_year
 from perfeval_xl.core.model import Submission
 from perfeval_xl.core.settings import Settings
 from perfeval_xl.core.validate import validate
@@ -79,8 +80,9 @@ def test_a_wrong_year_on_the_table_alone_is_reported_at_its_cell(alone, tmp_path
     wb["项目1"]["G2"] = 22
     wb.save(tmp_path / "22.xlsx")
     sub = read_workbook(tmp_path / "22.xlsx", PROJECT_SHEETS).submission
-    hits = [(f.rule, f.location.sheet, f.location.cell) for f in validate(sub).findings if f.rule == "S106"]
-    assert hits == [("S106", "项目1", "G2")]
+    hits = [(f.rule, f.location.sheet, f.location.cell, f.message) for f in validate(sub).findings if f.rule == "S106"]
+    # the message names the cell the year came from, not a 封面 this workbook does not have
+    assert hits == [("S106", "项目1", "G2", f"项目1 G2（年度）为 22，不在 2000–{latest_year()} 之间。")]
 
 
 def test_a_table_alone_left_unnamed_names_nothing(tmp_path):

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from perfeval_xl.core.score import NO_FIGURE, rate_shown
+from perfeval_xl.core.formulas import rate_shown
+from perfeval_xl.core.score import NO_FIGURE
 from perfeval_xl.io.xlsx_write import build_workbook, save_atomic
 from perfeval_xl.layout.sheets import UNIT_SHEETS
 from perfeval_xl.rollup import rollup

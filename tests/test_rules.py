@@ -466,7 +466,7 @@ CASES: dict[str, Case] = {
     "S106": case(
         lambda: Submission(unit=UnitInfo(year=22), projects=project().projects),
         lambda: Submission(unit=UnitInfo(year=2022), projects=project().projects),
-        Expect("单位信息", "", "年度", f"封面年度为 22，不在 2000–{latest_year()} 之间。"),
+        Expect("单位信息", "", "年度", f"年度为 22，不在 2000–{latest_year()} 之间。"),
     ),
 }
 

@@ -64,7 +64,7 @@ def test_impossible_year_and_missing_unit_name_name_their_cells(tmp_path):
     assert codes(sub) == []
     sub.unit.year = 22
     assert codes(read_back(sub, tmp_path / "a.xlsx")) == [
-        ("S106", "错误", "封面", "B4", f"封面年度为 22，不在 2000–{NEXT_YEAR} 之间。")]
+        ("S106", "错误", "封面", "B4", f"封面 B4（年度）为 22，不在 2000–{NEXT_YEAR} 之间。")]
     sub.unit.year, sub.unit.unit_name = 2022, ""
     assert codes(read_back(sub, tmp_path / "b.xlsx")) == [("S105", "错误", "封面", "B2", "封面未填写单位名称。")]
 

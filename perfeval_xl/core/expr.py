@@ -542,10 +542,12 @@ def average_or_blank(*cells: Input, decimals: int = 2) -> Expr:
     return If(Compare("=", Aggregate("COUNT", cells), Const(0)), BLANK, rounded(Aggregate("AVERAGE", cells), decimals))
 
 
-def ratio(numerator: Input, denominator: Input) -> Expr:
-    """numerator ÷ denominator; blank when either is not a number or the denominator is 0."""
+def ratio(numerator: Input, denominator: Input, zero_over_zero: Expr = BLANK) -> Expr:
+    """numerator ÷ denominator; blank when either is not a number or the denominator is 0, except
+    ``zero_over_zero`` when both are 0 (a table shows "—" there: no figure is missing)."""
+    over_zero = BLANK if zero_over_zero is BLANK else If(Compare("=", numerator, Const(0)), zero_over_zero)
     return when_numbers((numerator, denominator),
-                        If(Compare("<>", denominator, Const(0)), numerator / denominator))
+                        If(Compare("<>", denominator, Const(0)), numerator / denominator, over_zero))
 
 
 def band(x: Expr, bands: Sequence[tuple[float, Any]], below: Any) -> Expr:

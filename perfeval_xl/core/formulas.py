@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from .expr import (Compare, Const, Expr, Func, If, Input, IsNumber, average_or_blank, band, clamp, compile_expr,
                    is_number, ratio, rounded, sum_or_blank, when_numbers)
-from .score import fmt_number, fmt_percent
+from .score import NO_FIGURE, fmt_number, fmt_percent
 from .settings import Settings
 
 BUDGET, EXECUTED, POINTS, TOTAL = Input("budget"), Input("executed"), Input("points"), Input("total")
@@ -28,6 +28,12 @@ RATE = Input("rate")
 
 # 执行率 = 全年执行数 ÷ 全年预算数; blank without an executed amount or with a zero budget.
 EXECUTION_RATE: Expr = ratio(EXECUTED, BUDGET)
+
+# 执行率 as a table cell shows it (the 项目清单's formula, the 区汇总's value via ``rate_shown``): the
+# rate; "—" for 0/0 (nothing budgeted and nothing spent: there is no rate, yet no figure is missing);
+# blank when a figure is missing or money was spent without a budget. Where it is a number it is
+# EXECUTION_RATE, so nothing that computes with the rate ever meets the "—".
+EXECUTION_RATE_SHOWN: Expr = ratio(EXECUTED, BUDGET, zero_over_zero=Const(NO_FIGURE))
 
 
 # 控制率 of the 基础数据表 (在职人员, 楼堂馆所): part ÷ whole, blank unless the whole is above 0.
@@ -134,6 +140,20 @@ def _compiled_execution_rate() -> Callable[[Mapping[str, Any]], Any]:
 
 def execution_rate(executed: float | None, budget: float | None) -> float | None:
     return _compiled_execution_rate()({"executed": executed, "budget": budget})
+
+
+@functools.cache
+def _compiled_execution_rate_shown() -> Callable[[Mapping[str, Any]], Any]:
+    return compile_expr(EXECUTION_RATE_SHOWN)
+
+
+def rate_shown(rate: float | None, budget: Any, executed: Any) -> float | str | None:
+    """The 执行率 cell of a table over ``budget`` and ``executed``: ``rate`` (the caller's
+    ``execution_rate`` of the same figures) when there is one, else what EXECUTION_RATE_SHOWN shows
+    ("—" for 0/0, blank when a figure is missing)."""
+    if rate is not None:
+        return rate
+    return _compiled_execution_rate_shown()({"budget": budget, "executed": executed})
 
 
 @functools.lru_cache(maxsize=64)

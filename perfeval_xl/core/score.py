@@ -102,17 +102,5 @@ def fmt_rate(rate: float | None) -> str:
     return NO_FIGURE if rate is None else fmt_percent(rate)
 
 
-def rate_shown(rate: float | None, budget: Any, executed: Any) -> float | str | None:
-    """执行率 as a table cell shows it: the rate; "—" for 0/0 (nothing budgeted and nothing spent:
-    there is no rate, yet no figure is missing); None (a blank cell) when a figure is missing."""
-    if rate is None and _is_zero(budget) and _is_zero(executed):
-        return NO_FIGURE
-    return rate
-
-
-def _is_zero(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
-
-
 def fmt_points(value: float | None) -> str:
     return fmt_number(value, 2) + ("" if value is None else " 分")

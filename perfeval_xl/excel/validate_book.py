@@ -9,7 +9,8 @@ What it does, in as few round trips to Excel as it can:
 
 1. reads every sheet's values from A1 to its last used cell (one read per sheet) and maps them
    into the model with the same reader as the command line (``io.xlsx_read.read_sheets``),
-   including the 情况说明 typed on an earlier 校验结果 sheet;
+   including the 情况说明 typed on an earlier 校验结果 sheet, and the merged 一级/二级 cells where
+   the engine can tell them (``read_merges``: the desktop engines; Office.js and Lite cannot);
 2. runs the rule catalog (``core.validate``);
 3. writes the 校验结果 sheet in one 2-D write (summary line, note, header, one row per finding,
    with a HYPERLINK that jumps to the cell and the clerk's 情况说明 carried over);
@@ -30,9 +31,10 @@ from ..core.findings import Report, Severity
 from ..core.settings import Settings
 from ..core.validate import validate
 from ..io.results_read import result_rows
-from ..io.xlsx_read import read_sheets
+from ..io.xlsx_read import Grid, read_sheets, sheet_layouts
 from ..io.xlsx_write import COMPUTED_FILL, HEADER_FILL, INPUT_FILL
 from ..layout.grid import COMPUTED, HEADER, INPUT, Layout
+from ..layout.merges import CellRange, merge_down_columns
 from ..layout.results import (COLUMN, ERROR_COLOR, FIRST_ROW, HEADER_ROW, HEADERS, NOTE, RESULT_COLUMNS,
                               RESULTS_SHEET, WARNING_COLOR)
 from ..layout.sheets import UNIT_SHEETS
@@ -75,6 +77,51 @@ def read_book(book) -> dict[str, list[list[Any]]]:
         values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
         sheets[sheet.name] = [["" if v is None else v for v in row] for row in values or []]
     return sheets
+
+
+def read_merges(book, sheets: dict[str, list[list[Any]]], kinds: list[SheetKind],
+                settings: Settings | None = None) -> dict[str, list[CellRange]] | None:
+    """The merged ranges that cover a blank 一级/二级 cell of a read table row, per sheet, as the
+    file reader gives ``read_sheets`` (so a genuinely blank 一级 under a filled one is reported,
+    not carried down); None where the engine cannot tell (Office.js and xlwings Lite read values
+    only, and their merge areas are not readable synchronously): the reader then carries down.
+
+    Only blank cells are asked, one ``merge_area`` per merged range (the rest of the range is
+    known from it) and per unmerged blank cell: a round trip to Excel each, so a tool-written
+    workbook costs about one call per merged 一级/二级 block, not one per cell."""
+    grids = {name: Grid(rows) for name, rows in sheets.items()}
+    merges: dict[str, list[CellRange]] = {}
+    try:
+        for _kind, name, layout in sheet_layouts(grids, kinds, settings):
+            merges[name] = _sheet_merges(book.sheets[name], layout, sheets[name])
+    except NotImplementedError:
+        return None
+    return merges
+
+
+def _sheet_merges(sheet, layout: Layout, rows: list[list[Any]]) -> list[CellRange]:
+    def blank(row: int, col: int) -> bool:
+        value = rows[row - 1][col - 1] if row <= len(rows) and col <= len(rows[row - 1]) else ""
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    found: list[CellRange] = []
+    for table in layout.tables:
+        columns = merge_down_columns(table)
+        others = [c.col for c in table.columns if not c.merge_down]
+        last = min(table.last_row, len(rows))
+        for cell in columns:
+            row = table.first_row
+            while row <= last:
+                # a spare row (nothing in its other columns) is never read, so never asked about
+                if not blank(row, cell.col) or all(blank(row, col) for col in others):
+                    row += 1
+                    continue
+                area = sheet.range((row, cell.col)).merge_area
+                bottom = area.last_cell.row
+                if (area.row, area.column) != (bottom, area.last_cell.column):
+                    found.append((area.row, area.column, bottom, area.last_cell.column))
+                row = max(row, bottom) + 1
+    return found
 
 
 def _split_ref(text: str) -> tuple[str, str] | None:
@@ -217,7 +264,8 @@ def validate_book(book, settings: Settings | None = None, kinds: list[SheetKind]
     kinds = kinds or UNIT_SHEETS
     sheets = read_book(book)
     previous = result_rows(sheets.get(RESULTS_SHEET, []))
-    read = read_sheets(sheets, kinds)  # 情况说明 come back through the reader
+    # 情况说明 come back through the reader; merged 一级/二级 as the file reader sees them
+    read = read_sheets(sheets, kinds, merges=read_merges(book, sheets, kinds))
     report = validate(read.submission, settings)
     names = set(sheets) - {RESULTS_SHEET}
 

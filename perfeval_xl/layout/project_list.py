@@ -8,8 +8,8 @@ workbook* (``project_list_layout``, the kind's ``view``), and every address come
 ``layout.cell_of(field).ref``, never from a number written here.
 
 Each cell still has a ``compute``: given the Submission, the value the cell must show (what
-the project sheet shows, and the core's ``execution_rate``), so the generic checks that
-compare every computed cell with the core cover this sheet too.
+the project sheet shows, and the core's 执行率 as a table shows it, ``EXECUTION_RATE_SHOWN``),
+so the generic checks that compare every computed cell with the core cover this sheet too.
 
 Only functions every engine computes (IF, AND, ISNUMBER, COUNT, SUM, AVERAGE, ROUND; the
 figures are those of ``core.formulas``): no
@@ -72,8 +72,9 @@ def _show(ref: str) -> str:
 
 
 def _rate_cell(b: Builder, budget: Cell, executed: Cell) -> Cell:
-    """执行率 of a row of this sheet: the core's figure over the row's own two cells."""
-    rate = formulas.EXECUTION_RATE
+    """执行率 of a row of this sheet: the core's figure over the row's own two cells, as a table
+    shows it ("—" for 0/0, blank when a figure is missing; the cell is centred)."""
+    rate = formulas.EXECUTION_RATE_SHOWN
     return b.computed(COL["execution_rate"], "", rate.cell_formula({"budget": budget.ref, "executed": executed.ref}),
                       lambda sub: rate.value({"budget": budget.compute(sub), "executed": executed.compute(sub)}),
                       "rate")
@@ -122,7 +123,7 @@ def project_list_layout(sheet: str, layouts: list[Layout], settings: Settings | 
 
     b.note("说明：本表只列出生成本工作簿时已有的项目表。复制“项目1”新增的项目表不会自动列入本表"
            "（合计也不含它），但校验和区汇总会读取全部项目表；如需完整的清单，请重新生成工作簿。"
-           "执行率 = 全年执行数 ÷ 全年预算数；合计行的执行率 = 执行数合计 ÷ 预算数合计。", height=48)
+           "执行率 = 全年执行数 ÷ 全年预算数（两者都为 0 时显示“—”）；合计行的执行率 = 执行数合计 ÷ 预算数合计。", height=48)
     return b.build()
 
 

@@ -19,7 +19,7 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 
 from .. import __version__
 from ..core.findings import FINDING_COLUMNS, ROLLUP_FINDING_KEYS, Finding
-from ..core.score import rate_shown
+from ..core.formulas import rate_shown
 from ..core.settings import Settings
 from ..layout.workbook import KNOWN_VERSIONS, TEMPLATE_VERSION
 from .compare import change

@@ -119,16 +119,20 @@ def check_blank(ctx, sub: Submission) -> Iterator[Hit]:
 
 
 @rule("S106", "年度不在合理范围内", severity="错误", scope="submission",
-      message="封面年度为 {year}，不在 {first}–{last} 之间。",
+      message="{where}为 {year}，不在 {first}–{last} 之间。",
       hint="填写自评所属的预算年度（四位数字，如 2022）。",
-      what=f"封面的年度在 {FIRST_YEAR} 年到明年之间。",
+      what=f"封面的年度（没有封面时，单独报送的项目支出绩效自评表表头的年度）在 {FIRST_YEAR} 年到明年之间。",
       why="年度填成 22、-5 或 2099 时，汇总会把它当作另一个年度单列，逐年对比也对不上。",
       example="年度填“22”→ 报错（应填 2022）。",
       basis="区财政局年度自评工作通知（按预算年度报送、汇总）")
 def check_year(ctx, sub: Submission) -> Iterator[Hit]:
     year = sub.unit.year
     if year is not None and not FIRST_YEAR <= year <= latest_year():
-        yield Hit(sub.unit, "year", "", {"year": year, "first": FIRST_YEAR, "last": latest_year()}, table="单位信息")
+        # the cell the year was read from: the 封面's, or a project table's header when it came alone
+        source = sub.unit.source("year")
+        where = f"{source.sheet} {source.cell}（{sub.unit.label_of('year')}）" if source else sub.unit.label_of("year")
+        yield Hit(sub.unit, "year", "", {"where": where, "year": year, "first": FIRST_YEAR, "last": latest_year()},
+                  table="单位信息")
 
 
 def _notices(sub: Submission, kind: str) -> Iterator:
