@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import core_bench  # noqa: E402  (the same timing as the core benchmark)
 
 from perfeval_xl.core import rubric, rubric_exprs  # noqa: E402
 from perfeval_xl.core.expr import Expr  # noqa: E402
@@ -79,12 +81,7 @@ def readable(path: Path) -> Any:
 
 def best_of(fn: Callable[[], Any], repeat: int) -> float:
     fn()  # rules built and compiled outside the timing
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+    return core_bench.best_of(fn, repeat)
 
 
 def main() -> None:
