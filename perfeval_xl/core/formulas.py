@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import json
-import weakref
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -164,7 +163,7 @@ def _compiled_grade(grades: str) -> Callable[[Mapping[str, Any]], Any]:
 def grade_of(total: float | None, settings: Settings) -> str:
     if total is None:
         return ""
-    return _compiled_grade(section_text(settings, "grades"))({"total": total}) or ""
+    return _compiled_grade(settings.text("grades"))({"total": total}) or ""
 
 
 @functools.lru_cache(maxsize=16)
@@ -178,18 +177,6 @@ def sum_of(values: Sequence[Any], decimals: int | None = None) -> float | None:
     if not numbers:
         return None
     return _compiled_rounding(decimals)({"x": sum(numbers)}) if decimals is not None else sum(numbers)
-
-
-_SECTION_TEXTS: weakref.WeakKeyDictionary[Settings, dict[str, str]] = weakref.WeakKeyDictionary()
-
-
-def section_text(settings: Settings, section: str) -> str:
-    """A settings section as JSON text (what compiled figures and rules are cached by), written once
-    per Settings object: a Settings is a read-only view, and a roll-up scores every unit with one."""
-    texts = _SECTION_TEXTS.setdefault(settings, {})
-    if section not in texts:
-        texts[section] = json.dumps(settings.get(section), sort_keys=True, default=str)
-    return texts[section]
 
 
 def parts_env(values: Sequence[Any]) -> dict[str, Any]:

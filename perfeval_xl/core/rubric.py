@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .expr import Expr, compile_expr
-from .formulas import grade_of, section_text
+from .formulas import grade_of
 from .model import EXPENSE_LABELS, KEYED_LABELS, BasicData, ExpenseRow
 from .rubric_exprs import (ADJUSTMENT_LIMITS, ASSET_CASES, FUND_CASE_FACTS, FUND_CASES, FUND_FRAUD_CASES,
                            JUDGED_PART_POINTS, PAY_PROGRESS_SHORT, PROCUREMENT_DEVIATION, QUARTER_TARGETS, RULE_CASES,
@@ -82,7 +82,7 @@ class RubricInputs:
     @functools.cached_property
     def rubric_settings(self) -> str:
         """The [rubric] section as JSON text: what the items' rules are built (and cached) from."""
-        return section_text(self.settings, "rubric")
+        return self.settings.text("rubric")
 
 
 @dataclass(frozen=True)
@@ -1007,7 +1007,7 @@ def evaluate_rubric(basic: BasicData | None, facts: Mapping[str, Any] | None,
     total_of, computed_total_of = _compiled_totals()
     total = total_of(scores)
     severe = shown_fact("fund_compliance_severe", facts.get("fund_compliance_severe"))
-    grade = _compiled_grade(section_text(settings, "grades"))({"total": total, "fund_compliance_severe": severe}) or ""
+    grade = _compiled_grade(settings.text("grades"))({"total": total, "fund_compliance_severe": severe}) or ""
     reason = "资金使用合规性⑦：违规情况特别严重，重点绩效评价等级定为“差”。" if severe == YES else ""
     return RubricResult(items, total, computed_total_of(scores), grade, reason)
 

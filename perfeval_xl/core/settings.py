@@ -50,7 +50,7 @@ class Settings:
     def __init__(self, data: dict[str, Any], origin: str = "默认设置") -> None:
         self._data = data
         self.origin = origin
-        self._text: str | None = None
+        self._texts: dict[str, str] = {}
 
     @classmethod
     def default(cls) -> Settings:
@@ -90,12 +90,14 @@ class Settings:
         """The merged rules as plain data (a copy): what the archive fingerprints."""
         return copy.deepcopy(self._data)
 
-    def text(self) -> str:
-        """The merged rules as canonical JSON text, made once (the view is read-only): what
-        things built from the settings, such as sheet layouts, are cached by."""
-        if self._text is None:
-            self._text = json.dumps(self._data, sort_keys=True, ensure_ascii=False, default=str)
-        return self._text
+    def text(self, section: str = "") -> str:
+        """The merged rules (or one section of them) as canonical JSON text, made once per view
+        (it is read-only): what things built from the settings, such as sheet layouts and
+        compiled figures, are cached by."""
+        if section not in self._texts:
+            data = self.get(section) if section else self._data
+            self._texts[section] = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        return self._texts[section]
 
     def __getitem__(self, dotted: str) -> Any:
         node: Any = self._data
