@@ -17,6 +17,7 @@ assuming the disk keeps up and the parent's work does not grow per file on a fas
 from __future__ import annotations
 
 import argparse
+import random
 import shutil
 import sys
 import tempfile
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generate import generate  # noqa: E402
-from rollup import mb, measured  # noqa: E402
+from rollup import calamine_floor, mb, measured, timed  # noqa: E402
 
 from perfeval_xl.rollup.engine import available_cpus  # noqa: E402
 
@@ -37,6 +38,8 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=100_000)
     parser.add_argument("--jobs", type=int, default=available_cpus())
     parser.add_argument("--keep", help="generate into this folder and keep it")
+    parser.add_argument("--floor-sample", type=int, default=5000, metavar="K",
+                        help="time bare calamine over K of the files (0: not at all)")
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="perfeval-huge-"))
     folder = work / "报送"
@@ -51,11 +54,20 @@ def main() -> None:
         n = m["files"]
         print(f"roll-up, jobs={args.jobs}: {m['seconds']:.0f} s ({m['seconds'] / n * 1000:.2f} ms/workbook), "
               f"{m['units']} units, exit {m['exit_code']}; 区汇总 {m['output_bytes'] / 2**20:.0f} MB")
-        print(f"peak RSS: parent {mb(m['parent_rss'])}, process tree {mb(m['tree_rss'])}, "
-              f"largest worker {mb(m['worker_rss'])}")
+        print(f"peak memory: parent RSS {mb(m['parent_rss'])}; process tree PSS {mb(m.get('tree_pss'))} "
+              f"(RSS summed {mb(m['tree_rss'])}, counting the pages workers share with the parent once per process); "
+              f"largest worker PSS {mb(m.get('worker_pss'))} (RSS {mb(m['worker_rss'])})")
         print(f"CPU: parent {m['parent_cpu']:.0f} s ({m['parent_cpu'] / n * 1000:.2f} ms/workbook), "
               f"workers {m['workers_cpu']:.0f} s ({m['workers_cpu'] / n * 1000:.2f} ms/workbook); "
               f"the memory sampler's {m['sampler_cpu']:.0f} s taken off the parent's")
+        if args.floor_sample:
+            # the floor for ANY reader on this machine: bare calamine in as many processes, over a
+            # sample of the same files, scaled to N (timing all N would take as long again)
+            sample = random.Random(0).sample(sorted(folder.rglob("*.xlsx")), min(args.floor_sample, n))
+            seconds, _ = timed(calamine_floor, sample, args.jobs)
+            floor = seconds / len(sample) * n
+            print(f"calamine floor ({args.jobs} proc.), over {len(sample)} of the files, scaled to {n}: ≈ {floor:.0f} s "
+                  f"({floor / n * 1000:.2f} ms/workbook); roll-up / floor = {m['seconds'] / floor:.2f}×")
         t16 = max(m["parent_cpu"], m["workers_cpu"] / 16)
         bound = "the parent" if m["parent_cpu"] >= m["workers_cpu"] / 16 else "the workers"
         print(f"extrapolated to 16 cores (jobs=16): ≈ {t16:.0f} s, bound by {bound} "

@@ -94,14 +94,22 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 # ---------------------------------------------------------------- memory, in a fresh interpreter
 
 
-def _tree_rss(proc) -> int:
-    total = 0
+def _tree_memory(proc) -> tuple[int, int, int]:
+    """(RSS summed, PSS summed, the largest worker's PSS) over the process and its children.
+
+    Summed RSS counts every page a forked worker shares with the parent (imported modules) once per
+    process; PSS shares such a page out among the processes that map it, so the tree's PSS is what
+    the roll-up really costs the machine."""
+    rss = pss = worker = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
-            total += p.memory_info().rss
+            m = p.memory_full_info()  # /proc/PID/smaps_rollup: ~0.2 ms
         except Exception:  # a worker that just ended
-            pass
-    return total
+            continue
+        rss, pss = rss + m.rss, pss + m.pss
+        if p is not proc:
+            worker = max(worker, m.pss)
+    return rss, pss, worker
 
 
 def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
@@ -112,6 +120,7 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
     import resource
 
     peak_tree = [0]
+    peak_pss = [0, 0]  # the tree's, the largest worker's
     sampler_cpu = [0.0]  # the sampler runs in the parent: its CPU is not the roll-up's
     stop = threading.Event()
     try:
@@ -123,7 +132,9 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
             # ~1.7 ms of CPU a sample (psutil over three processes): every 50 ms, timed and taken off
             # the parent's CPU below (at every 20 ms it was most of the "parent CPU" of a long run)
             while not stop.is_set():
-                peak_tree[0] = max(peak_tree[0], _tree_rss(me))
+                rss, pss, worker = _tree_memory(me)
+                peak_tree[0], peak_pss[0], peak_pss[1] = (
+                    max(peak_tree[0], rss), max(peak_pss[0], pss), max(peak_pss[1], worker))
                 sampler_cpu[0] = time.thread_time()
                 stop.wait(0.05)
 
@@ -137,7 +148,7 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
         if echo and (done == total or done % max(1, total // 20) == 0):
             own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             print(f"  {done}/{total} files, {time.perf_counter() - started:.0f} s, parent RSS {mb(own)}, "
-                  f"process tree {mb(peak_tree[0] or None)}", file=sys.stderr, flush=True)
+                  f"process tree PSS {mb(peak_pss[0] or None)} (RSS summed {mb(peak_tree[0] or None)})", file=sys.stderr, flush=True)
 
     result = rollup(folder, out, jobs=jobs, progress=progress)
     seconds = time.perf_counter() - started
@@ -152,6 +163,7 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
                # the sampler is a thread: it can miss a short peak of the parent while a C call holds
                # the GIL, so the tree is at least the parent's own kernel-measured peak
                "tree_rss": max(peak_tree[0], me.ru_maxrss * 1024) if peak_tree[0] else None,
+               "tree_pss": peak_pss[0] or None, "worker_pss": peak_pss[1] or None,
                "output_bytes": Path(out).stat().st_size}
     # only now (memory taken) look at the 问题清单, streaming: its rows must not count as the roll-up's
     from python_calamine import CalamineWorkbook
@@ -175,8 +187,9 @@ def mb(n: int | None) -> str:
 
 def memory_line(label: str, m: dict) -> str:
     n = max(m["files"], 1)
-    return (f"  {label:<22} parent RSS {mb(m['parent_rss']):>7}, process tree {mb(m['tree_rss']):>7}, "
-            f"largest worker {mb(m['worker_rss'])}; "
+    return (f"  {label:<22} parent RSS {mb(m['parent_rss']):>7}, process tree PSS {mb(m.get('tree_pss')):>7} "
+            f"(RSS summed {mb(m['tree_rss'])}), largest worker PSS {mb(m.get('worker_pss'))} "
+            f"(RSS {mb(m['worker_rss'])}); "
             f"{m['seconds']:.1f} s, CPU per file: parent {m['parent_cpu'] / n * 1000:.2f} ms, "
             f"workers {m['workers_cpu'] / n * 1000:.2f} ms; "
             f"问题清单 {m['problem_rows']} rows, longest cell {m['longest_cell']} chars, "
@@ -188,7 +201,7 @@ def growth_line(small: dict, big: dict) -> str:
     extra = max(big["files"] - small["files"], 1)
     cpu = (big["parent_cpu"] / big["files"]) / max(small["parent_cpu"] / small["files"], 1e-9)
     return (f"  N → 10·N: parent peak RSS +{(big['parent_rss'] - small['parent_rss']) / extra / 1024:.2f} KB per extra "
-            f"file, process tree +{((big['tree_rss'] or 0) - (small['tree_rss'] or 0)) / extra / 1024:.2f} KB; "
+            f"file, process tree PSS +{((big.get('tree_pss') or 0) - (small.get('tree_pss') or 0)) / extra / 1024:.2f} KB; "
             f"parent CPU per file ×{cpu:.2f}  (the parent alone: benchmarks/rollup_parent.py)")
 
 

@@ -51,6 +51,16 @@ def same_file(a: str | Path, b: str | Path) -> bool:
     return _real(a) == _real(b)
 
 
+def real_paths(paths: Iterable[str | Path]) -> frozenset[str]:
+    """The files ``paths`` name, for ``is_one_of``: one look-up per question, not one per file."""
+    return frozenset(_real(p) for p in paths)
+
+
+def is_one_of(path: str | Path, reals: frozenset[str]) -> bool:
+    """``same_file(path, p)`` for any ``p`` of the ``real_paths`` ``reals``."""
+    return _real(path) in reals
+
+
 def unsafe_reason(path: Path, folder: Path) -> str | None:
     """Why ``path`` must not be opened, or None for a regular file inside ``folder``.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -25,7 +26,7 @@ from ..io import sandbox
 from ..io.guard import Limits
 from ..io.xlsx_write import save_atomic, umask_mode
 from ..layout.workbook import TEMPLATE_VERSION
-from .discover import discover, same_file, unsafe_reason
+from .discover import discover, is_one_of, real_paths, same_file, unsafe_reason
 from .errors import RollupError
 from .extract import own_output_title, process_batch, process_file
 from .progress import announce
@@ -483,6 +484,8 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     if not force:
         _refuse_foreign(output, json_path)
     root = str(folder)
+    # what 退回意见 and 标注副本 must never be written over (looked up per file written: a set)
+    inputs = real_paths(paths) if fb_dir is not None else frozenset()
     refused = {p: reason for p in paths if (reason := unsafe_reason(p, folder)) is not None}
     paths = [p for p in paths if p not in refused]
     empty = RollupResult(exitcodes.NOTHING_TO_DO, None, 0, 0, 0, 0, 0, [], {}, json_report=json_path)
@@ -497,6 +500,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     jobs = max(1, jobs if jobs is not None else available_cpus())
     strings = [str(p) for p in paths]
     total = len(strings) + len(refused)
+    del candidates, paths  # a Path object costs ~0.5 KB a file for the whole run; the strings do
     spill = _Spill()
     history = archive is not None
     compared: dict[str, Comparison] = {}
@@ -550,7 +554,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
                 progress(done, total, record.path)
         records.sort(key=lambda r: r.path)
         writer = writer or RollupWriter(settings, roster=roster is not None, history=history)
-        return _finish(records, spill, writer, folder, output, json_path, fb_dir, paths, settings, started,
+        return _finish(records, spill, writer, folder, output, json_path, fb_dir, inputs, settings, started,
                        force, progress, roster, store, compared)
     finally:
         spill.close()
@@ -561,7 +565,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
 
 
 def _finish(records, spill: _Spill, writer: RollupWriter, folder: Path, output: Path, json_path: Path | None,
-            fb_dir: Path | None, inputs: list[Path], settings: Settings, started: float, force: bool,
+            fb_dir: Path | None, inputs: frozenset[str], settings: Settings, started: float, force: bool,
             progress: Progress | None = None, roster: Roster | None = None, store: Any = None,
             compared: dict[str, Comparison] | None = None) -> RollupResult:
     readable = [r for r in records if r.status == OK]
@@ -664,19 +668,28 @@ def unit_row(record: FileRecord, extra: list[Finding], settings: Settings) -> Un
     if s.dept_score is not None:
         score, basis, source = s.dept_score, s.dept_score_basis, s.dept_score_cell
     elif s.project_avg is not None:
-        score, basis, source = s.project_avg, f"项目平均分（{s.project_avg_count} 个项目）", "见项目明细 总分单元格"
+        score, basis, source = s.project_avg, _average_basis(s.project_avg_count), "见项目明细 总分单元格"
     else:
         score, basis, source = None, "", ""
     errors = record.errors + sum(1 for f in extra if f.severity is Severity.ERROR)
     warnings = record.warnings + sum(1 for f in extra if f.severity is Severity.WARNING)
-    note = ""
-    if record.recomputed:
-        note = f"{record.recomputed} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取"
+    note = _recomputed_note(record.recomputed) if record.recomputed else ""
     return UnitRow(record, score=score, score_basis=basis, score_source=source, grade=grade_of(score, settings),
                    errors=errors, warnings=warnings, note=note)
 
 
-def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path], force: bool,
+# The same few texts recur on most of a province's rows: one string each, not one per unit.
+@functools.lru_cache(maxsize=256)
+def _average_basis(projects: int) -> str:
+    return f"项目平均分（{projects} 个项目）"
+
+
+@functools.lru_cache(maxsize=256)
+def _recomputed_note(cells: int) -> str:
+    return f"{cells} 个公式单元格没有保存计算结果（文件未在 Excel 中打开保存过），已按本工具的计算读取"
+
+
+def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: frozenset[str], force: bool,
                     staging: Staging, progress: Progress | None = None, folder: Path | None = None,
                     limits: Limits | None = None) -> tuple[list[Path], list[Path]]:
     """Each unit with 错误: its 退回意见 and, with ``folder``, beside it the 标注副本 of its own
@@ -712,15 +725,16 @@ def _write_feedback(fb_dir: Path, units, found, spill: _Spill, inputs: list[Path
     return written, copies
 
 
-def _check_feedback_target(path: Path, inputs: list[Path], force: bool, title: str) -> None:
-    """Refuse to write over a submission, or (without ``force``) over a file this tool did not write."""
-    if any(same_file(path, p) for p in inputs):
+def _check_feedback_target(path: Path, inputs: frozenset[str], force: bool, title: str) -> None:
+    """Refuse to write over a submission (``inputs``: their ``real_paths``), or (without ``force``)
+    over a file this tool did not write."""
+    if is_one_of(path, inputs):
         raise RollupError(f"{title}文件 {path} 与一份报送同名；为保护原始数据，请另选 --feedback 文件夹。")
     if not force and path.exists() and own_output_title(path) != title:
         raise RollupError(f"{path} 已存在，且不是本工具生成的{title}；如确需覆盖，请加 --force。")
 
 
-def _annotate_unit(source: Path, unit: UnitRow, copy: Path, rows: list[FindingRow], inputs: list[Path],
+def _annotate_unit(source: Path, unit: UnitRow, copy: Path, rows: list[FindingRow], inputs: frozenset[str],
                    force: bool, staging: Staging, limits: Limits) -> bool:
     """Stage the unit's 标注副本 (its submission with ``rows`` marked); whether one was written.
 
