@@ -560,6 +560,20 @@ def test_a_previous_roll_up_inside_the_folder_is_replaced_not_rolled_up(tmp_path
     assert (third.files, third.units, third.ignored, third.unreadable) == (2, 1, ["区汇总.xlsx"], [])
 
 
+def test_feedback_never_written_over_a_submission_even_through_a_link(tmp_path):
+    inbox, fb = tmp_path / "报送", tmp_path / "退回"
+    save(load_seed("seed000_yanghu_2022.json"), inbox / "洋湖.xlsx", mtime=T0)
+    first = rollup(inbox, tmp_path / "区汇总.xlsx", jobs=1, feedback_dir=fb)
+    [written] = first.feedback_files
+    submission = inbox / "洋湖.xlsx"
+    before = submission.read_bytes()
+    written.unlink()
+    written.symlink_to(submission)  # the 退回意见's name now leads to the submission itself
+    with pytest.raises(RollupError, match="与一份报送同名"):
+        rollup(inbox, tmp_path / "区汇总.xlsx", jobs=1, feedback_dir=fb, force=True)
+    assert submission.read_bytes() == before and written.is_symlink()
+
+
 # ---------------------------------------------------------------- exit codes, progress, parallel runs
 
 
