@@ -52,6 +52,44 @@ def resubmit(folder: Path, bases: list[bytes], units: range, round_: int) -> Non
         path.write_bytes(template.render(values))
 
 
+def incremental(folder: Path, bases: list[bytes], n: int, changed: int, jobs: int, repeat: int,
+                out: Path) -> list[tuple[str, float, str]]:
+    """(label, best seconds, note) of the plain, first archived, unchanged and changed runs over
+    ``folder`` (N generated workbooks; ``changed`` of them are resubmitted, in place)."""
+    reused: list[int] = []
+
+    def plain() -> None:
+        rollup(folder, out, jobs=jobs)
+
+    def archived(db: Path) -> float:
+        started = time.perf_counter()
+        result = rollup(folder, out, jobs=jobs, archive=db)
+        seconds = time.perf_counter() - started
+        reused.append(result.reused)
+        return seconds
+
+    work = out.parent
+    t_plain = min(timed(plain) for _ in range(repeat))  # the first doubles as the warm-up
+    t_first = min(archived(work / f"first{k}.sqlite") for k in range(repeat))
+    db = work / "first0.sqlite"
+    t_unchanged = min(archived(db) for _ in range(repeat))
+    unchanged_reused = reused[-1]
+    changed_runs = []
+    for round_ in range(repeat):  # other content each round: every round reads K files again
+        resubmit(folder, bases, range(changed), round_)
+        changed_runs.append(archived(db))
+    return [("plain (no archive)", t_plain, ""), ("first run with archive", t_first, ""),
+            ("re-run, nothing changed", t_unchanged, f"{unchanged_reused} reused"),
+            (f"re-run, {changed} of {n} resubmitted", min(changed_runs), f"{reused[-1]} reused")]
+
+
+def print_incremental(rows: list[tuple[str, float, str]]) -> None:
+    t_plain, t_first = rows[0][1], rows[1][1]
+    for label, seconds, note in rows:
+        print(f"  {label:<32} {seconds:7.2f} s   ×{seconds / t_plain:.2f} of plain, "
+              f"×{seconds / t_first:.2f} of the first archived run  {note}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("n", nargs="?", type=int, default=40)
@@ -65,39 +103,10 @@ def main() -> None:
         folder.mkdir()
         bases = base_workbooks()
         generate(args.n, folder, None, bases)
-        out = work / "区汇总.xlsx"
-
-        def plain() -> None:
-            rollup(folder, out, jobs=args.jobs)
-
-        def archived(db: Path) -> float:
-            started = time.perf_counter()
-            result = rollup(folder, out, jobs=args.jobs, archive=db)
-            seconds = time.perf_counter() - started
-            reused.append(result.reused)
-            return seconds
-
-        reused: list[int] = []
-        t_plain = min(timed(plain) for _ in range(args.repeat))  # the first doubles as the warm-up
-        t_first = min(archived(work / f"first{k}.sqlite") for k in range(args.repeat))
-        db = work / "first0.sqlite"
-        t_unchanged = min(archived(db) for _ in range(args.repeat))
-        unchanged_reused = reused[-1]
-        changed_runs = []
-        for round_ in range(args.repeat):  # other content each round: every round reads K files again
-            resubmit(folder, bases, range(args.changed), round_)
-            changed_runs.append(archived(db))
-        t_changed = min(changed_runs)
-        changed_reused = reused[-1]
+        rows = incremental(folder, bases, args.n, args.changed, args.jobs, args.repeat, work / "区汇总.xlsx")
         shutil.rmtree(folder)
-
     print(f"{args.n} workbooks, jobs={args.jobs}, {args.changed} resubmitted; best of {args.repeat}")
-    rows = [("plain (no archive)", t_plain, ""), ("first run with archive", t_first, ""),
-            ("re-run, nothing changed", t_unchanged, f"{unchanged_reused} reused"),
-            (f"re-run, {args.changed} of {args.n} resubmitted", t_changed, f"{changed_reused} reused")]
-    for label, seconds, note in rows:
-        print(f"  {label:<32} {seconds:7.2f} s   ×{seconds / t_plain:.2f} of plain, "
-              f"×{seconds / t_first:.2f} of the first archived run  {note}")
+    print_incremental(rows)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Benchmark: the district roll-up against a bare calamine floor and a naive pandas consolidation.
 
     python benchmarks/rollup.py N [--jobs J] [--repeat R] [--skip-naive] [--no-memory] [--profile]
-                                  [--duplicates K] [--keep DIR]
+                                  [--duplicates K] [--incremental K] [--keep DIR]
 
 Generates N varied unit workbooks (benchmarks/generate.py: the seed data under other unit names,
 预算编码, years, numbers of projects and figures; messy CJK file names in district folders), then
@@ -21,7 +21,9 @@ Memory (unless --no-memory) is measured in a fresh interpreter per run, at N and
 units: the parent's peak RSS, the peak RSS of the whole process tree (parent + workers, sampled
 every 50 ms; needs psutil) and the largest worker's, and the CPU per file of the parent (the
 sampler's own CPU taken off) and of the workers. --duplicates K does the same for K copies of
-ONE unit (hard links) at K/10 and K, and reports the longest 问题清单 cell. --profile times one
+ONE unit (hard links) at K/10 and K, and reports the longest 问题清单 cell. --incremental K (default
+3; 0 leaves it out) runs benchmarks/archive.py's comparison last: the first roll-up with --archive,
+then again after K of the N files are resubmitted (only those are read again). --profile times one
 worker's work in a confined worker process by phase (CPU time, no profiler; with the
 bare calamine read of the same files in the same process for scale), then lists the functions with
 the most own time under cProfile.
@@ -334,6 +336,8 @@ def main() -> None:
     parser.add_argument("--duplicates", type=int, default=0, metavar="K",
                         help="also measure memory with K copies of one unit (and K/10)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the roll-up and of the floors (best counts)")
+    parser.add_argument("--incremental", type=int, default=3, metavar="K",
+                        help="re-run with an archive after K files are resubmitted (0: leave it out)")
     args = parser.parse_args()
     n, jobs = args.n, args.jobs
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="perfeval-bench-"))
@@ -396,6 +400,12 @@ def main() -> None:
                 shutil.rmtree(dup, ignore_errors=True)
         if args.profile:
             profile(files[: min(len(files), 300)], folder)
+        if args.incremental:
+            from archive import incremental, print_incremental
+
+            print(f"incremental (--archive; {args.incremental} of {n} resubmitted, jobs={jobs}, best of "
+                  f"{args.repeat}; the folder's files are rewritten, so this runs last):")
+            print_incremental(incremental(folder, bases, n, args.incremental, jobs, args.repeat, work / "inc.xlsx"))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
