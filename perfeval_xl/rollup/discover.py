@@ -25,6 +25,9 @@ def discover(folder: str | Path, exclude: Iterable[str | Path] = ()) -> list[Pat
     """
     folder = Path(folder)
     excluded = {_real(p) for p in exclude}
+    # a file is looked up only when a file is excluded (folders are pruned below): realpath costs
+    # a system call per path component, for every file of a province
+    excluded_files = {p for p in excluded if os.path.exists(p) and not os.path.isdir(p)}
     found: list[tuple[str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
@@ -33,7 +36,7 @@ def discover(folder: str | Path, exclude: Iterable[str | Path] = ()) -> list[Pat
             if skipped_name(name) or not name.lower().endswith(SUFFIXES + OTHER_SPREADSHEETS + (ZIP_SUFFIX,)):
                 continue
             path = here / name
-            if _real(path) in excluded or path.is_dir():
+            if excluded_files and _real(path) in excluded_files or path.is_dir():
                 continue  # links, pipes and devices stay: unsafe_reason() lists them under 未能读取
             if is_zip(name) and unsafe_reason(path, folder) is None:  # a .zip is read as a folder
                 found += [(p.relative_to(folder).as_posix(), p) for p in zip_candidates(path)]

@@ -816,13 +816,15 @@ def _cannot_write(path: Path, exc: OSError) -> str:
 def _guard_inputs(candidates: list[Path], output: Path, json_path: Path | None) -> list[Path]:
     """Never overwrite an input. A previous roll-up at the output path is ours to replace, not an input."""
     paths = list(candidates)
+    the_output = real_paths([output])
+    the_json = real_paths([json_path] if json_path is not None else [])
     for p in candidates:
-        if same_file(p, output):
+        if is_one_of(p, the_output):
             if own_output_title(p) == ROLLUP_TITLE:
                 paths.remove(p)
                 continue
             raise RollupError(f"输出文件 {output} 是待汇总的报送之一；为保护原始数据，请另选输出文件名。")
-        if json_path is not None and same_file(p, json_path):
+        if is_one_of(p, the_json):
             raise RollupError(f"JSON 报告 {json_path} 是待汇总的报送之一；为保护原始数据，请另选文件名。")
     return paths
 
