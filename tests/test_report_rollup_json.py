@@ -107,21 +107,27 @@ def test_file_reports_stay_on_disk_and_the_text_is_json_dumps(tmp_path, capsys):
     and ``rollup --format json`` are the text json.dumps gives for the whole document."""
     import io
 
-    from perfeval_xl.rollup.report_json import FileReports, write_report
+    from perfeval_xl.rollup.report_json import FileReports, Rows, materialize, write_report
 
     result = rollup(EXAMPLES, tmp_path / "o.xlsx", jobs=1, json_report=tmp_path / "r.json")
     files = result.report["files"]
     assert isinstance(files, FileReports) and len(files) == 15 and files[-1]["file"] == "雨花区/砂子塘街道2020年度基础数据表及评分表.xlsx"
-    whole = {**result.report, "files": list(files)}
+    # the other per-file lists are made from the records when written, not held as dicts
+    years = result.report["stats"]["years"]
+    assert all(isinstance(result.report[k], Rows) for k in ("submissions", "cross_findings"))
+    assert all(isinstance(y[k], Rows) for y in years for k in ("ranking_by_score", "ranking_by_rate", "low_execution"))
+    assert len(result.report["submissions"]) == 16 and len(result.report["cross_findings"]) > 0
+    whole = materialize(result.report)
+    assert whole["files"] == list(files) and whole["submissions"] == list(result.report["submissions"])
     expected = json.dumps(whole, ensure_ascii=False, indent=2, default=str)
     assert (tmp_path / "r.json").read_text(encoding="utf-8") == expected
     out = io.StringIO()
     write_report(result.report, out)
     assert out.getvalue() == expected
-    empty = {**result.report, "files": []}
+    empty = {**result.report, "files": [], "cross_findings": Rows([], dict)}  # an empty streamed list: "[]"
     out = io.StringIO()
     write_report(empty, out)
-    assert out.getvalue() == json.dumps(empty, ensure_ascii=False, indent=2, default=str)
+    assert out.getvalue() == json.dumps(materialize(empty), ensure_ascii=False, indent=2, default=str)
     capsys.readouterr()
     assert main(["rollup", str(EXAMPLES), "-o", str(tmp_path / "p.xlsx"), "--format", "json", "--jobs", "1"]) == 5
     printed = json.loads(capsys.readouterr().out)

@@ -33,7 +33,7 @@ from .progress import announce
 from .roster import Roster, RosterEntry, roster_entries, status_counts, unit_status
 from .compare import Comparison, compare, comparison_json, run_files
 from .record import IGNORED, OK, UNREADABLE, Details, FileRecord, FindingRow, RenderedDetails, Shared, UnitRow
-from .report_json import FileReports, write_report
+from .report_json import FileReports, Rows, write_report
 from .feedback import FEEDBACK_TITLE, feedback_name, write_feedback
 from . import zipintake
 from ..excel.annotate import ANNOTATED_TITLE
@@ -859,20 +859,18 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
     exactly as ``validate --format json`` prints it (``reports``, kept on disk: report_json.py);
     ``cross_findings`` the roll-up's findings across files (X5xx), each with its ``file``;
     ``submissions`` what the roll-up made of every file found (status, unit, figures, 汇总得分,
-    等级, counts with the cross findings), beside the batch's duplicates, statistics and roster."""
-    readable, cross, submissions = [], [], []
-    for r in records:
+    等级, counts with the cross findings), beside the batch's duplicates, statistics and roster.
+    The per-file lists are ``Rows``: made from the records when read (written), not held."""
+
+    def submission(r: FileRecord) -> dict[str, Any]:
         entry: dict[str, Any] = {"path": r.path, "sha256": r.sha256, "size": r.size, "status": r.status,
                                  "seconds": r.seconds}
         if r.status != OK:
             entry["valid"] = False
             entry["error"] = r.reason
-            submissions.append(entry)
-            continue
-        readable.append(r.path)
+            return entry
         unit = units_by_path.get(r.path)
         extra = found.get(r.path, [])
-        cross += [{"file": r.path, **f.to_dict()} for f in extra]
         if unit is None:
             entry["status"] = "superseded"
             entry["superseded_by"] = result.superseded.get(r.path, "")
@@ -896,19 +894,24 @@ def _json_doc(folder: Path, output: Path | None, result: RollupResult, records, 
             "review_status": unit_status(unit) if unit else "", "awaiting_explanation": r.awaiting_explanation,
             **(comparison_json(unit) if unit is not None and (unit.previous_year or unit.previous_version) else {}),
         })
-        submissions.append(entry)
+        return entry
+
+    readable = [r.path for r in records if r.status == OK]
+    cross = Rows([(path, f) for path in readable for f in found.get(path, ())],
+                 lambda pair: {"file": pair[0], **pair[1].to_dict()})
+    submissions = Rows(records, submission)
     years = []
     for y in result.stats.get("years", []):
         years.append({
             **{k: _clean(y[k]) for k in ("year", "units", "projects", "budget", "executed", "rate", "scored", "mean",
                                          "median", "errors", "warnings")},
             "grades": y["grades"],
-            "ranking_by_score": [{"rank": u["rank"], "unit": u["unit"], "budget_code": u["code"], "score": u["score"],
-                                  "grade": u["grade"], "path": u["path"]} for u in y["by_score"]],
-            "ranking_by_rate": [{"rank": u["rank"], "unit": u["unit"], "budget_code": u["code"], "rate": u["rate"],
-                                 "path": u["path"]} for u in y["by_rate"]],
-            "low_execution": [{"unit": u["unit"], "budget_code": u["code"], "rate": u["rate"], "path": u["path"]}
-                              for u in y["low_execution"]],
+            "ranking_by_score": Rows(y["by_score"], lambda u: {"rank": u["rank"], "unit": u["unit"], "budget_code": u["code"],
+                                                               "score": u["score"], "grade": u["grade"], "path": u["path"]}),
+            "ranking_by_rate": Rows(y["by_rate"], lambda u: {"rank": u["rank"], "unit": u["unit"], "budget_code": u["code"],
+                                                             "rate": u["rate"], "path": u["path"]}),
+            "low_execution": Rows(y["low_execution"], lambda u: {"unit": u["unit"], "budget_code": u["code"],
+                                                                 "rate": u["rate"], "path": u["path"]}),
         })
     return {
         "format": REPORT_FORMAT, "format_version": REPORT_VERSION,
