@@ -183,6 +183,7 @@ def run_local_pool(paths: list[str], root: str, settings: Settings, jobs: int,
     ``renderer``/``findings``: the workers render the detail rows (``_init_worker``).
     """
     todo = deque(_chunks(paths, batch))
+    del paths  # each path is let go once its file is read (~0.2 KB a file for the rest of the run)
     while todo:
         suspects = yield from _pool_pass(todo, root, settings, jobs, renderer, findings)
         for path in suspects:
@@ -500,7 +501,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     jobs = max(1, jobs if jobs is not None else available_cpus())
     strings = [str(p) for p in paths]
     total = len(strings) + len(refused)
-    del candidates, paths  # a Path object costs ~0.5 KB a file for the whole run; the strings do
+    del candidates, paths  # a Path object costs ~0.5 KB a file for the whole run: its string is enough
     spill = _Spill()
     history = archive is not None
     compared: dict[str, Comparison] = {}
@@ -529,6 +530,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
             results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH,
                                      renderer=writer.renderer() if store is None and jobs > 1 else None,
                                      findings=fb_dir is not None and jobs > 1)
+        del strings  # the workers' queue holds the paths not read yet, and only those
         listed = (_failed(str(p), root, reason, follow=False) for p, reason in refused.items())
         results = itertools.chain(listed, (r for r in reused if r is not None), results)
         announce(progress, "读取", total)
