@@ -59,9 +59,12 @@ def subjects(sub: Submission, scope: str) -> list[tuple[str, Any]]:
 
 
 def _finding(rule: Rule, severity: Severity, table: str, h: Hit) -> Finding:
-    obj = h.obj
-    source = obj.source(h.field) if obj is not None and h.field else None
-    label = type(obj).label_of(h.field) if obj is not None and h.field else h.field
+    obj, field = h.obj, h.field
+    if obj is not None and field:
+        source = obj.sources.get(field)
+        label = type(obj).label_of(field)
+    else:
+        source, label = None, field
     table = h.table or table
     location = Location(table, h.row, label, source.sheet if source else h.sheet, source.cell if source else h.cell)
     return rule.finding(severity, location, h.values, {"table": table, "row": h.row, "field": label, **h.values})
@@ -72,11 +75,15 @@ def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None 
     ctx = ctx or CheckContext(sub, settings)
     explanations = {(e.rule, e.where): e.text for e in sub.explanations}
     findings: list[Finding] = []
+    by_scope: dict[str, list[tuple[str, Any]]] = {}  # each scope's subjects, listed once per submission
     for rule in rules if rules is not None else all_rules():
         severity = rule.severity_in(settings)
         if severity is None:
             continue
-        for table, subject in subjects(sub, rule.scope):
+        targets = by_scope.get(rule.scope)
+        if targets is None:
+            targets = by_scope[rule.scope] = subjects(sub, rule.scope)
+        for table, subject in targets:
             try:
                 hits = list(rule.check(ctx, subject))
             except Exception as exc:  # a broken rule reports itself and never stops the batch
@@ -87,9 +94,8 @@ def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None 
                 continue
             for h in hits:
                 f = _finding(rule, severity, table, h)
-                text = explanations.get((f.rule, f.location.key), "")
-                findings.append(Finding(f.rule, f.severity, f.title, f.message, f.location, f.hint,
-                                        f.values, text) if text else f)
+                text = explanations.get((f.rule, f.location.key), "") if explanations else ""
+                findings.append(f.replaced(explanation=text) if text else f)
     return assign_causes(findings, sub)
 
 
