@@ -47,3 +47,36 @@ def test_settings_lookups_are_the_values_of_the_rules_file():
     override = s.override({"execution": {"points": 20}})
     assert override["execution.points"] == 20 and s["execution.points"] == 10
     assert s.get("no.such.key", "默认") == "默认" and s.get("no.such.key", "默认") == "默认"
+
+
+def _yanghu():
+    from pathlib import Path
+
+    from perfeval_xl.io.read import read_submission
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "报送" / "岳麓区" / "洋湖街道2022年度项目支出绩效自评表.xlsx"
+    return read_submission(path).submission
+
+
+def test_a_file_report_from_shared_dicts_is_the_file_report():
+    from collections import Counter
+
+    from perfeval_xl.core.explanations import awaiting_explanation
+    from perfeval_xl.core.validate import file_report, validate
+
+    settings = Settings.default()
+    report = validate(_yanghu(), settings, path="岳麓区/洋湖.xlsx")
+    assert len(report.findings) == 52
+    dicts, groups = [f.to_dict() for f in report.findings], report.groups()
+    for cap in (None, 3):
+        shared = file_report(report, settings, ["项目1!H6"], cap, dicts=dicts, groups=groups)
+        assert shared == file_report(report, settings, ["项目1!H6"], cap)
+    assert shared["omitted"] == {"S102": 15, "T103": 2, "T104": 2, "T105": 2, "T107": 2, "T109": 1, "T116": 1}
+    assert shared["awaiting_explanation"] == [f.to_dict() for f in awaiting_explanation(report.findings, settings)]
+    assert [d["rule"] for d in shared["awaiting_explanation"]] == ["T116"] * 4
+    # counts by rule: rules in code order, each rule's severities in the order first met
+    counted: dict = {}
+    for f in report.findings:
+        counted.setdefault(f.rule, Counter())[f.severity.code] += 1
+    assert list(report.counts_by_rule().items()) == [(r, dict(c)) for r, c in sorted(counted.items())]
+    assert shared["stats"]["errors"] == len(report.errors) == 25 and shared["stats"]["warnings"] == 27

@@ -16,9 +16,9 @@ class Severity(enum.Enum):
     ERROR = "错误"  # must be fixed before submission
     WARNING = "提示"  # look at it; may stand with a written 情况说明
 
-    @property
-    def code(self) -> str:
-        return "error" if self is Severity.ERROR else "warning"
+    def __init__(self, zh: str) -> None:
+        # "error" / "warning": the JSON reports' word, read for every finding (an attribute, not a property)
+        self.code = "error" if zh == "错误" else "warning"
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -202,10 +202,14 @@ class Report:
         return not self.errors
 
     def counts_by_rule(self) -> dict[str, dict[str, int]]:
-        counts: dict[str, Counter] = {}
+        counts: dict[str, dict[str, int]] = {}
         for f in self.findings:
-            counts.setdefault(f.rule, Counter())[f.severity.code] += 1
-        return {rule: dict(c) for rule, c in sorted(counts.items())}
+            per_rule = counts.get(f.rule)
+            if per_rule is None:
+                per_rule = counts[f.rule] = {}
+            code = f.severity.code
+            per_rule[code] = per_rule.get(code, 0) + 1
+        return dict(sorted(counts.items()))
 
     def flatten(self, names: Iterable[str]) -> list[list[Any]]:
         """One row per finding with the named fields: tests and tables in one line."""
@@ -223,25 +227,30 @@ class Report:
             return f"校验通过，{w} 个提示"
         return f"{e} 个错误，{w} 个提示"
 
-    def to_dict(self, max_per_rule: int | None = None) -> dict[str, Any]:
-        groups = self.groups()
+    def to_dict(self, max_per_rule: int | None = None, *, dicts: Sequence[dict[str, Any]] | None = None,
+                groups: list[FindingGroup] | None = None) -> dict[str, Any]:
+        """``dicts``, ``groups``: each finding's ``to_dict()`` and ``groups()``, when the caller has
+        made them already (a roll-up worker uses them for its rows too)."""
+        groups = self.groups() if groups is None else groups
+        dicts = [f.to_dict() for f in self.findings] if dicts is None else dicts
         listed: list[dict[str, Any]] = []
         shown: Counter = Counter()
         omitted: Counter = Counter()
-        for f in self.findings:
+        for f, d in zip(self.findings, dicts):
             if max_per_rule is not None and shown[f.rule] >= max_per_rule:
                 omitted[f.rule] += 1
                 continue
             shown[f.rule] += 1
-            listed.append(f.to_dict())
+            listed.append(d)
+        errors = sum(f.severity is Severity.ERROR for f in self.findings)
         return {
             "file": self.path,
             "sha256": self.sha256,
-            "valid": self.valid,
+            "valid": not errors,
             "summary": self.summary_zh(),
             "stats": {
-                "errors": len(self.errors),
-                "warnings": len(self.warnings),
+                "errors": errors,
+                "warnings": len(self.findings) - errors,
                 "seconds": round(self.seconds, 4),
                 "by_rule": self.counts_by_rule(),
                 "causes": len(groups),

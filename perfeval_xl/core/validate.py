@@ -7,8 +7,8 @@ from typing import Any, Iterable, Sequence
 
 from .catalog import Hit, Rule
 from .checks.causes import assign_causes
-from .explanations import awaiting_explanation
-from .findings import Finding, Location, Report, Severity
+from .explanations import awaits_explanation
+from .findings import Finding, FindingGroup, Location, Report, Severity
 from .model import PerformanceTable, Submission
 from .registry import all_rules
 from .rubric import RubricResult, evaluate_rubric
@@ -109,12 +109,15 @@ def validate(sub: Submission, settings: Settings | None = None, *, path: str = "
 
 
 def file_report(report: Report, settings: Settings, recomputed: Sequence[str] = (),
-                max_per_rule: int | None = None) -> dict[str, Any]:
+                max_per_rule: int | None = None, *, dicts: Sequence[dict[str, Any]] | None = None,
+                groups: list[FindingGroup] | None = None) -> dict[str, Any]:
     """One file's report as JSON: what ``validate --format json`` prints, and each entry of the
     roll-up report's ``files`` (the same function, so the two cannot differ).
 
     ``recomputed``: the formula cells read without a saved value; ``max_per_rule`` defaults to
-    the rules file's ``findings.max_per_rule``."""
+    the rules file's ``findings.max_per_rule``; ``dicts``, ``groups``: as ``Report.to_dict`` takes them."""
     cap = int(settings["findings.max_per_rule"]) if max_per_rule is None else max_per_rule
-    return {**report.to_dict(max_per_rule=cap), "recomputed_cells": list(recomputed),
-            "awaiting_explanation": [f.to_dict() for f in awaiting_explanation(report.findings, settings)]}
+    dicts = [f.to_dict() for f in report.findings] if dicts is None else dicts
+    awaiting = awaits_explanation(settings)
+    return {**report.to_dict(max_per_rule=cap, dicts=dicts, groups=groups), "recomputed_cells": list(recomputed),
+            "awaiting_explanation": [d for f, d in zip(report.findings, dicts) if awaiting(f)]}
