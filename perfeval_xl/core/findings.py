@@ -7,6 +7,7 @@ was read from a workbook — and carries its message already filled in, in Chine
 from __future__ import annotations
 
 import enum
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -136,11 +137,15 @@ class FindingGroup:
     def message(self) -> str:
         """The first finding's message; across tables without the first table's name in front."""
         head = self.head
+        if len(self.findings) == 1:  # one finding, one table, no note of a cause
+            return head.message
         prefix = f"{head.location.table}："
         message = head.message
-        if len(self.tables) > 1 and message.startswith(prefix):
-            message = f"{len(self.tables)} 张表：" + message[len(prefix):]
-        note = head.values.get("cause_note") if self.count > 1 else ""
+        if message.startswith(prefix):
+            tables = len(self.tables)
+            if tables > 1:
+                message = f"{tables} 张表：" + message[len(prefix):]
+        note = head.values.get("cause_note")
         return f"{message}（{note}）" if note else message
 
     def note_zh(self, finding: Finding | None = None) -> str:
@@ -153,18 +158,18 @@ class FindingGroup:
         return f"共 {self.count} 处，" + ("本条为首见" if finding is head else f"首见 {head.rule} {at}")
 
     def to_dict(self) -> dict[str, Any]:
+        head, severity, findings = self.findings[0], self.severity, self.findings
         return {
             "cause": self.cause,
-            "severity": self.severity.code,
-            "severity_zh": self.severity.value,
-            "rule": self.head.rule,
-            "title": self.head.title,
+            "severity": severity.code,
+            "severity_zh": severity.value,
+            "rule": head.rule,
+            "title": head.title,
             "message": self.message,
-            "count": self.count,
-            "rules": sorted({f.rule for f in self.findings}),
-            "places": [{"rule": f.rule, "table": f.location.table, "row": f.location.row,
-                        "field": f.location.field, "sheet": f.location.sheet, "cell": f.location.cell}
-                       for f in self.findings],
+            "count": len(findings),
+            "rules": sorted({f.rule for f in findings}),
+            "places": [{"rule": f.rule, "table": loc.table, "row": loc.row, "field": loc.field, "sheet": loc.sheet,
+                        "cell": loc.cell} for f in findings for loc in (f.location,)],
         }
 
 
@@ -325,5 +330,7 @@ def place(f: dict[str, Any], with_table: bool = True) -> str:
 
 def finding_row(f: dict[str, Any], file: str, same_cause: str = "") -> tuple:
     """A finding (``Finding.to_dict()``) as the roll-up's row, in ``ROLLUP_FINDING_KEYS`` order."""
-    values = {**f, "file": file, "severity": f["severity_zh"], "where": place(f), "same_cause": same_cause}
-    return tuple(values[k] for k in ROLLUP_FINDING_KEYS)
+    return _ROLLUP_ROW({**f, "file": file, "severity": f["severity_zh"], "where": place(f), "same_cause": same_cause})
+
+
+_ROLLUP_ROW = operator.itemgetter(*ROLLUP_FINDING_KEYS)
