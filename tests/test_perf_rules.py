@@ -80,3 +80,22 @@ def test_a_file_report_from_shared_dicts_is_the_file_report():
         counted.setdefault(f.rule, Counter())[f.severity.code] += 1
     assert list(report.counts_by_rule().items()) == [(r, dict(c)) for r, c in sorted(counted.items())]
     assert shared["stats"]["errors"] == len(report.errors) == 25 and shared["stats"]["warnings"] == 27
+
+
+def test_the_compiled_execution_score_is_the_declared_formula():
+    from perfeval_xl.core import formulas
+    from perfeval_xl.core.expr import Input
+
+    bands = Settings.default().override({"execution": {"method": "bands", "points": 20}})
+    for settings in (Settings.default(), bands):
+        declared = formulas.execution_score(settings)
+        for budget, executed, points in [(100.0, 93.7, 10.0), (100.0, 120.0, 10.0), (80.0, 0.0, 20.0),
+                                         (0.0, 5.0, 10.0), (None, 5.0, 10.0), (50.0, None, 10.0), (115.5, 105.95, 20.0),
+                                         (100.0, -3.0, 10.0), ("约18万", 5.0, 10.0)]:
+            env = {"budget": budget, "executed": executed, "points": points}
+            assert formulas.execution_score_of(settings)(env) == declared.value(env)
+        for rate in (0.0, 0.55, 0.6, 0.7999, 0.8, 0.95, 1.0, 1.3):
+            assert formulas.execution_fraction_of(settings)({"rate": rate}) == \
+                   formulas.execution_fraction(Input("rate"), settings).value({"rate": rate})
+    assert formulas.execution_score_of(Settings.default())({"budget": 115.5, "executed": 105.95, "points": 10.0}) == 9.17
+    assert formulas.execution_fraction_of(bands)({"rate": 0.55}) != 0.55  # the bands are applied, not the rate
