@@ -99,3 +99,11 @@ def test_the_compiled_execution_score_is_the_declared_formula():
                    formulas.execution_fraction(Input("rate"), settings).value({"rate": rate})
     assert formulas.execution_score_of(Settings.default())({"budget": 115.5, "executed": 105.95, "points": 10.0}) == 9.17
     assert formulas.execution_fraction_of(bands)({"rate": 0.55}) != 0.55  # the bands are applied, not the rate
+
+
+def test_a_message_names_a_value_the_check_did_not_give():
+    from perfeval_xl.core.catalog import fill
+
+    assert fill("{table}：总分 {stated}，应为 {expected}。", {"table": "甲", "stated": "98", "expected": "100"}) == \
+        "甲：总分 98，应为 100。"
+    assert fill("{table}：总分 {stated}，应为 {expected}。", {"table": "甲", "stated": "98"}) == "甲：总分 98，应为 {expected}。"
