@@ -19,7 +19,7 @@ YANGHU = "岳麓区/洋湖街道2022年度项目支出绩效自评表.xlsx"
 
 def test_worker_record_is_typed_and_versioned():
     record = process_file(EXAMPLES / YANGHU, EXAMPLES, Settings.default())
-    assert isinstance(record, FileRecord) and record.record_version == RECORD_VERSION == 2
+    assert isinstance(record, FileRecord) and record.record_version == RECORD_VERSION == 3
     assert (record.status, record.unit, record.code, record.year) == ("ok", "长沙市岳麓区洋湖街道办事处", "124013", 2022)
     assert isinstance(record.figures, Figures)
     assert record.figures.projects == len(record.details.projects) == 5

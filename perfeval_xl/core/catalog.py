@@ -100,7 +100,10 @@ class _Blank(dict):
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
-    return template.format_map(_Blank(values))
+    try:
+        return template.format_map(values)
+    except KeyError:  # rare: only then the copy that leaves a missing value as "{name}"
+        return template.format_map(_Blank(values))
 
 
 def rule_doc(code: str, title: str, severity: str, scope: str, **text: str) -> RuleDoc:

@@ -7,6 +7,7 @@ was read from a workbook — and carries its message already filled in, in Chine
 from __future__ import annotations
 
 import enum
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -16,9 +17,9 @@ class Severity(enum.Enum):
     ERROR = "错误"  # must be fixed before submission
     WARNING = "提示"  # look at it; may stand with a written 情况说明
 
-    @property
-    def code(self) -> str:
-        return "error" if self is Severity.ERROR else "warning"
+    def __init__(self, zh: str) -> None:
+        # "error" / "warning": the JSON reports' word, read for every finding (an attribute, not a property)
+        self.code = "error" if zh == "错误" else "warning"
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -63,6 +64,15 @@ class Finding:
     @property
     def key(self) -> str:
         return f"{self.rule}@{self.location.key}"
+
+    def replaced(self, *, values: dict[str, Any] | None = None, explanation: str | None = None,
+                 cause: str | None = None) -> Finding:
+        """This finding with other values, 情况说明 or cause: ``dataclasses.replace`` without its walk
+        over the fields at every call (it runs for most findings of every file checked)."""
+        return Finding(self.rule, self.severity, self.title, self.message, self.location, self.hint,
+                       self.values if values is None else values,
+                       self.explanation if explanation is None else explanation,
+                       self.cause if cause is None else cause)
 
     @property
     def cause_key(self) -> str:
@@ -127,11 +137,15 @@ class FindingGroup:
     def message(self) -> str:
         """The first finding's message; across tables without the first table's name in front."""
         head = self.head
+        if len(self.findings) == 1:  # one finding, one table, no note of a cause
+            return head.message
         prefix = f"{head.location.table}："
         message = head.message
-        if len(self.tables) > 1 and message.startswith(prefix):
-            message = f"{len(self.tables)} 张表：" + message[len(prefix):]
-        note = head.values.get("cause_note") if self.count > 1 else ""
+        if message.startswith(prefix):
+            tables = len(self.tables)
+            if tables > 1:
+                message = f"{tables} 张表：" + message[len(prefix):]
+        note = head.values.get("cause_note")
         return f"{message}（{note}）" if note else message
 
     def note_zh(self, finding: Finding | None = None) -> str:
@@ -144,18 +158,18 @@ class FindingGroup:
         return f"共 {self.count} 处，" + ("本条为首见" if finding is head else f"首见 {head.rule} {at}")
 
     def to_dict(self) -> dict[str, Any]:
+        head, severity, findings = self.findings[0], self.severity, self.findings
         return {
             "cause": self.cause,
-            "severity": self.severity.code,
-            "severity_zh": self.severity.value,
-            "rule": self.head.rule,
-            "title": self.head.title,
+            "severity": severity.code,
+            "severity_zh": severity.value,
+            "rule": head.rule,
+            "title": head.title,
             "message": self.message,
-            "count": self.count,
-            "rules": sorted({f.rule for f in self.findings}),
-            "places": [{"rule": f.rule, "table": f.location.table, "row": f.location.row,
-                        "field": f.location.field, "sheet": f.location.sheet, "cell": f.location.cell}
-                       for f in self.findings],
+            "count": len(findings),
+            "rules": sorted({f.rule for f in findings}),
+            "places": [{"rule": f.rule, "table": loc.table, "row": loc.row, "field": loc.field, "sheet": loc.sheet,
+                        "cell": loc.cell} for f in findings for loc in (f.location,)],
         }
 
 
@@ -193,10 +207,14 @@ class Report:
         return not self.errors
 
     def counts_by_rule(self) -> dict[str, dict[str, int]]:
-        counts: dict[str, Counter] = {}
+        counts: dict[str, dict[str, int]] = {}
         for f in self.findings:
-            counts.setdefault(f.rule, Counter())[f.severity.code] += 1
-        return {rule: dict(c) for rule, c in sorted(counts.items())}
+            per_rule = counts.get(f.rule)
+            if per_rule is None:
+                per_rule = counts[f.rule] = {}
+            code = f.severity.code
+            per_rule[code] = per_rule.get(code, 0) + 1
+        return dict(sorted(counts.items()))
 
     def flatten(self, names: Iterable[str]) -> list[list[Any]]:
         """One row per finding with the named fields: tests and tables in one line."""
@@ -214,25 +232,30 @@ class Report:
             return f"校验通过，{w} 个提示"
         return f"{e} 个错误，{w} 个提示"
 
-    def to_dict(self, max_per_rule: int | None = None) -> dict[str, Any]:
-        groups = self.groups()
+    def to_dict(self, max_per_rule: int | None = None, *, dicts: Sequence[dict[str, Any]] | None = None,
+                groups: list[FindingGroup] | None = None) -> dict[str, Any]:
+        """``dicts``, ``groups``: each finding's ``to_dict()`` and ``groups()``, when the caller has
+        made them already (a roll-up worker uses them for its rows too)."""
+        groups = self.groups() if groups is None else groups
+        dicts = [f.to_dict() for f in self.findings] if dicts is None else dicts
         listed: list[dict[str, Any]] = []
         shown: Counter = Counter()
         omitted: Counter = Counter()
-        for f in self.findings:
+        for f, d in zip(self.findings, dicts):
             if max_per_rule is not None and shown[f.rule] >= max_per_rule:
                 omitted[f.rule] += 1
                 continue
             shown[f.rule] += 1
-            listed.append(f.to_dict())
+            listed.append(d)
+        errors = sum(f.severity is Severity.ERROR for f in self.findings)
         return {
             "file": self.path,
             "sha256": self.sha256,
-            "valid": self.valid,
+            "valid": not errors,
             "summary": self.summary_zh(),
             "stats": {
-                "errors": len(self.errors),
-                "warnings": len(self.warnings),
+                "errors": errors,
+                "warnings": len(self.findings) - errors,
                 "seconds": round(self.seconds, 4),
                 "by_rule": self.counts_by_rule(),
                 "causes": len(groups),
@@ -307,5 +330,7 @@ def place(f: dict[str, Any], with_table: bool = True) -> str:
 
 def finding_row(f: dict[str, Any], file: str, same_cause: str = "") -> tuple:
     """A finding (``Finding.to_dict()``) as the roll-up's row, in ``ROLLUP_FINDING_KEYS`` order."""
-    values = {**f, "file": file, "severity": f["severity_zh"], "where": place(f), "same_cause": same_cause}
-    return tuple(values[k] for k in ROLLUP_FINDING_KEYS)
+    return _ROLLUP_ROW({**f, "file": file, "severity": f["severity_zh"], "where": place(f), "same_cause": same_cause})
+
+
+_ROLLUP_ROW = operator.itemgetter(*ROLLUP_FINDING_KEYS)

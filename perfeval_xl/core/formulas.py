@@ -155,6 +155,27 @@ def rate_shown(rate: float | None, budget: Any, executed: Any) -> float | str | 
     return _compiled_execution_rate_shown()({"budget": budget, "executed": executed})
 
 
+def execution_score_of(settings: Settings) -> Callable[[Mapping[str, Any]], Any]:
+    """``execution_score(settings)`` compiled, once per [execution] section: its value over
+    ``budget``, ``executed`` and ``points``."""
+    return _compiled_execution_score(settings.text("execution"))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_execution_score(execution: str) -> Callable[[Mapping[str, Any]], Any]:
+    return compile_expr(execution_score(Settings({"execution": json.loads(execution)})))
+
+
+def execution_fraction_of(settings: Settings) -> Callable[[Mapping[str, Any]], Any]:
+    """``execution_fraction`` of an input ``rate``, compiled once per [execution] section."""
+    return _compiled_execution_fraction(settings.text("execution"))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_execution_fraction(execution: str) -> Callable[[Mapping[str, Any]], Any]:
+    return compile_expr(execution_fraction(RATE, Settings({"execution": json.loads(execution)})))
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled_grade(grades: str) -> Callable[[Mapping[str, Any]], Any]:
     return compile_expr(grade(Settings({"grades": json.loads(grades)})))

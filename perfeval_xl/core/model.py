@@ -114,8 +114,10 @@ class Indicator(Located):
         return out
 
     def is_placeholder(self) -> bool:
-        """An empty row the printed form carries for each 二级 (e.g. "指标 1：")."""
-        return not self.filled_fields()
+        """An empty row the printed form carries for each 二级 (e.g. "指标 1："): no field of
+        ``filled_fields`` filled (asked of every row by every scoring, so it stops at the first)."""
+        return not (strip_placeholder(self.name) or self.points is not None or self.score is not None
+                    or str(self.target).strip() or str(self.actual).strip() or str(self.deviation_reason).strip())
 
 
 @lru_cache(maxsize=4096)  # the same names recur in every table and check

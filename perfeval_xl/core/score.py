@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -62,6 +63,7 @@ def _decimal_round(value: float, decimals: int) -> float:
     return float(Decimal(f"{value:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)  # every message and explanation quotes the same few figures
 def fmt_number(value: float | None, decimals: int = 4) -> str:
     """64.707 → "64.707"; 10.0 → "10"; None → "（空）"."""
     if value is None:
@@ -75,6 +77,7 @@ def fmt_amount(value: float | None) -> str:
     return fmt_number(value, 4) + ("" if value is None else " 万元")
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def fmt_percent(rate: float | None, decimals: int = 2) -> str:
     """0.93699 → "93.70%"."""
     if rate is None:

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from . import formulas
-from .expr import Input
 from .formulas import TotalCap, cap_bands, capped_total, execution_rate, grade_of, total_cap  # noqa: F401 (re-exported)
 from .model import QUALITATIVE_GRADES, Indicator, PerformanceTable, indicator_title
 from .score import Score, fmt_number, fmt_percent, fmt_points, round_half_up
@@ -37,10 +36,9 @@ def score_execution(table: PerformanceTable, settings: Settings) -> Score:
         return Score(None, points, "C1.execution", "全年预算数或全年执行数未填写（或预算数为 0），无法计算执行率。",
                      inputs, missing=missing)
     shown = f"执行率 = 全年执行数 {fmt_number(row.executed)} ÷ 全年预算数 {fmt_number(row.annual_budget)} = {fmt_percent(rate)}"
-    value = formulas.execution_score(settings).value(
-        {"budget": row.annual_budget, "executed": row.executed, "points": points})
+    value = formulas.execution_score_of(settings)({"budget": row.annual_budget, "executed": row.executed, "points": points})
     if settings["execution.method"] == "bands":
-        fraction = formulas.execution_fraction(Input("rate"), settings).value({"rate": rate})
+        fraction = formulas.execution_fraction_of(settings)({"rate": rate})
         text = f"{shown}；按档次计分，得分 = {fmt_number(points)} × {fmt_number(fraction)} = {fmt_points(value)}。"
     else:
         text = f"{shown}；得分 = 分值 {fmt_number(points)} × min(执行率, 100%) = {fmt_points(value)}。"

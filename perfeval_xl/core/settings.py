@@ -51,6 +51,7 @@ class Settings:
         self._data = data
         self.origin = origin
         self._texts: dict[str, str] = {}
+        self._values: dict[str, Any] = {}  # dotted key → value: checks ask for the same few keys per row
 
     @classmethod
     def default(cls) -> Settings:
@@ -100,9 +101,14 @@ class Settings:
         return self._texts[section]
 
     def __getitem__(self, dotted: str) -> Any:
+        try:
+            return self._values[dotted]
+        except KeyError:
+            pass
         node: Any = self._data
         for part in dotted.split("."):
             node = node[part]
+        self._values[dotted] = node
         return node
 
     def get(self, dotted: str, default: Any = None) -> Any:

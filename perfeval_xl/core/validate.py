@@ -7,8 +7,8 @@ from typing import Any, Iterable, Sequence
 
 from .catalog import Hit, Rule
 from .checks.causes import assign_causes
-from .explanations import awaiting_explanation
-from .findings import Finding, Location, Report, Severity
+from .explanations import awaits_explanation
+from .findings import Finding, FindingGroup, Location, Report, Severity
 from .model import PerformanceTable, Submission
 from .registry import all_rules
 from .rubric import RubricResult, evaluate_rubric
@@ -59,9 +59,12 @@ def subjects(sub: Submission, scope: str) -> list[tuple[str, Any]]:
 
 
 def _finding(rule: Rule, severity: Severity, table: str, h: Hit) -> Finding:
-    obj = h.obj
-    source = obj.source(h.field) if obj is not None and h.field else None
-    label = type(obj).label_of(h.field) if obj is not None and h.field else h.field
+    obj, field = h.obj, h.field
+    if obj is not None and field:
+        source = obj.sources.get(field)
+        label = type(obj).label_of(field)
+    else:
+        source, label = None, field
     table = h.table or table
     location = Location(table, h.row, label, source.sheet if source else h.sheet, source.cell if source else h.cell)
     return rule.finding(severity, location, h.values, {"table": table, "row": h.row, "field": label, **h.values})
@@ -72,11 +75,15 @@ def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None 
     ctx = ctx or CheckContext(sub, settings)
     explanations = {(e.rule, e.where): e.text for e in sub.explanations}
     findings: list[Finding] = []
+    by_scope: dict[str, list[tuple[str, Any]]] = {}  # each scope's subjects, listed once per submission
     for rule in rules if rules is not None else all_rules():
         severity = rule.severity_in(settings)
         if severity is None:
             continue
-        for table, subject in subjects(sub, rule.scope):
+        targets = by_scope.get(rule.scope)
+        if targets is None:
+            targets = by_scope[rule.scope] = subjects(sub, rule.scope)
+        for table, subject in targets:
             try:
                 hits = list(rule.check(ctx, subject))
             except Exception as exc:  # a broken rule reports itself and never stops the batch
@@ -87,9 +94,8 @@ def run_rules(sub: Submission, settings: Settings, rules: Iterable[Rule] | None 
                 continue
             for h in hits:
                 f = _finding(rule, severity, table, h)
-                text = explanations.get((f.rule, f.location.key), "")
-                findings.append(Finding(f.rule, f.severity, f.title, f.message, f.location, f.hint,
-                                        f.values, text) if text else f)
+                text = explanations.get((f.rule, f.location.key), "") if explanations else ""
+                findings.append(f.replaced(explanation=text) if text else f)
     return assign_causes(findings, sub)
 
 
@@ -103,12 +109,15 @@ def validate(sub: Submission, settings: Settings | None = None, *, path: str = "
 
 
 def file_report(report: Report, settings: Settings, recomputed: Sequence[str] = (),
-                max_per_rule: int | None = None) -> dict[str, Any]:
+                max_per_rule: int | None = None, *, dicts: Sequence[dict[str, Any]] | None = None,
+                groups: list[FindingGroup] | None = None) -> dict[str, Any]:
     """One file's report as JSON: what ``validate --format json`` prints, and each entry of the
     roll-up report's ``files`` (the same function, so the two cannot differ).
 
     ``recomputed``: the formula cells read without a saved value; ``max_per_rule`` defaults to
-    the rules file's ``findings.max_per_rule``."""
+    the rules file's ``findings.max_per_rule``; ``dicts``, ``groups``: as ``Report.to_dict`` takes them."""
     cap = int(settings["findings.max_per_rule"]) if max_per_rule is None else max_per_rule
-    return {**report.to_dict(max_per_rule=cap), "recomputed_cells": list(recomputed),
-            "awaiting_explanation": [f.to_dict() for f in awaiting_explanation(report.findings, settings)]}
+    dicts = [f.to_dict() for f in report.findings] if dicts is None else dicts
+    awaiting = awaits_explanation(settings)
+    return {**report.to_dict(max_per_rule=cap, dicts=dicts, groups=groups), "recomputed_cells": list(recomputed),
+            "awaiting_explanation": [d for f, d in zip(report.findings, dicts) if awaiting(f)]}

@@ -164,7 +164,7 @@ def _rendered(records: list[FileRecord]) -> list[FileRecord]:
         if isinstance(record.details, Details):
             details = record.details
             record.details = RenderedDetails(renderer.render(record, details), details.findings if findings else None,
-                                             details.report)
+                                             pickle.dumps(details.report, protocol=pickle.HIGHEST_PROTOCOL))
     return records
 
 
@@ -417,7 +417,7 @@ class _Spill:
         self.reports = FileReports()  # outlives the spill: the result's report reads it
 
     def put(self, path: str, rendered: tuple[bytes, ...] | None, findings: list | None = None,
-            report: dict | None = None) -> None:
+            report: dict | bytes | None = None) -> None:
         self.file.seek(0, os.SEEK_END)
         at = self.file.tell()
         blocks = rendered or ()

@@ -22,8 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..core.explanations import awaiting_explanation
-from ..core.findings import Report, Severity
+from ..core.findings import FindingGroup, Report, Severity
 from ..core.formulas import execution_rate
 from ..core.model import PerformanceTable, Submission, indicator_title
 from ..core.score import fmt_figure
@@ -214,10 +213,13 @@ def process_file(path: str | Path, root: str | Path, settings: Settings) -> File
         scores = CheckContext(sub, settings)
         report = validate(sub, settings, path=rel, sha256=loaded.sha256, context=scores)
         summary = submission_summary(sub, settings, scores)
-        describe(record, sub, summary, report)
-        record.awaiting_explanation = len(awaiting_explanation(report.findings, settings))
+        # each finding as a dict and the findings by cause, made once for the rows and the file's report
+        dicts, groups = [f.to_dict() for f in report.findings], report.groups()
+        own_report = file_report(report, settings, loaded.recomputed, dicts=dicts, groups=groups)
+        describe(record, sub, summary, report, dicts, groups)
+        record.awaiting_explanation = len(own_report["awaiting_explanation"])
         record.recomputed = len(loaded.recomputed)
-        record.details.report = file_report(report, settings, loaded.recomputed)
+        record.details.report = own_report
         record.status, record.reason = OK, ""
     except Exception as exc:  # one bad file never stops the run
         record.status = "unreadable"
@@ -236,8 +238,11 @@ def process_batch(paths: list[str], root: str, settings: Settings) -> list[FileR
 # ---------------------------------------------------------------- the record of a readable file
 
 
-def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], report: Report) -> FileRecord:
-    """Fill ``record`` with the unit, its figures, counts and detail rows (returns it)."""
+def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], report: Report,
+             dicts: list[dict[str, Any]] | None = None, groups: list[FindingGroup] | None = None) -> FileRecord:
+    """Fill ``record`` with the unit, its figures, counts and detail rows (returns it).
+
+    ``dicts``, ``groups``: the findings' ``to_dict()`` and ``report.groups()``, if already made."""
     rel = record.path
     unit = sub.unit
     by_table: Counter = Counter((f.location.table, f.severity) for f in report.findings)
@@ -277,8 +282,10 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
                 path=rel, cell=_cell(ind, "score") or _cell(ind, "name"),
             ))
 
-    groups = {g.cause: g for g in report.groups()}  # one slip, many findings: say so on each row
-    findings = [FindingRow.of(f.to_dict(), rel, groups[f.cause_key].note_zh(f)) for f in report.findings]
+    # one slip, many findings: say so on each row
+    by_cause = {g.cause: g for g in (report.groups() if groups is None else groups)}
+    findings = [FindingRow.of(d, rel, by_cause[d["cause"]].note_zh(f))
+                for f, d in zip(report.findings, [f.to_dict() for f in report.findings] if dicts is None else dicts)]
 
     # 全年预算 / 全年执行: the department table's budget row, else Σ of the projects' 年度资金总额.
     if sub.department is not None:
@@ -314,7 +321,8 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
         project_avg=project_avg, project_avg_count=len(totals),
         unexplained_deviation=by_rule[RULE_UNEXPLAINED_DEVIATION], over_achievement=by_rule[RULE_OVER_ACHIEVEMENT],
     )
-    record.errors, record.warnings = len(report.errors), len(report.warnings)
+    record.errors = sum(by_table[key] for key in by_table if key[1] is Severity.ERROR)
+    record.warnings = len(report.findings) - record.errors
     record.by_rule = report.counts_by_rule()
     record.details = Details(projects, indicators, findings)
     return record

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import operator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from ..core.findings import finding_row
 
@@ -29,7 +29,9 @@ class Compact:
         return (self.__class__, tuple(getattr(self, name) for name in self.__match_args__))
 
 
-RECORD_VERSION = 2  # 2: Details.report (the file's own JSON report); FindingRow's table, row, field, cause
+# 2: Details.report (the file's own JSON report); FindingRow's table, row, field, cause.
+# 3: RenderedDetails.report travels pickled (bytes).
+RECORD_VERSION = 3
 
 # FileRecord.status
 OK = "ok"
@@ -117,6 +119,12 @@ class FindingRow(Compact):
         """The cell of a findings-table column (``core.findings.FINDING_COLUMNS`` key)."""
         return self.path if key == "file" else getattr(self, key)
 
+    @staticmethod
+    def cells(keys: Sequence[str]) -> Callable[[FindingRow], tuple]:
+        """What gives a row's cells of these columns, as ``value`` gives each, in one call a row."""
+        get = operator.attrgetter(*("path" if key == "file" else key for key in keys))
+        return get if len(keys) > 1 else lambda row: (get(row),)
+
 
 @dataclass(slots=True)
 class Details:
@@ -141,11 +149,12 @@ class RenderedDetails(Compact):
     """A readable file's detail rows as a worker rendered them for the 区汇总 (SpreadsheetML rows
     of 项目明细, 指标明细 and 问题清单, row numbers left open), in place of ``Details`` when the
     parent handed the workers its renderer; ``findings`` travel too when 退回意见 are written, and
-    the file's own report always (the JSON report's ``files``)."""
+    the file's own report always (the JSON report's ``files``), pickled by the worker: the parent
+    files it away as it is (report_json.FileReports) instead of unpickling and pickling it again."""
 
     rows: tuple[bytes, ...]  # one UTF-8 block per sheet (sheets.DetailRenderer.render)
     findings: list[FindingRow] | None = None
-    report: dict[str, Any] | None = None
+    report: bytes | None = None  # pickle.dumps(Details.report)
 
 
 _VALUES = {cls: operator.attrgetter(*cls.__match_args__) for cls in (ProjectRow, IndicatorRow, FindingRow)}

@@ -72,10 +72,14 @@ class FileReports(Streamed):
         self.offsets: dict[str, int] = {}
         self.paths: list[str] = []
 
-    def add(self, path: str, report: dict[str, Any]) -> None:
+    def add(self, path: str, report: dict[str, Any] | bytes) -> None:
+        """``report``, or its pickle as a roll-up worker made it (written as it is)."""
         self.file.seek(0, os.SEEK_END)
         self.offsets[path] = self.file.tell()
-        pickle.dump(report, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        if isinstance(report, bytes):
+            self.file.write(report)
+        else:
+            pickle.dump(report, self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def in_order(self, paths: list[str]) -> FileReports:
         """These reports listed in the order of ``paths`` (a path without a report is left out)."""

@@ -148,9 +148,12 @@ def indicator_cells(i: IndicatorRow) -> list[Any]:
             i.score, i.suggested_score, i.suggested_band, i.path, i.cell]
 
 
+_FINDING_CELLS = FindingRow.cells(ROLLUP_FINDING_KEYS)
+
+
 def finding_cells(f: FindingRow) -> list[Any]:
     """A 问题清单 row after the unit columns (FINDING_COLS)."""
-    return [f.value(key) for key in ROLLUP_FINDING_KEYS]
+    return list(_FINDING_CELLS(f))
 
 
 def detail_rows(details: Details) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:

@@ -240,31 +240,51 @@ class RowForm:
     and the wrapped columns' widths. Plain values only, so it pickles: a roll-up worker renders
     its file's detail rows with the parent's form and the parent only numbers and writes them."""
 
-    __slots__ = ("forms", "wrapped")
+    __slots__ = ("forms", "wrapped", "_columns")
 
     def __init__(self, forms: list[tuple[str, str, bool, str | None]], wrapped: list[tuple[int, float]]) -> None:
         self.forms, self.wrapped = forms, wrapped
+        widths = dict(wrapped)
+        # each column's tags, its empty cell and, for a wrapped one, its width (0: the text never sets
+        # the row's height)
+        self._columns = [(*form, form[0] + "/>", widths.get(i, 0.0)) for i, form in enumerate(forms)]
 
     def __reduce__(self) -> tuple:
         return (RowForm, (self.forms, self.wrapped))
 
-    def height(self, values: Sequence[Any]) -> float | None:
-        lines = 1
-        for i, width in self.wrapped:
-            v = values[i]
-            if isinstance(v, str) and v:
-                lines = max(lines, lines_needed(v, width))
-        return min(13.5 * lines + 3, MAX_ROW_HEIGHT) if lines > 1 else None
-
     def render(self, values: Sequence[Any]) -> str:
         """One row as SpreadsheetML, its row number left as ``ROW`` (see ``TableSheet.render``)."""
-        height = self.height(values) if self.wrapped else None
-        return row_xml(ROW, [cell_from_heads(plain, quoted, v, is_text, centred)
-                             for (plain, quoted, is_text, centred), v in zip(self.forms, values)], height)
+        return self._rows((values,))[0]
 
     def block(self, rows: Sequence[Sequence[Any]]) -> bytes:
         """Rows rendered and joined as UTF-8, as ``TableSheet.append_block`` takes them."""
-        return "".join([self.render(values) for values in rows]).encode("utf-8")
+        return "".join(self._rows(rows)).encode("utf-8")
+
+    def _rows(self, rows: Sequence[Sequence[Any]]) -> list[str]:
+        """Each row as ``render`` gives it. The rows of a block are one unit's: its code, name, file
+        and many texts recur from row to row, so each column renders a distinct text once (with
+        the lines it needs) and takes it from ``seen`` after that."""
+        columns = self._columns
+        seen: list[dict[str, tuple[str, int]]] = [{} for _ in columns]
+        out = []
+        for values in rows:
+            lines = 1
+            cells = []
+            for (plain, quoted, is_text, centred, empty, width), known, v in zip(columns, seen, values):
+                if v is None:
+                    cells.append(empty)
+                elif isinstance(v, str):
+                    done = known.get(v)
+                    if done is None:
+                        done = known[v] = (cell_from_heads(plain, quoted, v, is_text, centred),
+                                           lines_needed(v, width) if width and v else 1)
+                    cells.append(done[0])
+                    if done[1] > lines:
+                        lines = done[1]
+                else:
+                    cells.append(cell_from_heads(plain, quoted, v, is_text, centred))
+            out.append(row_xml(ROW, cells, min(13.5 * lines + 3, MAX_ROW_HEIGHT) if lines > 1 else None))
+        return out
 
 
 class TableSheet:

@@ -9,7 +9,6 @@ follow from it; everything else is its own cause. Grouping itself is
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterable
 
 from ..findings import Finding
@@ -54,8 +53,8 @@ def assign_causes(findings: list[Finding], sub: Submission) -> list[Finding]:
                         cause[i] = root.key
                 notes[rules["T105"]] = (f"{'多出' if excess > 0 else '少了'}的 {fmt_number(abs(excess))} 分在{row}："
                                         f"分值 {fmt_number(ind.points)}，得分仍是 {fmt_number(ind.score)}")
-    return [dataclasses.replace(f, cause=cause.get(i, f.cause),
-                                values={**f.values, "cause_note": notes[i]} if i in notes else f.values)
+    return [f.replaced(cause=cause.get(i, f.cause),
+                       values={**f.values, "cause_note": notes[i]} if i in notes else f.values)
             if i in cause or i in notes else f for i, f in enumerate(findings)]
 
 
