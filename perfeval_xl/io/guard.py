@@ -24,6 +24,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .plain_parts import attribute_value, plain_elements, raw_attributes
+
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an old .xls, or an encrypted .xlsx
 ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 MB = 1024 * 1024
@@ -341,7 +343,6 @@ class _Xml:
     comments and character references; no DTD, no entities. Start tags report their attributes
     both as expat unescapes them and as written (``raw``), for the attributes calamine takes raw."""
 
-    _ATTR = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
     _TAG = re.compile(rb"""<[^\s/>]+((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""")
 
     def __init__(self, text: bytes, name: str) -> None:
@@ -363,8 +364,7 @@ class _Xml:
         tag = self._TAG.match(self.text, self.parser.CurrentByteIndex)  # expat has checked the syntax
         if tag is None:
             return {}
-        return {m[1].decode("utf-8", "replace"): (m[2] if m[2] is not None else m[3]).decode("utf-8", "replace")
-                for m in self._ATTR.finditer(self.text, tag.start(1), tag.end(1))}
+        return raw_attributes(self.text, tag.start(1), tag.end(1))
 
     def parse(self, start: Callable | None = None, end: Callable | None = None) -> None:
         if start is not None:
@@ -376,6 +376,8 @@ class _Xml:
         except expat.ExpatError as exc:
             raise Refused(f"部件 {self.name} 不是格式正确的 XML（第 {exc.lineno} 行：{expat.ErrorString(exc.code)}），"
                           f"Excel 不会写出这样的文件，拒绝读取") from None
+        except ValueError:  # expat's "multi-byte encodings are not supported" (a GBK or Shift-JIS declaration)
+            raise Refused(f"部件 {self.name} 声明了 Excel 不会使用的字符编码（应为 UTF-8），拒绝读取") from None
 
 
 def _local(name: str) -> str:
@@ -388,6 +390,9 @@ class _Stop(Exception):
 
 def _relationships(rels: bytes) -> dict[str, str]:
     """Id → Target of xl/_rels/workbook.xml.rels, both as written (calamine does not unescape them)."""
+    plain = plain_elements(rels, "Relationship", "Relationships") if rels else None
+    if plain is not None:
+        return {raw.get("Id", ""): raw.get("Target", "") for raw in plain}
     xml = _Xml(rels, "xl/_rels/workbook.xml.rels")
     targets: dict[str, str] = {}
 
@@ -427,8 +432,20 @@ def _sheets(workbook: bytes, rels: bytes, members: dict[str, zipfile.ZipInfo] | 
     counted twice.
     """
     targets = _relationships(rels)
+    declared: list[tuple[str, str, str | None]] = []  # (name, state, rel id)
+    plain = plain_elements(workbook, "sheet", "workbook")
+    if plain is not None:
+        for raw in plain:
+            declared.append((attribute_value(raw.get("name", "")), attribute_value(raw.get("state", "visible")),
+                             raw.get("r:id", raw.get("relationships:id"))))
+    else:
+        _declared_exactly(workbook, declared)
+    return _sheet_parts(declared, targets, members)
+
+
+def _declared_exactly(workbook: bytes, declared: list[tuple[str, str, str | None]]) -> None:
+    """The sheets of xl/workbook.xml as (name, state, rel id), read with expat."""
     xml = _Xml(workbook, "xl/workbook.xml")
-    declared: list[tuple[str, str, str]] = []  # (name, state, rel id)
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if _local(name) == "sheet":
@@ -444,6 +461,10 @@ def _sheets(workbook: bytes, rels: bytes, members: dict[str, zipfile.ZipInfo] | 
         xml.parse(start, end)
     except _Stop:
         pass
+
+
+def _sheet_parts(declared: list[tuple[str, str, str | None]], targets: dict[str, str],
+                 members: dict[str, zipfile.ZipInfo] | None) -> tuple[dict[str, SheetXml], dict[str, list[SheetXml]]]:
     by_name: dict[str, SheetXml] = {}
     by_part: dict[str, list[SheetXml]] = {}
     seen: dict[str, str] = {}

@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+from math import isfinite
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import lru_cache
+from operator import itemgetter
+from string import ascii_uppercase
 from typing import Any, Iterator, NamedTuple
 
 from ..layout.columns import get_column_letter  # not openpyxl's: validate never loads openpyxl
@@ -26,7 +29,7 @@ from ..core.model import Located, ReadNotice, Source, Submission, UnreadableCell
 from ..core.settings import Settings
 from ..core.values import parse_number
 from ..layout.grid import COMPUTED, INPUT, Cell, Layout
-from ..layout.paths import get_path, set_path
+from ..layout.paths import CompiledPath, compiled_path, get_path, set_path
 from ..layout.choices import LISTS_SHEET
 from ..layout.merges import CellRange, MergedAnchors, merge_down_columns
 from ..layout.sheets import UNIT_SHEETS
@@ -74,7 +77,8 @@ class Grid:
         rows = self.rows
         for row in range(start, min(stop, len(rows)) + 1):
             line = rows[row - 1]
-            if _text(line[col - 1] if col <= len(line) else "") == text:
+            value = line[col - 1] if col <= len(line) else ""
+            if (value.strip() if value.__class__ is str else _text(value)) == text:  # _text, without the call for text
                 return row
         if text == "" and max(start, len(rows) + 1) <= stop:
             return max(start, len(rows) + 1)  # past the values every cell reads as ""
@@ -231,19 +235,36 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
     recomputed from the inputs)."""
     plan = _plan(layout)
     rows = grid.rows
-    for r0, c0, kind, path, plain, source in plan.inputs:
-        _put(obj, path, plain, kind, _at(rows, r0, c0), source, sub)
-    for table, input_cols, steps, has_computed in plan.tables:
+    for r0, c0, kind, path, setter, source in plan.inputs:
+        _put(obj, path, setter, kind, _at(rows, r0, c0), source, sub)
+    sheet = layout.sheet
+    for table, input_cols, steps, has_computed, typed in plan.tables:
+        located = issubclass(table.item_type, Located)
         items = []
         first = table.first_row
         for i in range(min(table.capacity, len(rows) - first + 1)):
             line = rows[first - 1 + i]
             n = len(line)
-            if not any(line[c] is not None and line[c] != "" for c in input_cols if c < n):
+            if _spare(line, n, input_cols, typed):
                 continue  # a spare row: nothing typed, so nothing to read (most rows of a table)
             item = table.item_type()
-            for c0, kind, path, plain in steps:
-                _put(item, path, plain, kind, line[c0] if c0 < n else "", _source(layout.sheet, first + i, c0 + 1), sub)
+            sources = item.sources if located else None
+            for c0, kind, path, walk in steps:
+                raw = line[c0] if c0 < n else ""
+                if walk is not None or sources is None:
+                    _put(item, path, walk, kind, raw, _source(sheet, first + i, c0 + 1), sub)
+                    continue
+                # _put, inlined for the table cells (most of a sheet's cells): a plain attribute of the item
+                if raw.__class__ is str and kind == "text":
+                    value = raw.strip()
+                elif raw.__class__ is float and kind in _FLOAT_KINDS and isfinite(raw):
+                    value = raw
+                elif raw is None or raw.__class__ is str and raw == "":
+                    value = None if kind in NUMBER_KINDS else ""  # convert's answer for a blank cell
+                else:
+                    value = _converted(item, path, kind, raw, _source(sheet, first + i, c0 + 1), sub)
+                setattr(item, path, value)
+                sources[path] = _source(sheet, first + i, c0 + 1)
             if has_computed:
                 for cell in table.cells_of_row(i):  # computed columns (楼堂馆所 控制率), after the row's inputs
                     if cell.role == COMPUTED:
@@ -260,27 +281,63 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
         _store_computed(cell, raw, source, _check_formula(cell, raw, source, xml, obj, sub), obj, sub, result)
 
 
-class _ReadPlan(NamedTuple):
-    """A fitted layout compiled for reading: flat cell lists, every address and source made once."""
+class _InputColumns(NamedTuple):
+    """A table's input columns picked from a row in one call (``values``), when the row reaches ``last_col``."""
 
-    inputs: list[tuple[int, int, str, str, bool, Source]]  # (row, col) 0-based, kind, path, plain, source
+    values: Any  # row → the values of the input columns, a tuple
+    last_col: int  # 0-based
+
+
+def _input_columns(cols: tuple[int, ...]) -> _InputColumns:
+    if not cols:
+        return _InputColumns(lambda line: (), -1)
+    pick = itemgetter(*cols)
+    return _InputColumns(pick if len(cols) > 1 else lambda line: (pick(line),), max(cols))
+
+
+_BLANKS = frozenset((None, ""))  # what a spare row holds in every input column
+
+
+def _spare(line: list[Any], n: int, cols: tuple[int, ...], typed: _InputColumns) -> bool:
+    """No value in any input column of the row: the columns picked at once when the row reaches
+    them all (calamine's rows are all as wide as the sheet), else one by one."""
+    if n > typed.last_col:
+        try:
+            return _BLANKS.issuperset(typed.values(line))
+        except TypeError:  # an unhashable value (an xlwings caller's list): compared one by one
+            pass
+    return not any(line[c] is not None and line[c] != "" for c in cols if c < n)
+
+
+class _ReadPlan(NamedTuple):
+    """A fitted layout compiled for reading: flat cell lists, every address, source and dotted
+    path (its walk, ``CompiledPath``; None for a plain attribute) made once."""
+
+    inputs: list[tuple[int, int, str, str, CompiledPath | None, Source]]  # (row, col) 0-based, kind, path, walk, source
     computed: list[tuple[Cell, Source]]
-    # per table: the table, its input columns (0-based), its input steps (col, kind, path, plain),
-    # and whether it has computed columns
-    tables: list[tuple[Any, tuple[int, ...], list[tuple[int, str, str, bool]], bool]]
+    # per table: the table, its input columns (0-based), its input steps (col, kind, path, walk),
+    # whether it has computed columns, and its input columns picked at once
+    tables: list[tuple[Any, tuple[int, ...], list[tuple[int, str, str, CompiledPath | None]], bool, _InputColumns]]
+
+
+def _walk(path: str) -> CompiledPath | None:
+    return None if "." not in path else compiled_path(path)
 
 
 def _plan(layout: Layout) -> _ReadPlan:
     plan = layout.__dict__.get("_read_plan")  # layouts are cached by shape: compile each once
     if plan is None:
         sheet, fields = layout.sheet, _fields(layout)
+        tables = []
+        for t in layout.tables:
+            cols = tuple(c.col - 1 for c in t.columns if c.role == INPUT)
+            tables.append((t, cols, [(c.col - 1, c.kind, c.field, _walk(c.field)) for c in t.columns if c.role == INPUT],
+                           any(c.role == COMPUTED for c in t.columns), _input_columns(cols)))
         plan = layout.__dict__["_read_plan"] = _ReadPlan(
-            [(c.row - 1, c.col - 1, c.kind, c.field, "." not in c.field, _source(sheet, c.row, c.col))
+            [(c.row - 1, c.col - 1, c.kind, c.field, _walk(c.field), _source(sheet, c.row, c.col))
              for c in fields if c.role == INPUT],
             [(c, _source(sheet, c.row, c.col)) for c in fields if c.role != INPUT],
-            [(t, tuple(c.col - 1 for c in t.columns if c.role == INPUT),
-              [(c.col - 1, c.kind, c.field, "." not in c.field) for c in t.columns if c.role == INPUT],
-              any(c.role == COMPUTED for c in t.columns)) for t in layout.tables])
+            tables)
     return plan
 
 
@@ -335,7 +392,7 @@ def _row_of(item: Any, field_name: str) -> int | None:
     src = item.sources.get(field_name) if isinstance(item, Located) else None
     if src is None:
         return None
-    return int("".join(ch for ch in src.cell if ch.isdigit()))
+    return int(src.cell.lstrip(ascii_uppercase))  # "B12" → 12 (sources are made by _source)
 
 
 def _record_headers(layout: Layout, table, obj: Any) -> None:
@@ -382,11 +439,11 @@ def _store_computed(cell: Cell, raw: Any, source: Source, computed: Any, obj: An
         value = cell.compute(obj) if computed is _NOT_COMPUTED else computed
         if value not in (None, ""):
             result.recomputed.append(str(source))
-        owner, rest = set_path(obj, cell.field, value)
+        owner, rest = compiled_path(cell.field).set(obj, value)
         if isinstance(owner, Located):
             owner.sources[rest] = source
     else:
-        _put(obj, cell.field, "." not in cell.field, cell.kind, raw, source, sub)
+        _put(obj, cell.field, _walk(cell.field), cell.kind, raw, source, sub)
 
 
 def _values(item: Any, table) -> list[Any]:
@@ -404,26 +461,35 @@ def _blank(raw: Any) -> bool:
     return raw is None or raw == ""
 
 
-def _put(obj: Any, path: str, plain: bool, kind: str, raw: Any, source: Source, sub: Submission) -> None:
-    """One cell's value into ``obj`` at ``path`` (``plain``: no dot in it), its source beside it on
-    the model object that owns the field; a value that cannot be read is reported and left out."""
+def _put(obj: Any, path: str, walk: CompiledPath | None, kind: str, raw: Any, source: Source, sub: Submission) -> None:
+    """One cell's value into ``obj`` at ``path`` (``walk``: its compiled walk; None for a plain
+    attribute), its source beside it on the model object that owns the field; a value that cannot
+    be read is reported and left out."""
     if raw.__class__ is str and kind == "text":
-        value, ok = raw.strip(), True  # convert's answer for most cells, without the call (CellError is not str)
-    elif raw.__class__ is float and kind in _FLOAT_KINDS and math.isfinite(raw):
-        value, ok = raw, True
+        value = raw.strip()  # convert's answer for most cells, without the call (CellError is not str)
+    elif raw.__class__ is float and kind in _FLOAT_KINDS and isfinite(raw):
+        value = raw
+    elif raw is None or raw.__class__ is str and raw == "":
+        value = None if kind in NUMBER_KINDS else ""  # convert's answer for a blank cell
     else:
-        value, ok = convert(raw, kind)
-    if not ok:
-        expected = "数字" if kind in NUMBER_KINDS else "文字（不能是错误值）"
-        sub.unreadable.append(UnreadableCell(source.sheet, source.cell, path_label(path, type(obj)), _text(raw), expected))
-        value = None
-    if plain and isinstance(obj, Located):  # most cells: no path to walk
+        value = _converted(obj, path, kind, raw, source, sub)
+    if walk is None and isinstance(obj, Located):  # most cells: no path to walk
         setattr(obj, path, value)
         obj.sources[path] = source
         return
-    owner, rest = set_path(obj, path, value)
+    owner, rest = (walk or compiled_path(path)).set(obj, value)
     if isinstance(owner, Located):
         owner.sources[rest] = source
+
+
+def _converted(obj: Any, path: str, kind: str, raw: Any, source: Source, sub: Submission) -> Any:
+    """convert's value, or None with the cell reported as unreadable."""
+    value, ok = convert(raw, kind)
+    if not ok:
+        expected = "数字" if kind in NUMBER_KINDS else "文字（不能是错误值）"
+        sub.unreadable.append(UnreadableCell(source.sheet, source.cell, path_label(path, type(obj)), _text(raw), expected))
+        return None
+    return value
 
 
 @lru_cache(maxsize=1 << 16)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from functools import lru_cache
 from typing import Any, get_args, get_origin
 
 from ..core.model import Located
@@ -24,33 +25,53 @@ def set_path(obj: Any, path: str, value: Any) -> tuple[Any, str]:
     """Set the value at ``path``, creating what is missing on the way; return the last model
     object (``Located``) on the path and the rest of the path from it, where the value's source
     is kept ("rows.staff_control.score" → the RubricRow, "score"). One walk does both."""
-    parts = path.split(".")
-    owner: tuple[type, str] | None = None  # the dataclass field a dict we walk into belongs to
-    located, rest, tracking = obj, path, True
-    for i in range(len(parts) - 1):
-        part = parts[i]
+    return compiled_path(path).set(obj, value)
+
+
+@lru_cache(maxsize=4096)
+def compiled_path(path: str) -> CompiledPath:
+    """The walk of ``path`` worked out once: the layouts name a few hundred paths, read in every file."""
+    return CompiledPath(path)
+
+
+class CompiledPath:
+    """A dotted path split once, with the rest of the path after each step (where a source is kept)."""
+
+    __slots__ = ("path", "steps", "last")
+
+    def __init__(self, path: str) -> None:
+        parts = path.split(".")
+        self.path = path
+        self.steps = tuple((part, ".".join(parts[i + 1:])) for i, part in enumerate(parts[:-1]))
+        self.last = parts[-1]
+
+    def set(self, obj: Any, value: Any) -> tuple[Any, str]:
+        """set_path's walk: the value set, and (the last Located on the path, the rest from it)."""
+        owner: tuple[type, str] | None = None  # the dataclass field a dict we walk into belongs to
+        located, rest, tracking = obj, self.path, True
+        for part, after in self.steps:
+            if isinstance(obj, dict):
+                child = obj.get(part)
+                if child is None:
+                    item = dict_item_type(*owner) if owner else None
+                    child = obj[part] = item() if item else {}
+            else:
+                owner = (type(obj), part)
+                child = getattr(obj, part)
+                if child is None:
+                    child = _field_type(type(obj), part)()
+                    setattr(obj, part, child)
+            obj = child
+            if tracking:
+                if isinstance(obj, Located):
+                    located, rest = obj, after
+                elif not isinstance(obj, dict):
+                    tracking = False  # past a plain value: the owner found so far keeps the source
         if isinstance(obj, dict):
-            child = obj.get(part)
-            if child is None:
-                item = dict_item_type(*owner) if owner else None
-                child = obj[part] = item() if item else {}
+            obj[self.last] = value
         else:
-            owner = (type(obj), part)
-            child = getattr(obj, part)
-            if child is None:
-                child = _field_type(type(obj), part)()
-                setattr(obj, part, child)
-        obj = child
-        if tracking:
-            if isinstance(obj, Located):
-                located, rest = obj, ".".join(parts[i + 1:])
-            elif not isinstance(obj, dict):
-                tracking = False  # past a plain value: the owner found so far keeps the source
-    if isinstance(obj, dict):
-        obj[parts[-1]] = value
-    else:
-        setattr(obj, parts[-1], value)
-    return located, rest
+            setattr(obj, self.last, value)
+        return located, rest
 
 
 def _field_type(cls: type, name: str) -> type:
