@@ -96,8 +96,9 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 # ---------------------------------------------------------------- memory, in a fresh interpreter
 
 
-def _tree_memory(proc) -> tuple[int, int, int]:
-    """(RSS summed, PSS summed, the largest worker's PSS) over the process and its children.
+def _tree_memory(proc, full: bool) -> tuple[int, int, int]:
+    """(RSS summed, PSS summed, the largest worker's PSS) over the process and its children; with
+    ``full`` False only RSS (PSS 0).
 
     Summed RSS counts every page a forked worker shares with the parent (imported modules) once per
     process; PSS shares such a page out among the processes that map it, so the tree's PSS is what
@@ -105,12 +106,12 @@ def _tree_memory(proc) -> tuple[int, int, int]:
     rss = pss = worker = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
-            m = p.memory_full_info()  # /proc/PID/smaps_rollup: ~0.2 ms
+            m = p.memory_full_info() if full else p.memory_info()  # full: /proc/PID/smaps_rollup, slower
         except Exception:  # a worker that just ended
             continue
-        rss, pss = rss + m.rss, pss + m.pss
+        rss, pss = rss + m.rss, pss + getattr(m, "pss", 0)
         if p is not proc:
-            worker = max(worker, m.pss)
+            worker = max(worker, getattr(m, "pss", 0))
     return rss, pss, worker
 
 
@@ -131,10 +132,13 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
         me = psutil.Process()
 
         def sample():
-            # ~1.7 ms of CPU a sample (psutil over three processes): every 50 ms, timed and taken off
-            # the parent's CPU below (at every 20 ms it was most of the "parent CPU" of a long run)
+            # ~1.7 ms of CPU a sample (psutil over three processes): RSS every 50 ms, PSS (several ms)
+            # every 0.5 s, timed and taken off the parent's CPU below (at every 20 ms it was most of
+            # the "parent CPU" of a long run)
+            tick = 0
             while not stop.is_set():
-                rss, pss, worker = _tree_memory(me)
+                rss, pss, worker = _tree_memory(me, full=tick % 10 == 0)
+                tick += 1
                 peak_tree[0], peak_pss[0], peak_pss[1] = (
                     max(peak_tree[0], rss), max(peak_pss[0], pss), max(peak_pss[1], worker))
                 sampler_cpu[0] = time.thread_time()
