@@ -150,7 +150,12 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
         sampler = None
     started = time.perf_counter()
 
+    read_at: dict[str, float] = {}  # when the last file came back: the rest is writing the 区汇总
+
     def progress(done: int, total: int, path: str) -> None:
+        if done == total and not read_at:
+            own = resource.getrusage(resource.RUSAGE_SELF)
+            read_at.update(seconds=time.perf_counter() - started, parent_cpu=own.ru_utime + own.ru_stime - sampler_cpu[0])
         if echo and (done == total or done % max(1, total // 20) == 0):
             own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             print(f"  {done}/{total} files, {time.perf_counter() - started:.0f} s, parent RSS {mb(own)}, "
@@ -165,6 +170,8 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
     figures = {"seconds": seconds, "units": result.units, "files": result.files, "exit_code": result.exit_code,
                "parent_cpu": me.ru_utime + me.ru_stime - sampler_cpu[0], "workers_cpu": kids.ru_utime + kids.ru_stime,
                "sampler_cpu": sampler_cpu[0],
+               # reading (workers busy; the parent files each record) and writing (the parent alone)
+               "read_seconds": read_at.get("seconds", seconds), "read_parent_cpu": read_at.get("parent_cpu", 0.0),
                "parent_rss": me.ru_maxrss * 1024, "worker_rss": kids.ru_maxrss * 1024,
                # the sampler is a thread: it can miss a short peak of the parent while a C call holds
                # the GIL, so the tree is at least the parent's own kernel-measured peak
