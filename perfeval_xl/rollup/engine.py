@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
+import multiprocessing
 import os
 import pickle
 import signal
 import tempfile
+import threading
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -143,16 +146,40 @@ def _init_worker(root: str, settings: Settings, renderer: DetailRenderer | None 
 
 
 def _work(paths: list[str]) -> list[FileRecord]:
-    """Each file within its time limit: past it, SIGALRM (default action) ends the worker, and
-    the parent retries the batch's files one by one in the sandbox, which names the culprit."""
+    """Each file within its time limit: past it the worker ends (``_time_limit``), and the parent
+    retries the batch's files one by one in the sandbox, which names the culprit."""
     results: list[FileRecord] = []
     for path in paths:
-        signal.setitimer(signal.ITIMER_REAL, max(_WORKER["seconds"], 0.001))
-        try:
+        with _time_limit(max(_WORKER["seconds"], 0.001)):
             results += process_batch([path], _WORKER["root"], _WORKER["settings"])
+    return _rendered(results) if _WORKER.get("renderer") is not None else results
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Ends this worker process when the block runs past ``seconds``: by SIGALRM's default action
+    where there is ``setitimer`` (it kills even inside native code), else (Windows) by a watchdog
+    thread, which acts as soon as the reader lets go of the interpreter."""
+    if _HAS_ITIMER:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    return _rendered(results) if _WORKER.get("renderer") is not None else results
+        return
+    watchdog = threading.Timer(seconds, os._exit, args=(70,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.cancel()
+
+
+_HAS_ITIMER = hasattr(signal, "setitimer")
+# How the pool starts its workers: None is the platform's default (fork on Linux, spawn on Windows
+# and macOS); the tests set "spawn" to run the pool on Linux as it runs on Windows.
+POOL_START_METHOD: str | None = None
 
 
 def _rendered(records: list[FileRecord]) -> list[FileRecord]:
@@ -227,7 +254,8 @@ class _pool:
 
     def __init__(self, jobs: int, root: str, settings: Settings, renderer: DetailRenderer | None = None,
                  findings: bool = False) -> None:
-        self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+        context = multiprocessing.get_context(POOL_START_METHOD) if POOL_START_METHOD else None
+        self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, mp_context=context,
                                             initargs=(root, settings, renderer, findings))
 
     def __enter__(self) -> ProcessPoolExecutor:
