@@ -1,7 +1,7 @@
 """Benchmark: the district roll-up against a bare calamine floor and a naive pandas consolidation.
 
     python benchmarks/rollup.py N [--jobs J] [--repeat R] [--skip-naive] [--no-memory] [--profile]
-                                  [--duplicates K] [--incremental K] [--keep DIR]
+                                  [--against CHECKOUT] [--duplicates K] [--incremental K] [--keep DIR]
 
 Generates N varied unit workbooks (benchmarks/generate.py: the seed data under other unit names,
 预算编码, years, numbers of projects and figures; messy CJK file names in district folders), then
@@ -25,8 +25,10 @@ ONE unit (hard links) at K/10 and K, and reports the longest 问题清单 cell. 
 3; 0 leaves it out) runs benchmarks/archive.py's comparison last: the first roll-up with --archive,
 then again after K of the N files are resubmitted (only those are read again). --profile times one
 worker's work in a confined worker process by phase (CPU time, no profiler; with the
-bare calamine read of the same files in the same process for scale), then lists the functions with
-the most own time under cProfile.
+bare calamine read of the same files in the same process for scale), the rendering of the detail
+rows and the record sent back included, then lists the functions with the most own time under cProfile;
+with --against CHECKOUT (another checkout, e.g. from `git archive <commit> | tar -x -C /tmp/base`) it
+times the same phases under that checkout's code and this one's, alternately, in the same run.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import base_workbooks, generate  # noqa: E402
+
+if len(sys.argv) > 2 and sys.argv[1] == "--phases":  # the package of another checkout (against())
+    sys.path.insert(0, sys.argv[2])  # after generate's own insert: this one is looked up first
 
 from perfeval_xl.rollup import rollup  # noqa: E402
 from perfeval_xl.rollup.engine import available_cpus  # noqa: E402
@@ -251,27 +256,42 @@ class _PhaseClock:
 def profile(files: list[Path], root: Path) -> None:
     """In one confined worker process, as the roll-up's workers are (sandbox.confine): a process
     that is not confined forks a sandbox child per file, which is not what a worker pays."""
+    print(in_worker(_profile, files, root), end="")
+
+
+def in_worker(fn, *args):
     from perfeval_xl.core.settings import Settings
     from perfeval_xl.io import sandbox
     from perfeval_xl.io.guard import Limits
 
     limits = Limits.from_settings(Settings.default())
     with ProcessPoolExecutor(max_workers=1, initializer=sandbox.confine, initargs=(limits.memory_mb,)) as pool:
-        print(pool.submit(_profile, files, root).result(), end="")
+        return pool.submit(fn, *args).result()
 
 
-def _profile(files: list[Path], root: Path) -> str:
+RENDER = "render detail rows (worker)"
+AFTER_READ = ("rules (validate)", "summary", "describe (roll-up record)", "rest of process_file", RENDER)
+
+
+def worker_phases(files: list[Path], root: Path) -> dict:
+    """One worker's CPU seconds over ``files`` by phase (no profiler), file by file as a worker
+    goes: process_file, then the rendering of its detail rows and the record sent back as the
+    roll-up's pool does (engine._rendered, with the parent's renderer); the bare calamine read of
+    the same files (before and after, the quieter run) and the parent's share of each record."""
     from perfeval_xl.core.settings import Settings
     from perfeval_xl.io import guard, read, xlsx_read
-    from perfeval_xl.rollup import extract
+    from perfeval_xl.rollup import engine, extract, sheets
     from perfeval_xl.rollup.extract import process_file
+    from perfeval_xl.rollup.record import Details
+    from perfeval_xl.rollup.report_json import FileReports
+    from perfeval_xl.rollup.sheets import RollupWriter
 
     settings = Settings.default()
-    lines: list[str] = []
-    say = lines.append  # the parent prints the report
-    n = len(files)
     for f in files[:10]:
         process_file(f, root, settings)  # warm: imports, compiled patterns, page cache
+    writer = RollupWriter(settings)
+    engine._WORKER.update(renderer=writer.renderer(), findings=False)  # what _init_worker gives a pool worker
+    writer.book.close()
     clock = _PhaseClock()
     clock.wrap(read, "_read_bytes", "file read")
     clock.wrap(xlsx_read, "read_workbook", "reader")  # read.py looks it up at each call
@@ -283,22 +303,38 @@ def _profile(files: list[Path], root: Path) -> str:
     clock.wrap(extract, "validate", "rules (validate)")
     clock.wrap(extract, "submission_summary", "summary")
     clock.wrap(extract, "describe", "describe (roll-up record)")
-    try:
-        started = time.process_time()
-        records = [process_file(f, root, settings) for f in files]
-        total = time.process_time() - started
-    finally:
-        clock.restore()
-    started = time.process_time()
-    blobs = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in records]
-    t_pickle = time.process_time() - started
-    started = time.process_time()
-    for b in blobs:
-        pickle.loads(b)
-    t_unpickle = time.process_time() - started
+    clock.wrap(sheets.DetailRenderer, "render", RENDER)
     started = time.process_time()
     bare_calamine(files)
     t_floor = time.process_time() - started
+    total = t_render = t_pickle = 0.0
+    blobs: list[bytes] = []
+    try:
+        for f in files:  # no record outlives its turn, as in a worker's batch
+            started = time.process_time()
+            record = process_file(f, root, settings)
+            done = time.process_time()
+            total += done - started
+            rendering = clock.seconds.get(RENDER, 0.0)
+            if isinstance(record.details, Details):
+                engine._rendered([record])
+            blobs.append(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+            rendered = clock.seconds.get(RENDER, 0.0) - rendering
+            t_render += rendered
+            t_pickle += time.process_time() - done - rendered  # the record (and its report) made ready to send
+    finally:
+        clock.restore()
+    reports = FileReports()  # the parent unpickles each record and files its report (engine._Spill)
+    started = time.process_time()
+    for b in blobs:
+        record = pickle.loads(b)
+        if record.details is not None:
+            reports.add(record.path, record.details.report)
+    t_unpickle = time.process_time() - started
+    reports.file.close()
+    started = time.process_time()
+    bare_calamine(files)
+    t_floor = min(t_floor, time.process_time() - started)
     sec = clock.seconds
     phases = {
         "file read + sha256": sec.get("read_submission", 0) - sec.get("reader", 0),
@@ -311,13 +347,31 @@ def _profile(files: list[Path], root: Path) -> str:
         "describe (roll-up record)": sec.get("describe (roll-up record)", 0),
     }
     phases["rest of process_file"] = total - sum(phases.values())
+    phases[RENDER] = t_render
+    return {"files": len(files), "floor": t_floor, "process_file": total, "phases": phases, "pickle": t_pickle,
+            "parent": t_unpickle, "record_bytes": sum(map(len, blobs))}
+
+
+def _profile(files: list[Path], root: Path) -> str:
+    from perfeval_xl.core.settings import Settings
+    from perfeval_xl.rollup.extract import process_file
+
+    m = worker_phases(files, root)
+    n, t_floor, total = m["files"], m["floor"], m["process_file"]
+    lines: list[str] = []
+    say = lines.append  # the parent prints the report
     say(f"one worker's CPU time per file, by phase (over {n} files in one confined worker process):")
     say(f"  {'process_file, in all':<32} {total / n * 1000:6.2f} ms/file  "
         f"({total / t_floor:.2f}× bare calamine on the same files here: {t_floor / n * 1000:.2f} ms/file)")
-    for label, seconds in phases.items():
-        say(f"  {label:<32} {seconds / n * 1000:6.2f} ms/file  {seconds / total:5.1%}")
-    say(f"  {'result to the parent (pickle)':<32} {t_pickle / n * 1000:6.2f} ms/file in the worker, "
-          f"{t_unpickle / n * 1000:.2f} in the parent; {sum(map(len, blobs)) / n / 1024:.1f} KB/record")
+    for label, seconds in m["phases"].items():
+        say(f"  {label:<32} {seconds / n * 1000:6.2f} ms/file  {seconds / t_floor:.3f}× calamine")
+    after = sum(m["phases"][k] for k in AFTER_READ)
+    say(f"  {'after the read, in all':<32} {after / n * 1000:6.2f} ms/file  {after / t_floor:.3f}× calamine  "
+        f"(rules, summary, describe, rest, render)")
+    say(f"  {'result to the parent (pickle)':<32} {m['pickle'] / n * 1000:6.2f} ms/file in the worker, "
+        f"{m['parent'] / n * 1000:.2f} in the parent (unpickled, report filed); "
+        f"{m['record_bytes'] / n / 1024:.1f} KB/record")
+    settings = Settings.default()
     prof = cProfile.Profile()
     prof.enable()
     for f in files:
@@ -330,10 +384,45 @@ def _profile(files: list[Path], root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def against(files: list[Path], root: Path, other: Path, repeat: int) -> None:
+    """``worker_phases`` of this checkout and of ``other`` (another checkout, e.g. ``git worktree add
+    /tmp/base <commit>``) on the same files, alternately, ``repeat`` times each, in fresh interpreters;
+    the best of each phase counts, shown as a ratio to the bare calamine read measured with it."""
+    here = Path(__file__).resolve().parent.parent
+    listing = root.parent / "files.json"
+    listing.write_text(json.dumps([str(f) for f in files]), encoding="utf-8")
+    best: dict[str, dict] = {}
+    for _ in range(repeat):
+        for name, code in (("before", other), ("after", here)):
+            done = subprocess.run([sys.executable, __file__, "--phases", str(code), str(listing), str(root)],
+                                  check=True, stdout=subprocess.PIPE, text=True)
+            m = json.loads(done.stdout.splitlines()[-1])
+            ratios = {k: v / m["floor"] for k, v in m["phases"].items()}
+            ratios["result to the parent (worker)"] = m["pickle"] / m["floor"]
+            ratios["record in the parent"] = m["parent"] / m["floor"]
+            ms = {k: v / m["files"] * 1000 for k, v in m["phases"].items()}
+            kept = best.setdefault(name, {"ratio": {}, "ms": {}})
+            for k, v in ratios.items():
+                kept["ratio"][k] = min(kept["ratio"].get(k, v), v)
+            for k, v in ms.items():
+                kept["ms"][k] = min(kept["ms"].get(k, v), v)
+    print(f"worker CPU per file after the read, {other} (before) against this checkout (after), "
+          f"best of {repeat} alternate runs each, as a ratio to bare calamine measured in the same process:")
+    for k in best["after"]["ratio"]:
+        b, a = best["before"]["ratio"].get(k), best["after"]["ratio"][k]
+        print(f"  {k:<32} {'—' if b is None else f'{b:.3f}×':>8} → {a:.3f}×" + (f"  ({a / b:.2f} of before)" if b else ""))
+    b, a = (sum(best[x]["ratio"][k] for k in AFTER_READ) for x in ("before", "after"))
+    print(f"  {'after the read, in all':<32} {b:7.3f}× → {a:.3f}×  ({a / b:.2f} of before)")
+
+
 # ---------------------------------------------------------------- main
 
 
 def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--phases":  # against(): one run under the checkout argv[2]
+        files = [Path(f) for f in json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))]
+        print(json.dumps(in_worker(worker_phases, files, Path(sys.argv[4]))))
+        return
     if len(sys.argv) in (5, 6) and sys.argv[1] == "--measure":
         print(json.dumps(measure(sys.argv[2], sys.argv[3], int(sys.argv[4]), echo=sys.argv[5:] == ["--echo"])))
         return
@@ -349,6 +438,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the roll-up and of the floors (best counts)")
     parser.add_argument("--incremental", type=int, default=3, metavar="K",
                         help="re-run with an archive after K files are resubmitted (0: leave it out)")
+    parser.add_argument("--against", metavar="CHECKOUT",
+                        help="with --profile: also the worker's phases under another checkout of perfeval-xl, "
+                             "alternately with this one (before/after in one run)")
     args = parser.parse_args()
     n, jobs = args.n, args.jobs
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="perfeval-bench-"))
@@ -411,6 +503,8 @@ def main() -> None:
                 shutil.rmtree(dup, ignore_errors=True)
         if args.profile:
             profile(files[: min(len(files), 300)], folder)
+            if args.against:
+                against(files[: min(len(files), 300)], folder, Path(args.against).resolve(), args.repeat)
         if args.incremental:
             from archive import incremental, print_incremental
 

@@ -185,7 +185,8 @@ POOL_START_METHOD: str | None = None
 def _rendered(records: list[FileRecord]) -> list[FileRecord]:
     """Each record's detail rows rendered here, in the worker, with the parent's renderer: the
     parent, one process for all the files, then only numbers and writes them (and the rendered
-    rows cross the pipe as a few long strings, not hundreds of value tuples)."""
+    rows cross the pipe as a few long strings, not hundreds of value tuples; the file's report as
+    its pickle, which the parent files as it is)."""
     renderer, findings = _WORKER["renderer"], _WORKER["findings"]
     for record in records:
         if isinstance(record.details, Details):

@@ -245,7 +245,8 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
     ``dicts``, ``groups``: the findings' ``to_dict()`` and ``report.groups()``, if already made."""
     rel = record.path
     unit = sub.unit
-    by_table: Counter = Counter((f.location.table, f.severity) for f in report.findings)
+    # (table, is an error) → count; the enum's Python-level hash is left out of the key
+    by_table: Counter = Counter((f.location.table, f.severity is Severity.ERROR) for f in report.findings)
     by_rule = Counter(f.rule for f in report.findings)
 
     projects = []
@@ -257,7 +258,7 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
             rate=execution_rate(executed, budget), stated_total=_num(ts["stated_total"]),
             suggested_total=_num(ts["suggested_total"]), stated_grade=ts["stated_grade"] or "",
             suggested_grade=ts["suggested_grade"] or "",
-            errors=by_table[(table.title, Severity.ERROR)], warnings=by_table[(table.title, Severity.WARNING)],
+            errors=by_table[(table.title, True)], warnings=by_table[(table.title, False)],
             path=rel, sheet=_sheet_of(table), budget_cell=_cell(row, "annual_budget"),
             executed_cell=_cell(row, "executed"), total_cell=_cell(table, "total_score"),
         ))
@@ -321,7 +322,7 @@ def describe(record: FileRecord, sub: Submission, summary: dict[str, Any], repor
         project_avg=project_avg, project_avg_count=len(totals),
         unexplained_deviation=by_rule[RULE_UNEXPLAINED_DEVIATION], over_achievement=by_rule[RULE_OVER_ACHIEVEMENT],
     )
-    record.errors = sum(by_table[key] for key in by_table if key[1] is Severity.ERROR)
+    record.errors = sum(count for (_, error), count in by_table.items() if error)
     record.warnings = len(report.findings) - record.errors
     record.by_rule = report.counts_by_rule()
     record.details = Details(projects, indicators, findings)

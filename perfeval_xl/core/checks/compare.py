@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from ..score import round_half_up
 from ..settings import Settings
 
@@ -14,6 +16,7 @@ def points_differ(stated: float, expected: float, settings: Settings) -> bool:
     return abs(stated - expected) > float(settings["indicators.score_tolerance"]) + 1e-9
 
 
+@functools.lru_cache(maxsize=4096)  # the same stated rates recur in every table and unit
 def _decimals(value: float) -> int:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return len(text.split(".")[1]) if "." in text else 0

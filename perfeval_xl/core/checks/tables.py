@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Iterator
 
 from ..catalog import Hit, hit, rule
@@ -318,6 +319,7 @@ def check_taxonomy(ctx, table: PerformanceTable) -> Iterator[Hit]:
 
 
 _REQUIRED_ROW_FIELDS = ("level1", "level2", "name", "target", "actual", "points", "score")
+_ROW_VALUES = operator.attrgetter(*_REQUIRED_ROW_FIELDS)
 
 
 @rule("T118", "指标行填写不完整", severity="错误", scope="table",
@@ -330,7 +332,7 @@ _REQUIRED_ROW_FIELDS = ("level1", "level2", "name", "target", "actual", "points"
 def check_half_filled(ctx, table: PerformanceTable) -> Iterator[Hit]:
     for r in indicators(ctx, table):
         ind = r.indicator
-        missing = [n for n in _REQUIRED_ROW_FIELDS if _blank(getattr(ind, n), n)]
+        missing = [n for n, v in zip(_REQUIRED_ROW_FIELDS, _ROW_VALUES(ind)) if _blank(v, n)]
         if missing:
             labels = "、".join(Indicator.label_of(n) for n in missing)
             yield hit(ind, missing[0], row_of(ind), missing=labels)
