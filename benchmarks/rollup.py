@@ -138,11 +138,11 @@ def measure(folder: str, out: str, jobs: int, echo: bool = False) -> dict:
 
         def sample():
             # ~1.7 ms of CPU a sample (psutil over three processes): RSS every 50 ms, PSS (several ms)
-            # every 0.5 s, timed and taken off the parent's CPU below (at every 20 ms it was most of
+            # every 50 ms for the first 2 s, then every 0.5 s, timed and taken off the parent's CPU below (at every 20 ms it was most of
             # the "parent CPU" of a long run)
             tick = 0
             while not stop.is_set():
-                rss, pss, worker = _tree_memory(me, full=tick % 10 == 0)
+                rss, pss, worker = _tree_memory(me, full=tick < 40 or tick % 10 == 0)  # a short run: every sample
                 tick += 1
                 peak_tree[0], peak_pss[0], peak_pss[1] = (
                     max(peak_tree[0], rss), max(peak_pss[0], pss), max(peak_pss[1], worker))
