@@ -120,3 +120,27 @@ def test_spare_rows_picked_at_once_as_one_by_one(cols):
                 assert xlsx_read._spare(line, len(line), cols, typed) == one_by_one, (line, cols)
     # an unhashable value (an xlwings caller's list) is compared one by one: a value, not a spare row
     assert xlsx_read._spare([[1], None, None], 3, (0, 1), xlsx_read._input_columns((0, 1))) is False
+
+
+def read_as_before(obj, path: str):
+    """get_path before compilation (verbatim), the reference."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+    return obj
+
+
+def test_get_path_reads_as_before():
+    checked = 0
+    for kind, field_paths in layout_paths():
+        root = kind.new()
+        for path in field_paths:  # first on the empty object (missing objects on the way), then filled
+            assert paths.get_path(root, path) == read_as_before(root, path), path
+        for n, path in enumerate(field_paths):
+            paths.set_path(root, path, n)
+        for path in field_paths + [p + ".missing" for p in field_paths[:5]] + ["missing.x", ""]:
+            assert paths.get_path(root, path) == read_as_before(root, path), path
+            checked += 1
+    assert checked > 150
+    assert paths.get_path({"a": {"b": 2}}, "a.b") == 2 and paths.get_path(None, "a") is None

@@ -14,11 +14,7 @@ from ..core.serialize import field_types
 
 
 def get_path(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
-    return obj
+    return compiled_path(path).get(obj)
 
 
 def set_path(obj: Any, path: str, value: Any) -> tuple[Any, str]:
@@ -44,6 +40,16 @@ class CompiledPath:
         self.path = path
         self.steps = tuple((part, ".".join(parts[i + 1:])) for i, part in enumerate(parts[:-1]))
         self.last = parts[-1]
+
+    def get(self, obj: Any) -> Any:
+        """The value at the path; None where the path runs through a missing object."""
+        for part, _ in self.steps:
+            if obj is None:
+                return None
+            obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+        if obj is None:
+            return None
+        return obj.get(self.last) if isinstance(obj, dict) else getattr(obj, self.last, None)
 
     def set(self, obj: Any, value: Any) -> tuple[Any, str]:
         """set_path's walk: the value set, and (the last Located on the path, the rest from it)."""
