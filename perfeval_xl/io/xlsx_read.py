@@ -235,8 +235,10 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
     recomputed from the inputs)."""
     plan = _plan(layout)
     rows = grid.rows
-    for r0, c0, kind, path, setter, source in plan.inputs:
-        _put(obj, path, setter, kind, _at(rows, r0, c0), source, sub)
+    nrows = len(rows)
+    for r0, c0, kind, path, walk, source in plan.inputs:
+        line = rows[r0] if r0 < nrows else ()
+        _put(obj, path, walk, kind, line[c0] if c0 < len(line) else "", source, sub)  # _at, without the call
     sheet = layout.sheet
     for table, input_cols, steps, has_computed, typed in plan.tables:
         located = issubclass(table.item_type, Located)
@@ -277,7 +279,8 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
         set_path(obj, table.field, items)
         _record_headers(layout, table, obj)
     for cell, source in plan.computed:  # after the inputs: a missing cached value is recomputed from them
-        raw = _at(rows, cell.row - 1, cell.col - 1)
+        line = rows[cell.row - 1] if cell.row <= nrows else ()
+        raw = line[cell.col - 1] if cell.col <= len(line) else ""
         _store_computed(cell, raw, source, _check_formula(cell, raw, source, xml, obj, sub), obj, sub, result)
 
 
@@ -339,15 +342,6 @@ def _plan(layout: Layout) -> _ReadPlan:
             [(c, _source(sheet, c.row, c.col)) for c in fields if c.role != INPUT],
             tables)
     return plan
-
-
-def _at(rows: list[list[Any]], r0: int, c0: int) -> Any:
-    """Grid.value, 0-based, without the method call: "" outside the values."""
-    if r0 < len(rows):
-        line = rows[r0]
-        if c0 < len(line):
-            return line[c0]
-    return ""
 
 
 def fill_merged(layout: Layout, table, grid: Grid, items: list[Any], ranges: list[CellRange] | None) -> None:

@@ -80,6 +80,7 @@ class CompiledPath:
         return located, rest
 
 
+@lru_cache(maxsize=4096)  # the model's classes never change: work each field out once
 def _field_type(cls: type, name: str) -> type:
     tp = field_types(cls)[name]
     if get_origin(tp) in (typing.Union, types.UnionType):
@@ -87,6 +88,7 @@ def _field_type(cls: type, name: str) -> type:
     return tp
 
 
+@lru_cache(maxsize=4096)
 def dict_item_type(cls: type, name: str) -> type | None:
     """For ``expenses: dict[str, ExpenseRow]`` → ExpenseRow; None when items are plain values."""
     tp = field_types(cls)[name]
