@@ -144,3 +144,25 @@ def test_get_path_reads_as_before():
             checked += 1
     assert checked > 150
     assert paths.get_path({"a": {"b": 2}}, "a.b") == 2 and paths.get_path(None, "a") is None
+
+
+def test_an_item_counts_as_filled_as_before():
+    """_filled against the old test over every column of every table (a value in any column keeps the row)."""
+    checked = 0
+    for kind in UNIT_SHEETS:
+        if kind.view is not None or kind.new() is None:
+            continue
+        for table in kind.layout().tables:
+            fields = xlsx_read._item_fields(table)
+            named = [c.field for c in table.columns if c.field]
+            for name in named:
+                for value in VALUES + [[1]]:
+                    item = table.item_type()
+                    paths.set_path(item, name, value)
+                    before = any(v not in (None, "") for v in
+                                 [getattr(item, c.field, None) if "." not in c.field else paths.get_path(item, c.field)
+                                  for c in table.columns])
+                    assert xlsx_read._filled(item, fields) == before, (table.field, name, value)
+                    checked += 1
+            assert xlsx_read._filled(table.item_type(), fields) is False
+    assert checked > 100
