@@ -313,18 +313,6 @@ def _spare(line: list[Any], n: int, cols: tuple[int, ...], typed: _InputColumns)
     return not any(line[c] is not None and line[c] != "" for c in cols if c < n)
 
 
-class _ReadPlan(NamedTuple):
-    """A fitted layout compiled for reading: flat cell lists, every address, source and dotted
-    path (its walk, ``CompiledPath``; None for a plain attribute) made once."""
-
-    inputs: list[tuple[int, int, str, str, CompiledPath | None, Source]]  # (row, col) 0-based, kind, path, walk, source
-    computed: list[tuple[Cell, Source]]
-    # per table: the table, its input columns (0-based), its input steps (col, kind, path, walk),
-    # whether it has computed columns, its input columns picked at once, and its items' fields
-    tables: list[tuple[Any, tuple[int, ...], list[tuple[int, str, str, CompiledPath | None]], bool, _InputColumns,
-                       _ItemFields]]
-
-
 class _ItemFields(NamedTuple):
     """A table item's column values: the fields its type declares in one call, then the others."""
 
@@ -352,6 +340,18 @@ def _filled(item: Any, fields: _ItemFields) -> bool:
         if any(v not in (None, "") for v in values):
             return True
     return any(v not in (None, "") for v in (get_path(item, f) for f in fields.others))
+
+
+class _ReadPlan(NamedTuple):
+    """A fitted layout compiled for reading: flat cell lists, every address, source and dotted
+    path (its walk, ``CompiledPath``; None for a plain attribute) made once."""
+
+    inputs: list[tuple[int, int, str, str, CompiledPath | None, Source]]  # (row, col) 0-based, kind, path, walk, source
+    computed: list[tuple[Cell, Source]]
+    # per table: the table, its input columns (0-based), its input steps (col, kind, path, walk),
+    # whether it has computed columns, its input columns picked at once, and its items' fields
+    tables: list[tuple[Any, tuple[int, ...], list[tuple[int, str, str, CompiledPath | None]], bool, _InputColumns,
+                       _ItemFields]]
 
 
 def _walk(path: str) -> CompiledPath | None:
