@@ -203,3 +203,11 @@ def test_every_shipped_workbook_reads_the_same_both_ways():
         read += 1
     assert read >= 15
     assert fast == 2 * read  # every writer we ship takes the fast path
+
+
+def test_a_multibyte_encoding_declaration_is_refused_in_chinese():
+    """expat cannot read GBK or Shift-JIS: the part is refused with a reason, not a ValueError."""
+    text = f'<?xml version="1.0" encoding="GBK"?><workbook {MAIN}><sheets/></workbook>'.encode()
+    assert fast_sheets(text) is None
+    with pytest.raises(Refused, match="部件 xl/workbook.xml 声明了 Excel 不会使用的字符编码"):
+        guard._sheets(text, b"")

@@ -120,3 +120,49 @@ def test_spare_rows_picked_at_once_as_one_by_one(cols):
                 assert xlsx_read._spare(line, len(line), cols, typed) == one_by_one, (line, cols)
     # an unhashable value (an xlwings caller's list) is compared one by one: a value, not a spare row
     assert xlsx_read._spare([[1], None, None], 3, (0, 1), xlsx_read._input_columns((0, 1))) is False
+
+
+def read_as_before(obj, path: str):
+    """get_path before compilation (verbatim), the reference."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+    return obj
+
+
+def test_get_path_reads_as_before():
+    checked = 0
+    for kind, field_paths in layout_paths():
+        root = kind.new()
+        for path in field_paths:  # first on the empty object (missing objects on the way), then filled
+            assert paths.get_path(root, path) == read_as_before(root, path), path
+        for n, path in enumerate(field_paths):
+            paths.set_path(root, path, n)
+        for path in field_paths + [p + ".missing" for p in field_paths[:5]] + ["missing.x", ""]:
+            assert paths.get_path(root, path) == read_as_before(root, path), path
+            checked += 1
+    assert checked > 150
+    assert paths.get_path({"a": {"b": 2}}, "a.b") == 2 and paths.get_path(None, "a") is None
+
+
+def test_an_item_counts_as_filled_as_before():
+    """_filled against the old test over every column of every table (a value in any column keeps the row)."""
+    checked = 0
+    for kind in UNIT_SHEETS:
+        if kind.view is not None or kind.new() is None:
+            continue
+        for table in kind.layout().tables:
+            fields = xlsx_read._item_fields(table)
+            named = [c.field for c in table.columns if c.field]
+            for name in named:
+                for value in VALUES + [[1]]:
+                    item = table.item_type()
+                    paths.set_path(item, name, value)
+                    before = any(v not in (None, "") for v in
+                                 [getattr(item, c.field, None) if "." not in c.field else paths.get_path(item, c.field)
+                                  for c in table.columns])
+                    assert xlsx_read._filled(item, fields) == before, (table.field, name, value)
+                    checked += 1
+            assert xlsx_read._filled(table.item_type(), fields) is False
+    assert checked > 100

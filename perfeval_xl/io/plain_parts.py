@@ -17,8 +17,9 @@ import re
 import xml.parsers.expat as expat
 from functools import lru_cache
 
-# Attributes of a start tag as written: name, then the value in double or single quotes
-ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# Attributes of a start tag as written (decoded): name, then the value in double or single quotes;
+# ASCII: \s is XML's whitespace, as in the bytes patterns
+_ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.ASCII)
 _ATTRIBUTES = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>"""
 # An XML declaration expat reads as UTF-8 (none at all is UTF-8 too)
 _DECLARATION = re.compile(rb"""(?:\xef\xbb\xbf)?(?:<\?xml\s+version\s*=\s*(?:"1\.0"|'1\.0')"""
@@ -31,8 +32,8 @@ _WHITESPACE = str.maketrans("\t\n\r", "   ")
 
 def raw_attributes(text: bytes, start: int, end: int) -> dict[str, str]:
     """The attributes written in ``text[start:end]`` (a start tag's attribute list), not unescaped."""
-    return {m[1].decode("utf-8", "replace"): (m[2] if m[2] is not None else m[3]).decode("utf-8", "replace")
-            for m in ATTRIBUTE.finditer(text, start, end)}
+    written = text[start:end].decode("utf-8", "replace")  # once per tag: names and values split at ASCII
+    return {m[1]: m[2] if m[2] is not None else m[3] for m in _ATTRIBUTE.finditer(written)}
 
 
 def attribute_value(raw: str) -> str:
@@ -56,11 +57,15 @@ def _replace(m: re.Match) -> str:
 
 
 @lru_cache(maxsize=None)
-def _patterns(element: bytes, root: bytes) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _patterns(element: bytes, root: bytes) -> tuple[re.Pattern, ...]:
     return (re.compile(b"<" + element + _ATTRIBUTES),
             re.compile(b"<" + element + rb"(?=[\s/>])"),
             re.compile(b"<" + root + rb"(?=[\s/>])"),
-            re.compile(b"</" + root + rb"\s*>"))
+            re.compile(b"</" + root + rb"\s*>"),
+            re.compile(b":(?:" + element + b"|" + root + b")"))  # one pass for "x:sheet" or "x:workbook" anywhere
+
+
+_MARKUP = re.compile(rb"<[!?]")  # one pass: "<!" (DTD, comment, CDATA) or "<?" (past the declaration)
 
 
 def plain_elements(text: bytes, element: str, root: str) -> list[dict[str, str]] | None:
@@ -69,9 +74,9 @@ def plain_elements(text: bytes, element: str, root: str) -> list[dict[str, str]]
     if text[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return None  # UTF-16: the exact path refuses it
     name, root_name = element.encode(), root.encode()
-    tag, tag_start, root_start, root_end = _patterns(name, root_name)
+    tag, tag_start, root_start, root_end, prefixed = _patterns(name, root_name)
     prolog = _DECLARATION.match(text).end()
-    if text.find(b"<?", prolog) >= 0 or b"<!" in text or b":" + name in text or b":" + root_name in text:
+    if _MARKUP.search(text, prolog) is not None or prefixed.search(text) is not None:
         return None  # a processing instruction, another declaration, DTD/comment/CDATA, or a prefix
     if len(root_start.findall(text)) != 1:
         return None

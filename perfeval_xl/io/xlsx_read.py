@@ -11,6 +11,7 @@ the row cap, hidden sheets — becomes ``Submission.notices`` (rules S102–S104
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -18,7 +19,7 @@ from math import isfinite
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from string import ascii_uppercase
 from typing import Any, Iterator, NamedTuple
 
@@ -235,10 +236,12 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
     recomputed from the inputs)."""
     plan = _plan(layout)
     rows = grid.rows
-    for r0, c0, kind, path, setter, source in plan.inputs:
-        _put(obj, path, setter, kind, _at(rows, r0, c0), source, sub)
+    nrows = len(rows)
+    for r0, c0, kind, path, walk, source in plan.inputs:
+        line = rows[r0] if r0 < nrows else ()
+        _put(obj, path, walk, kind, line[c0] if c0 < len(line) else "", source, sub)  # _at, without the call
     sheet = layout.sheet
-    for table, input_cols, steps, has_computed, typed in plan.tables:
+    for table, input_cols, steps, has_computed, typed, fields in plan.tables:
         located = issubclass(table.item_type, Located)
         items = []
         first = table.first_row
@@ -272,12 +275,13 @@ def _read_sheet(layout: Layout, grid: Grid, obj: Any, sub: Submission, result: R
                         raw = line[cell.col - 1] if cell.col <= n else ""
                         _store_computed(cell, raw, source, _check_formula(cell, raw, source, xml, item, sub),
                                         item, sub, result)
-            if any(v not in (None, "") for v in _values(item, table)):
+            if _filled(item, fields):
                 items.append(item)
         set_path(obj, table.field, items)
         _record_headers(layout, table, obj)
     for cell, source in plan.computed:  # after the inputs: a missing cached value is recomputed from them
-        raw = _at(rows, cell.row - 1, cell.col - 1)
+        line = rows[cell.row - 1] if cell.row <= nrows else ()
+        raw = line[cell.col - 1] if cell.col <= len(line) else ""
         _store_computed(cell, raw, source, _check_formula(cell, raw, source, xml, obj, sub), obj, sub, result)
 
 
@@ -309,6 +313,35 @@ def _spare(line: list[Any], n: int, cols: tuple[int, ...], typed: _InputColumns)
     return not any(line[c] is not None and line[c] != "" for c in cols if c < n)
 
 
+class _ItemFields(NamedTuple):
+    """A table item's column values: the fields its type declares in one call, then the others."""
+
+    values: Any  # item → the plain fields' values, a tuple
+    others: tuple[str, ...]  # dotted fields, and names the item type does not declare (read with get_path)
+
+
+def _item_fields(table) -> _ItemFields:
+    declared = {f.name for f in dataclasses.fields(table.item_type)} if dataclasses.is_dataclass(table.item_type) else set()
+    plain = tuple(c.field for c in table.columns if c.field in declared)  # a "" field reads None: left out
+    others = tuple(c.field for c in table.columns if c.field and c.field not in declared)
+    if not plain:
+        return _ItemFields(lambda item: (), others)
+    pick = attrgetter(*plain)
+    return _ItemFields(pick if len(plain) > 1 else lambda item: (pick(item),), others)
+
+
+def _filled(item: Any, fields: _ItemFields) -> bool:
+    """Any value (not None, not "") in the item's columns; a column with no field holds none."""
+    values = fields.values(item)
+    try:
+        if not _BLANKS.issuperset(values):
+            return True
+    except TypeError:  # an unhashable value (a list): compared one by one
+        if any(v not in (None, "") for v in values):
+            return True
+    return any(v not in (None, "") for v in (get_path(item, f) for f in fields.others))
+
+
 class _ReadPlan(NamedTuple):
     """A fitted layout compiled for reading: flat cell lists, every address, source and dotted
     path (its walk, ``CompiledPath``; None for a plain attribute) made once."""
@@ -316,8 +349,9 @@ class _ReadPlan(NamedTuple):
     inputs: list[tuple[int, int, str, str, CompiledPath | None, Source]]  # (row, col) 0-based, kind, path, walk, source
     computed: list[tuple[Cell, Source]]
     # per table: the table, its input columns (0-based), its input steps (col, kind, path, walk),
-    # whether it has computed columns, and its input columns picked at once
-    tables: list[tuple[Any, tuple[int, ...], list[tuple[int, str, str, CompiledPath | None]], bool, _InputColumns]]
+    # whether it has computed columns, its input columns picked at once, and its items' fields
+    tables: list[tuple[Any, tuple[int, ...], list[tuple[int, str, str, CompiledPath | None]], bool, _InputColumns,
+                       _ItemFields]]
 
 
 def _walk(path: str) -> CompiledPath | None:
@@ -332,22 +366,13 @@ def _plan(layout: Layout) -> _ReadPlan:
         for t in layout.tables:
             cols = tuple(c.col - 1 for c in t.columns if c.role == INPUT)
             tables.append((t, cols, [(c.col - 1, c.kind, c.field, _walk(c.field)) for c in t.columns if c.role == INPUT],
-                           any(c.role == COMPUTED for c in t.columns), _input_columns(cols)))
+                           any(c.role == COMPUTED for c in t.columns), _input_columns(cols), _item_fields(t)))
         plan = layout.__dict__["_read_plan"] = _ReadPlan(
             [(c.row - 1, c.col - 1, c.kind, c.field, _walk(c.field), _source(sheet, c.row, c.col))
              for c in fields if c.role == INPUT],
             [(c, _source(sheet, c.row, c.col)) for c in fields if c.role != INPUT],
             tables)
     return plan
-
-
-def _at(rows: list[list[Any]], r0: int, c0: int) -> Any:
-    """Grid.value, 0-based, without the method call: "" outside the values."""
-    if r0 < len(rows):
-        line = rows[r0]
-        if c0 < len(line):
-            return line[c0]
-    return ""
 
 
 def fill_merged(layout: Layout, table, grid: Grid, items: list[Any], ranges: list[CellRange] | None) -> None:
@@ -358,6 +383,8 @@ def fill_merged(layout: Layout, table, grid: Grid, items: list[Any], ranges: lis
     columns = merge_down_columns(table)
     if not columns or not items:
         return
+    if not any(_blank(getattr(item, c.field)) for item in items for c in columns):
+        return  # nothing to fill (most tables): the merged ranges are not even looked at
     anchors = None if ranges is None else [MergedAnchors(ranges, c.col, table.first_row) for c in columns]
     above: dict[str, Any] = {}  # the previous row's values, for carrying down
     above_row = -1
@@ -444,10 +471,6 @@ def _store_computed(cell: Cell, raw: Any, source: Source, computed: Any, obj: An
             owner.sources[rest] = source
     else:
         _put(obj, cell.field, _walk(cell.field), cell.kind, raw, source, sub)
-
-
-def _values(item: Any, table) -> list[Any]:
-    return [getattr(item, c.field, None) if "." not in c.field else get_path(item, c.field) for c in table.columns]
 
 
 def _is_empty(layout: Layout, obj: Any) -> bool:

@@ -14,11 +14,7 @@ from ..core.serialize import field_types
 
 
 def get_path(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
-    return obj
+    return compiled_path(path).get(obj)
 
 
 def set_path(obj: Any, path: str, value: Any) -> tuple[Any, str]:
@@ -44,6 +40,16 @@ class CompiledPath:
         self.path = path
         self.steps = tuple((part, ".".join(parts[i + 1:])) for i, part in enumerate(parts[:-1]))
         self.last = parts[-1]
+
+    def get(self, obj: Any) -> Any:
+        """The value at the path; None where the path runs through a missing object."""
+        for part, _ in self.steps:
+            if obj is None:
+                return None
+            obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+        if obj is None:
+            return None
+        return obj.get(self.last) if isinstance(obj, dict) else getattr(obj, self.last, None)
 
     def set(self, obj: Any, value: Any) -> tuple[Any, str]:
         """set_path's walk: the value set, and (the last Located on the path, the rest from it)."""
@@ -74,6 +80,7 @@ class CompiledPath:
         return located, rest
 
 
+@lru_cache(maxsize=4096)  # the model's classes never change: work each field out once
 def _field_type(cls: type, name: str) -> type:
     tp = field_types(cls)[name]
     if get_origin(tp) in (typing.Union, types.UnionType):
@@ -81,6 +88,7 @@ def _field_type(cls: type, name: str) -> type:
     return tp
 
 
+@lru_cache(maxsize=4096)
 def dict_item_type(cls: type, name: str) -> type | None:
     """For ``expenses: dict[str, ExpenseRow]`` → ExpenseRow; None when items are plain values."""
     tp = field_types(cls)[name]
