@@ -8,7 +8,9 @@ kept by the watchdog thread instead of SIGALRM.
 
 from __future__ import annotations
 
+import mmap
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,8 +44,28 @@ def test_a_spawned_pool_writes_the_same_roll_up_as_a_forked_one(forked, tmp_path
     assert sheets(tmp_path / "区汇总.xlsx") == sheets(expected_out)
 
 
+@pytest.fixture
+def large_parent():
+    """The parent maps more address space than a file's parse may use (1.5 GB, never touched), as a
+    long province run or a test session does: the workers forked from it must still work."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("address-space limits of forked workers: Linux")
+    big = mmap.mmap(-1, 1536 * 2**20)
+    yield
+    big.close()
+
+
+def test_workers_forked_from_a_large_parent_read_as_usual(forked, tmp_path, monkeypatch, large_parent):
+    monkeypatch.setattr(engine, "_HAS_ITIMER", False)  # and the watchdog thread starts in them
+    expected, expected_out = forked
+    result = rollup(EXAMPLES, tmp_path / "区汇总.xlsx", jobs=2)
+    assert (result.units, result.errors, result.warnings, result.unreadable) == (
+        expected.units, expected.errors, expected.warnings, expected.unreadable)
+    assert sheets(tmp_path / "区汇总.xlsx") == sheets(expected_out)
+
+
 @pytest.mark.parametrize("itimer", [True, False], ids=["SIGALRM", "watchdog thread"])
-def test_a_file_past_its_time_limit_ends_its_worker_and_is_named(tmp_path, monkeypatch, itimer):
+def test_a_file_past_its_time_limit_ends_its_worker_and_is_named(tmp_path, monkeypatch, itimer, large_parent):
     if itimer and not hasattr(os, "fork"):
         pytest.skip("setitimer is POSIX")
     monkeypatch.setattr(engine, "_HAS_ITIMER", itimer)  # the forked workers inherit the choice

@@ -53,7 +53,7 @@ class Limits:
     max_parts: int = 2000
     max_rows: int = 2000
     max_cells: int = 2_000_000
-    memory_mb: float = 1024  # address space of the process that parses one file (sandbox.py)
+    memory_mb: float = 1024  # address space the process that parses one file may add (sandbox.py)
     parse_seconds: float = 60  # wall-clock time to parse one file
     json_depth: int = 32  # nesting of a JSON submission
     json_int_digits: int = 20  # digits of an integer in a JSON submission

@@ -81,11 +81,22 @@ def confine(memory_mb: float | None) -> None:
     if memory_mb and available():
         import resource  # noqa: F401
 
-        limit = int(memory_mb * MB)
+        # what the parse may add to what the process already maps: a worker forked from a large
+        # parent (a province's roll-up late in its run, a test session) starts above any absolute cap
+        limit = _mapped_bytes() + int(memory_mb * MB)
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _mapped_bytes() -> int:
+    """The process's address space now (Linux); 0 where it cannot be read cheaply."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _outcome(func: Callable, args: tuple, memory_mb: float | None) -> tuple[bool, Any]:

@@ -142,6 +142,11 @@ def _init_worker(root: str, settings: Settings, renderer: DetailRenderer | None 
     _WORKER["root"], _WORKER["settings"] = root, settings
     _WORKER["renderer"], _WORKER["findings"] = renderer, findings
     _WORKER["seconds"] = Limits.from_settings(settings).parse_seconds
+    if not _HAS_ITIMER and not sandbox.confined():
+        # started before the address-space limit: a thread's stack could not be mapped under it
+        # (a sandbox child is timed by its parent instead)
+        _WORKER["watchdog"] = _Watchdog()
+        _WORKER["watchdog"].start()
     sandbox.confine(Limits.from_settings(settings).memory_mb)
 
 
@@ -158,8 +163,8 @@ def _work(paths: list[str]) -> list[FileRecord]:
 @contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     """Ends this worker process when the block runs past ``seconds``: by SIGALRM's default action
-    where there is ``setitimer`` (it kills even inside native code), else (Windows) by a watchdog
-    thread, which acts as soon as the reader lets go of the interpreter."""
+    where there is ``setitimer`` (it kills even inside native code), else (Windows) by the worker's
+    watchdog thread, which acts as soon as the reader lets go of the interpreter."""
     if _HAS_ITIMER:
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
@@ -167,13 +172,41 @@ def _time_limit(seconds: float) -> Iterator[None]:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         return
-    watchdog = threading.Timer(seconds, os._exit, args=(70,))
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = _WORKER.get("watchdog")
+    if watchdog is None:  # a sandbox child: its parent keeps the time
+        yield
+        return
+    watchdog.arm(seconds)
     try:
         yield
     finally:
-        watchdog.cancel()
+        watchdog.arm(None)
+
+
+class _Watchdog(threading.Thread):
+    """One thread for the worker's life that ends the process once an armed deadline passes
+    (no thread started per file: starting one costs, and may fail under the memory limit)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="perfeval-watchdog", daemon=True)
+        self.deadline: float | None = None
+        self.changed = threading.Condition()
+
+    def arm(self, seconds: float | None) -> None:
+        with self.changed:
+            self.deadline = None if seconds is None else time.monotonic() + seconds
+            self.changed.notify()
+
+    def run(self) -> None:
+        with self.changed:
+            while True:
+                if self.deadline is None:
+                    self.changed.wait()
+                    continue
+                left = self.deadline - time.monotonic()
+                if left <= 0:
+                    os._exit(70)
+                self.changed.wait(left)
 
 
 _HAS_ITIMER = hasattr(signal, "setitimer")
