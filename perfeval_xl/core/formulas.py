@@ -155,36 +155,36 @@ def rate_shown(rate: float | None, budget: Any, executed: Any) -> float | str | 
     return _compiled_execution_rate_shown()({"budget": budget, "executed": executed})
 
 
+def compiled_for(build: Callable[[Settings], Expr], section: str, settings: Settings
+                 ) -> Callable[[Mapping[str, Any]], Any]:
+    """``build(settings)`` compiled, once per text of the one settings ``section`` it reads
+    (``Settings.text``): a roll-up asks for it for every table and unit under the same rules."""
+    return _compiled_for(build, section, settings.text(section))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_for(build: Callable[[Settings], Expr], section: str, text: str) -> Callable[[Mapping[str, Any]], Any]:
+    return compile_expr(build(Settings({section: json.loads(text)})))
+
+
 def execution_score_of(settings: Settings) -> Callable[[Mapping[str, Any]], Any]:
-    """``execution_score(settings)`` compiled, once per [execution] section: its value over
-    ``budget``, ``executed`` and ``points``."""
-    return _compiled_execution_score(settings.text("execution"))
-
-
-@functools.lru_cache(maxsize=64)
-def _compiled_execution_score(execution: str) -> Callable[[Mapping[str, Any]], Any]:
-    return compile_expr(execution_score(Settings({"execution": json.loads(execution)})))
+    """``execution_score(settings)`` compiled: its value over ``budget``, ``executed`` and ``points``."""
+    return compiled_for(execution_score, "execution", settings)
 
 
 def execution_fraction_of(settings: Settings) -> Callable[[Mapping[str, Any]], Any]:
-    """``execution_fraction`` of an input ``rate``, compiled once per [execution] section."""
-    return _compiled_execution_fraction(settings.text("execution"))
+    """``execution_fraction`` of an input ``rate``, compiled."""
+    return compiled_for(_rate_fraction, "execution", settings)
 
 
-@functools.lru_cache(maxsize=64)
-def _compiled_execution_fraction(execution: str) -> Callable[[Mapping[str, Any]], Any]:
-    return compile_expr(execution_fraction(RATE, Settings({"execution": json.loads(execution)})))
-
-
-@functools.lru_cache(maxsize=64)
-def _compiled_grade(grades: str) -> Callable[[Mapping[str, Any]], Any]:
-    return compile_expr(grade(Settings({"grades": json.loads(grades)})))
+def _rate_fraction(settings: Settings) -> Expr:
+    return execution_fraction(RATE, settings)
 
 
 def grade_of(total: float | None, settings: Settings) -> str:
     if total is None:
         return ""
-    return _compiled_grade(settings.text("grades"))({"total": total}) or ""
+    return compiled_for(grade, "grades", settings)({"total": total}) or ""
 
 
 @functools.lru_cache(maxsize=16)

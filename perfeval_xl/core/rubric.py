@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .expr import Expr, compile_expr
-from .formulas import grade_of
+from .formulas import compiled_for, grade_of
 from .model import EXPENSE_LABELS, KEYED_LABELS, BasicData, ExpenseRow
 from .rubric_exprs import (ADJUSTMENT_LIMITS, ASSET_CASES, FUND_CASE_FACTS, FUND_CASES, FUND_FRAUD_CASES,
                            JUDGED_PART_POINTS, PAY_PROGRESS_SHORT, PROCUREMENT_DEVIATION, QUARTER_TARGETS, RULE_CASES,
@@ -1007,7 +1007,7 @@ def evaluate_rubric(basic: BasicData | None, facts: Mapping[str, Any] | None,
     total_of, computed_total_of = _compiled_totals()
     total = total_of(scores)
     severe = shown_fact("fund_compliance_severe", facts.get("fund_compliance_severe"))
-    grade = _compiled_grade(settings.text("grades"))({"total": total, "fund_compliance_severe": severe}) or ""
+    grade = compiled_for(rubric_grade, "grades", settings)({"total": total, "fund_compliance_severe": severe}) or ""
     reason = "资金使用合规性⑦：违规情况特别严重，重点绩效评价等级定为“差”。" if severe == YES else ""
     return RubricResult(items, total, computed_total_of(scores), grade, reason)
 
@@ -1016,11 +1016,6 @@ def evaluate_rubric(basic: BasicData | None, facts: Mapping[str, Any] | None,
 def _compiled_totals() -> tuple[Callable[[Mapping[str, Any]], Any], Callable[[Mapping[str, Any]], Any]]:
     return compile_expr(rubric_total(len(RUBRIC_ITEMS))), compile_expr(computed_total())
 
-
-@functools.lru_cache(maxsize=64)
-def _compiled_grade(grades: str) -> Callable[[Mapping[str, Any]], Any]:
-    """The 等级 under these [grades] (their JSON text), compiled once."""
-    return compile_expr(rubric_grade(Settings({"grades": json.loads(grades)})))
 
 
 def unknown_facts(facts: Mapping[str, Any]) -> list[str]:
