@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .plain_parts import attribute_value, plain_elements, raw_attributes
+from .plain_parts import START_TAG_REST, attribute_value, plain_elements, raw_attributes
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an old .xls, or an encrypted .xlsx
 ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
@@ -343,7 +343,7 @@ class _Xml:
     comments and character references; no DTD, no entities. Start tags report their attributes
     both as expat unescapes them and as written (``raw``), for the attributes calamine takes raw."""
 
-    _TAG = re.compile(rb"""<[^\s/>]+((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""")
+    _TAG = re.compile(rb"<[^\s/>]+" + START_TAG_REST)
 
     def __init__(self, text: bytes, name: str) -> None:
         self.text, self.name = text, name

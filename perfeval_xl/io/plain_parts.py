@@ -20,7 +20,8 @@ from functools import lru_cache
 # Attributes of a start tag as written (decoded): name, then the value in double or single quotes;
 # ASCII: \s is XML's whitespace, as in the bytes patterns
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.ASCII)
-_ATTRIBUTES = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>"""
+# A start tag's attribute list and its end, as group 1 (after the element name)
+START_TAG_REST = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>"""
 # An XML declaration expat reads as UTF-8 (none at all is UTF-8 too)
 _DECLARATION = re.compile(rb"""(?:\xef\xbb\xbf)?(?:<\?xml\s+version\s*=\s*(?:"1\.0"|'1\.0')"""
                           rb"""(?:\s+encoding\s*=\s*(?:"(?i:utf-8)"|'(?i:utf-8)'))?"""
@@ -58,7 +59,7 @@ def _replace(m: re.Match) -> str:
 
 @lru_cache(maxsize=None)
 def _patterns(element: bytes, root: bytes) -> tuple[re.Pattern, ...]:
-    return (re.compile(b"<" + element + _ATTRIBUTES),
+    return (re.compile(b"<" + element + START_TAG_REST),
             re.compile(b"<" + element + rb"(?=[\s/>])"),
             re.compile(b"<" + root + rb"(?=[\s/>])"),
             re.compile(b"</" + root + rb"\s*>"),
