@@ -8,6 +8,7 @@ import pytest
 
 from perfeval_xl.cli import main
 from perfeval_xl.rollup import discover, rollup
+from perfeval_xl.rollup.discover import discover_paths
 from perfeval_xl.rollup.zipintake import MAX_MEMBERS, member_name
 
 from .conftest import ROOT
@@ -63,6 +64,14 @@ def test_discovery_lists_members_as_paths_inside_the_archive(folder):
         f"收件/群文件.zip/岳麓区/{PINGTANG}", "收件/群文件.zip/炸弹.xlsx", "收件/群文件.zip/etc/绝对.xlsx",
         f"收件/群文件.zip/{LUGU}",
     ])
+
+
+def test_discovery_as_strings_names_the_same_files_in_the_same_order(folder, monkeypatch):
+    # the roll-up lists a province as strings (discover_paths); every other caller gets Paths
+    assert discover_paths(folder) == [str(p) for p in discover(folder)]
+    monkeypatch.chdir(folder)  # "." as the folder: no "./" prefix, as str(Path) gives
+    assert discover_paths(".") == [str(p) for p in discover(".")]
+    assert discover_paths(".")[0] == "只有PDF.zip"
 
 
 def test_gbk_names_are_read_as_the_sender_wrote_them(folder):

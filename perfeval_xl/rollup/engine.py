@@ -29,7 +29,7 @@ from ..io import sandbox
 from ..io.guard import Limits
 from ..io.xlsx_write import save_atomic, umask_mode
 from ..layout.workbook import TEMPLATE_VERSION
-from .discover import discover, is_one_of, real_paths, same_file, unsafe_reason
+from .discover import discover_paths, is_one_of, real_paths, same_file, unsafe_reason
 from .errors import RollupError
 from .extract import own_output_title, process_batch, process_file
 from .progress import announce
@@ -542,7 +542,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     fb_dir = Path(feedback_dir) if feedback_dir is not None else None
     _check_paths(folder, output, json_path, fb_dir)
     clean_leftovers([output.parent, json_path.parent if json_path is not None else None, fb_dir])
-    candidates = discover(folder, exclude=[fb_dir] if fb_dir is not None else [])
+    candidates = discover_paths(folder, exclude=[fb_dir] if fb_dir is not None else [])
     paths = _guard_inputs(candidates, output, json_path)
     if not force:
         _refuse_foreign(output, json_path)
@@ -561,9 +561,9 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         return empty
 
     jobs = max(1, jobs if jobs is not None else available_cpus())
-    strings = [str(p) for p in paths]
+    strings = paths
     total = len(strings) + len(refused)
-    del candidates, paths  # a Path object costs ~0.5 KB a file for the whole run: its string is enough
+    del candidates, paths
     spill = _Spill()
     history = archive is not None
     compared: dict[str, Comparison] = {}
@@ -877,7 +877,7 @@ def _cannot_write(path: Path, exc: OSError) -> str:
     return f"无法写入 {path}：{exc.strerror or exc}{hint}"
 
 
-def _guard_inputs(candidates: list[Path], output: Path, json_path: Path | None) -> list[Path]:
+def _guard_inputs(candidates: list[str], output: Path, json_path: Path | None) -> list[str]:
     """Never overwrite an input. A previous roll-up at the output path is ours to replace, not an input."""
     paths = list(candidates)
     the_output = real_paths([output])
