@@ -79,3 +79,20 @@ def test_a_file_past_its_time_limit_ends_its_worker_and_is_named(tmp_path, monke
     broken = "梅溪湖街道（虚构）2022年度绩效自评.xlsx"  # truncated: refused before or after its time is up
     for path, reason in result.unreadable:
         assert reason == f"{Path(path).name}：{timed_out}" or path == broken, reason
+
+
+
+def test_workers_freeze_what_they_inherit_and_the_parent_thaws_after_the_pool(forked, monkeypatch):
+    # a forked worker's collector must not write to (and so copy) every page it shares with the
+    # parent, nor the parent's to the pages its workers share; after the pool the parent's own
+    # objects are collected again as before
+    import gc
+    assert gc.get_freeze_count() == 0  # the module's roll-up (forked) has run and ended
+    with engine._pool(1, str(EXAMPLES), Settings.default()) as pool:
+        assert gc.get_freeze_count() > 1000
+        pool.submit(len, "").result()
+    assert gc.get_freeze_count() == 0
+    # the worker freezes what it holds when it starts (seen in a spawned one: a forked one inherits the parent's)
+    monkeypatch.setattr(engine, "POOL_START_METHOD", "spawn")
+    with engine._pool(1, str(EXAMPLES), Settings.default()) as pool:
+        assert pool.submit(gc.get_freeze_count).result() > 1000
