@@ -80,3 +80,21 @@ def test_rankings_read_like_the_dicts_they_replace():
                                          "score": 95.5, "score_basis": "部门自评总分", "grade": "优", "rate": 0.5,
                                          "budget": 50.0, "executed": 50.0}
     assert [e["path"] for e in year["low_execution"]] == ["b"] and "rank" not in dict(year["low_execution"][0])
+
+
+def test_records_held_on_disk_while_workers_read_come_back_sorted_equal_and_sharing_values():
+    from perfeval_xl.rollup import engine
+    from perfeval_xl.rollup.record import OK
+
+    def record(path: str) -> FileRecord:
+        return FileRecord(path=path, name=path, status=OK, sha256=path * 2, version="2026.1",
+                          by_rule={"T101": {"error": 2}}, figures=Figures(projects=3, budget=12.5))
+
+    held = engine._Held()
+    for path in ("乙.xlsx", "甲/b.xlsx", "甲/a.xlsx"):
+        held.append(record(path))
+    back = held.records()
+    assert held.file.closed
+    assert [r.path for r in back] == sorted(["乙.xlsx", "甲/b.xlsx", "甲/a.xlsx"])
+    assert back == [record(r.path) for r in back]
+    assert back[0].by_rule is back[2].by_rule and back[0].version is back[2].version  # shared once

@@ -533,6 +533,33 @@ def _unpack(entry: bytes | None) -> tuple[int, ...] | None:
     return None if entry is None else struct.unpack(f"<{len(entry) // 8}q", entry)
 
 
+class _Held:
+    """The run's records while its files are read, on disk (pickled, in a temporary file): the
+    workers forked from this process share its pages while they read, so whatever it holds then
+    counts twice, and 10^5 records are ~110 MB even with their recurring values shared. They come
+    back, their recurring values shared, once the workers are gone."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="perfeval-records-")
+        self.count = 0
+
+    def append(self, record: FileRecord) -> None:
+        pickle.dump(record, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def records(self) -> list[FileRecord]:
+        """The records, sorted by path; the file is closed."""
+        shared = Shared()  # what recurs from record to record is kept once (parent memory per file)
+        with self.file:
+            self.file.seek(0)
+            records = [shared.record(pickle.load(self.file)) for _ in range(self.count)]
+        records.sort(key=lambda r: r.path)
+        return records
+
+    def close(self) -> None:
+        self.file.close()
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -586,6 +613,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     total = len(strings) + len(refused)
     del candidates, paths
     spill = _Spill()
+    held = _Held()  # the records, on disk while the workers read
     history = archive is not None
     compared: dict[str, Comparison] = {}
     writer: RollupWriter | None = None  # rows are rendered as records arrive, while workers read on
@@ -618,8 +646,6 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         results = itertools.chain(listed, (r for r in reused if r is not None), results)
         announce(progress, "读取", total)
 
-        records: list[FileRecord] = []
-        shared = Shared()  # what recurs from record to record is kept once (parent memory per file)
         for done, record in enumerate(results, start=1):
             if writer is None:  # set up once the workers are busy with the first files
                 writer = RollupWriter(settings, roster=roster is not None, history=history)
@@ -634,15 +660,16 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
                     marks = comparison.marks
                 spill.put(record.path, writer.render(record, details, marks),
                           details.findings if fb_dir is not None else None, details.report)
-            records.append(shared.record(record))
+            held.append(record)
             if progress is not None:
                 progress(done, total, record.path)
-        records.sort(key=lambda r: r.path)
+        records = held.records()
         writer = writer or RollupWriter(settings, roster=roster is not None, history=history)
         return _finish(records, spill, writer, folder, output, json_path, fb_dir, inputs, settings, started,
                        force, progress, roster, store, compared)
     finally:
         spill.close()
+        held.close()
         if store is not None:
             store.close()
         if writer is not None:
