@@ -106,6 +106,22 @@ def test_rerun_on_unchanged_files_adds_nothing_and_reads_nothing_again(tmp_path)
     assert len(first["files"]) == 15 and first["cross_findings"] == again["cross_findings"]
 
 
+def test_a_reused_record_comes_without_its_rows_until_the_roll_up_reads_them(tmp_path):
+    # a province re-run holds ~1 KB a reused file, not its ~0.3 MB of detail rows at once
+    from perfeval_xl.rollup.extract import process_file
+
+    db = tmp_path / "a.sqlite"
+    roll(EXAMPLES, tmp_path, "1", db)
+    fresh = process_file(EXAMPLES / YANGHU, EXAMPLES, Settings.default())
+    with Archive(db, Settings.default()) as store:
+        record = store.cached(str(EXAMPLES / YANGHU), str(EXAMPLES))
+        assert record is not None and record.details is None and record.path == YANGHU
+        details = store.details_of(record)
+    assert (details.projects, details.indicators, details.findings) == (
+        fresh.details.projects, fresh.details.indicators, fresh.details.findings)
+    assert len(details.indicators) > 10 and details.report["file"] == YANGHU
+
+
 def test_only_changed_files_are_read_again(tmp_path):
     folder = tmp_path / "报送"
     shutil.copytree(EXAMPLES, folder)

@@ -124,6 +124,7 @@ class Archive:
     @guarded
     def cached(self, path: str, root: str) -> FileRecord | None:
         """The archived record of the file's bytes under these rules, placed at its path; else None.
+        Its detail rows are left in the archive (``details_of``).
 
         Hashing a file costs a read of its bytes, a small part of parsing and checking it.
         """
@@ -148,13 +149,19 @@ class Archive:
             value = row[column(FileRecord, f.name)]
             values[f.name] = json.loads(value) if f.name in ("by_rule", "cells") else value
         figures = Figures(**{f.name: row[f.name] for f in fields(Figures)})
-        report = {**json.loads(row["report"]), "file": record.path}  # the same bytes, maybe at another path
-        details = Details(*(self._rows(table, cls, row["id"], record.path) for table, cls in DETAIL_TABLES), report)
         self.reused.add(record.path)
         self._ids[record.path] = row["id"]
         return FileRecord(**{**values, "path": record.path, "name": record.name, "size": record.size,
-                             "mtime_ns": record.mtime_ns, "sha256": sha256, "status": "ok", "figures": figures,
-                             "details": details})
+                             "mtime_ns": record.mtime_ns, "sha256": sha256, "status": "ok", "figures": figures})
+
+    @guarded
+    def details_of(self, record: FileRecord) -> Details:
+        """The detail rows and the report of a record ``cached`` gave. Read one file at a time, when
+        the roll-up comes to it: a province's rows (~0.3 MB of objects a file) never fit at once."""
+        submission_id = self._ids[record.path]
+        row = self.conn.execute("SELECT report FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        report = {**json.loads(row["report"]), "file": record.path}  # the same bytes, maybe at another path
+        return Details(*(self._rows(table, cls, submission_id, record.path) for table, cls in DETAIL_TABLES), report)
 
     def _rows(self, table: str, cls: type, submission_id: int, path: str) -> list:
         rows = self.conn.execute(f"SELECT * FROM {table} WHERE submission_id = ? ORDER BY seq", (submission_id,))

@@ -533,6 +533,16 @@ def _unpack(entry: bytes | None) -> tuple[int, ...] | None:
     return None if entry is None else struct.unpack(f"<{len(entry) // 8}q", entry)
 
 
+def _with_details(store: Any, reused: deque) -> Iterator[FileRecord]:
+    """Each record the archive gave (None: a file to read), with its detail rows read from the
+    archive when its turn comes, and let go once it is filed."""
+    while reused:
+        record = reused.popleft()
+        if record is not None:
+            record.details = store.details_of(record)
+            yield record
+
+
 class _Held:
     """The run's records while its files are read, on disk (pickled, in a temporary file): the
     workers forked from this process share its pages while they read, so whatever it holds then
@@ -621,7 +631,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     try:
         store = _open_archive(archive, settings)
         # records of files archived under the same rules come back; only the others are read
-        reused = [store.cached(p, root) for p in strings] if store is not None else []
+        reused = deque(store.cached(p, root) for p in strings) if store is not None else deque()
         if store is not None:
             strings = [p for p, r in zip(strings, reused) if r is None]
         results: Iterator[FileRecord]
@@ -643,7 +653,7 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
                                      findings=fb_dir is not None and jobs > 1)
         del strings  # the workers' queue holds the paths not read yet, and only those
         listed = (_failed(str(p), root, reason, follow=False) for p, reason in refused.items())
-        results = itertools.chain(listed, (r for r in reused if r is not None), results)
+        results = itertools.chain(listed, _with_details(store, reused), results)
         announce(progress, "读取", total)
 
         for done, record in enumerate(results, start=1):
