@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import sqlite3
 from dataclasses import fields
@@ -69,6 +70,15 @@ def sqlite_message(path: Path, exc: sqlite3.DatabaseError) -> str:
 
 def column(cls: type, field_name: str) -> str:
     return COLUMN_OF.get(cls, {}).get(field_name, field_name)
+
+
+@functools.cache
+def _select_rows(table: str, cls: type) -> tuple[str, int]:
+    """The SELECT that gives a detail table's rows as ``cls``'s fields in order, the file's path
+    (not stored per row) as a parameter; and how many path parameters it takes."""
+    names = [f.name for f in fields(cls)]
+    columns = ", ".join("?" if n == "path" else column(cls, n) for n in names)
+    return f"SELECT {columns} FROM {table} WHERE submission_id = ? ORDER BY seq", names.count("path")
 
 
 def rules_fingerprint(settings: Settings) -> str:
@@ -164,9 +174,8 @@ class Archive:
         return Details(*(self._rows(table, cls, submission_id, record.path) for table, cls in DETAIL_TABLES), report)
 
     def _rows(self, table: str, cls: type, submission_id: int, path: str) -> list:
-        rows = self.conn.execute(f"SELECT * FROM {table} WHERE submission_id = ? ORDER BY seq", (submission_id,))
-        names = [f.name for f in fields(cls)]
-        return [cls(**{n: path if n == "path" else r[column(cls, n)] for n in names}) for r in rows]
+        sql, paths = _select_rows(table, cls)
+        return list(itertools.starmap(cls, self.conn.execute(sql, (path,) * paths + (submission_id,))))
 
     # ------------------------------------------------------------ write
 
