@@ -295,11 +295,12 @@ class _pool:
     def __init__(self, jobs: int, root: str, settings: Settings, renderer: DetailRenderer | None = None,
                  findings: bool = False) -> None:
         context = multiprocessing.get_context(POOL_START_METHOD) if POOL_START_METHOD else None
-        # nor does this process's collector write to the objects its forked workers share with it
-        # (the workers freeze theirs: _init_worker); they rejoin the collected ones when the pool ends
-        gc.freeze()
         self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, mp_context=context,
                                             initargs=(root, settings, renderer, findings))
+        # Nor does this process's collector write to the objects its forked workers share with it
+        # (the workers freeze theirs: _init_worker; they are forked at the first task, after this).
+        # The objects rejoin the collected ones when the pool ends (__exit__).
+        gc.freeze()
 
     def __enter__(self) -> ProcessPoolExecutor:
         return self.executor
