@@ -12,7 +12,8 @@ the same files (best of R runs for each, default 2):
             (全年执行数), written over the old files, as a clerk's corrected workbook would be.
 
 It prints seconds per run and each run's ratio to the plain roll-up and to the first archived
-run. Defaults (N=40, jobs=1) keep it under a minute; the ratios, not the seconds, are the result;
+run, then the parent's peak RSS of a first archived run and of a re-run, each in a fresh
+interpreter (a re-run must not load every reused file's rows at once). Defaults (N=40, jobs=1) keep it under a minute; the ratios, not the seconds, are the result;
 the README's figures are from ``python benchmarks/archive.py 2000 --jobs 2``.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +40,22 @@ def timed(fn) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
+
+
+_PEAK = """
+import resource, sys
+from pathlib import Path
+from perfeval_xl.rollup import rollup
+rollup(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]), archive=Path(sys.argv[4]), force=True)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def peak_rss(folder: Path, out: Path, jobs: int, db: Path) -> int:
+    """The parent's peak RSS (bytes) of one archived roll-up in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", _PEAK, str(folder), str(out), str(jobs), str(db)], check=True,
+                          stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    return int(done.stdout.split()[-1])
 
 
 def resubmit(folder: Path, bases: list[bytes], units: range, round_: int) -> None:
@@ -78,8 +96,12 @@ def incremental(folder: Path, bases: list[bytes], n: int, changed: int, jobs: in
     for round_ in range(repeat):  # other content each round: every round reads K files again
         resubmit(folder, bases, range(changed), round_)
         changed_runs.append(archived(db))
-    return [("plain (no archive)", t_plain, ""), ("first run with archive", t_first, ""),
-            ("re-run, nothing changed", t_unchanged, f"{unchanged_reused} reused"),
+    fresh = work / "fresh.sqlite"
+    first_peak, rerun_peak = peak_rss(folder, out, jobs, fresh), peak_rss(folder, out, jobs, fresh)
+    return [("plain (no archive)", t_plain, ""),
+            ("first run with archive", t_first, f"parent peak RSS {first_peak / 2**20:.0f} MB (fresh interpreter)"),
+            ("re-run, nothing changed", t_unchanged,
+             f"{unchanged_reused} reused; parent peak RSS {rerun_peak / 2**20:.0f} MB (fresh interpreter)"),
             (f"re-run, {changed} of {n} resubmitted", min(changed_runs), f"{reused[-1]} reused")]
 
 
