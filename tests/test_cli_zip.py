@@ -1,7 +1,6 @@
 """A .zip in the roll-up folder is read as a folder of submissions: in memory, each member checked."""
 
 import json
-import shutil
 import zipfile
 
 import pytest

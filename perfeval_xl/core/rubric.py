@@ -1017,7 +1017,6 @@ def _compiled_totals() -> tuple[Callable[[Mapping[str, Any]], Any], Callable[[Ma
     return compile_expr(rubric_total(len(RUBRIC_ITEMS))), compile_expr(computed_total())
 
 
-
 def unknown_facts(facts: Mapping[str, Any]) -> list[str]:
     """Names in a facts mapping that no rubric item asks for (typos, old names)."""
     return [name for name in facts if name not in ALL_FACTS]

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 from typing import Iterable
 
-from .filetypes import OTHER_SPREADSHEETS, SUFFIXES, TEMP_PREFIX, skipped_name
+from .filetypes import OTHER_SPREADSHEETS, SUFFIXES, skipped_name
 from .zipintake import ZIP_SUFFIX, is_zip, locate, zip_candidates
 
 
@@ -48,7 +48,7 @@ def discover_paths(folder: str | Path, exclude: Iterable[str | Path] = ()) -> li
             path = name if here_text == "." else os.path.join(here_text, name)
             if excluded_files and _real(path) in excluded_files or os.path.isdir(path):
                 continue  # links, pipes and devices stay: unsafe_reason() lists them under 未能读取
-            if is_zip(name) and unsafe_reason(Path(path), Path(top)) is None:  # a .zip is read as a folder
+            if is_zip(name) and unsafe_reason(path, top) is None:  # a .zip is read as a folder
                 found += [(p.relative_to(top).as_posix(), str(p)) for p in zip_candidates(Path(path))]
             else:
                 found.append((prefix + name, path))

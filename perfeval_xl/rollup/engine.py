@@ -620,9 +620,8 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
         return empty
 
     jobs = max(1, jobs if jobs is not None else available_cpus())
-    strings = paths
-    total = len(strings) + len(refused)
-    del candidates, paths
+    total = len(paths) + len(refused)
+    del candidates  # _guard_inputs gave its own list
     spill = _Spill()
     held = _Held()  # the records, on disk while the workers read
     history = archive is not None
@@ -632,16 +631,16 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
     try:
         store = _open_archive(archive, settings)
         # records of files archived under the same rules come back; only the others are read
-        reused = deque(store.cached(p, root) for p in strings) if store is not None else deque()
+        reused = deque(store.cached(p, root) for p in paths) if store is not None else deque()
         if store is not None:
-            strings = [p for p, r in zip(strings, reused) if r is None]
+            paths = [p for p, r in zip(paths, reused) if r is None]
         results: Iterator[FileRecord]
-        if not strings:
+        if not paths:
             results = iter(())
         elif scheduler is not None:
-            results = run_dask(strings, root, settings, scheduler, batch_size or DASK_BATCH)
-        elif len(strings) == 1:
-            results = run_in_process(strings, root, settings)
+            results = run_dask(paths, root, settings, scheduler, batch_size or DASK_BATCH)
+        elif len(paths) == 1:
+            results = run_in_process(paths, root, settings)
         else:
             # Even jobs = 1 reads in a (one-worker) pool: a pool worker is confined once, where
             # reading here forks a confined child for every file. The workers render the detail
@@ -649,10 +648,10 @@ def rollup(folder: str | Path, output: str | Path, *, jobs: int | None = None, j
             # into them; with one worker this process renders them (the reference the pool's
             # rendering is tested against).
             writer = RollupWriter(settings, roster=roster is not None, history=history)
-            results = run_local_pool(strings, root, settings, min(jobs, len(strings)), batch_size or LOCAL_BATCH,
+            results = run_local_pool(paths, root, settings, min(jobs, len(paths)), batch_size or LOCAL_BATCH,
                                      renderer=writer.renderer() if store is None and jobs > 1 else None,
                                      findings=fb_dir is not None and jobs > 1)
-        del strings  # the workers' queue holds the paths not read yet, and only those
+        del paths  # the workers' queue holds the paths not read yet, and only those
         listed = (_failed(str(p), root, reason, follow=False) for p, reason in refused.items())
         results = itertools.chain(listed, _with_details(store, reused), results)
         announce(progress, "读取", total)
